@@ -1,0 +1,58 @@
+/**
+ * The DLL-level interface of vmcompute.dll (HCS v1 entry points). Implemented
+ * by `ffi/` (the real DLL) and `sim/`.
+ *
+ * @module
+ */
+import type { NativeCallOptions } from "./native_call_options.ts";
+
+/**
+ * An open compute system handle (opaque).
+ *
+ * @example
+ * ```ts
+ * import type { HcsSystemHandle } from "@podnet/hcs";
+ * let handle: HcsSystemHandle | undefined;
+ * ```
+ */
+export interface HcsSystemHandle {
+  /** Brand. */
+  readonly hcsSystem: true;
+}
+
+/**
+ * vmcompute.dll, one method per function podnet uses. Failures reject with an
+ * `HResultError` carrying the parsed ResultError document; returned strings
+ * are already decoded and freed.
+ *
+ * @example
+ * ```ts
+ * import type { HcsApi } from "@podnet/hcs";
+ * async function modify(hcs: HcsApi, vmId: string, doc: object): Promise<void> {
+ *   const h = await hcs.openComputeSystem(vmId);
+ *   try {
+ *     await hcs.modifyComputeSystem(h, JSON.stringify(doc));
+ *   } finally {
+ *     hcs.closeComputeSystem(h);
+ *   }
+ * }
+ * ```
+ */
+export interface HcsApi {
+  /** HcsOpenComputeSystem, by the compute system's ID string. */
+  openComputeSystem(id: string, options?: NativeCallOptions): Promise<HcsSystemHandle>;
+  /** HcsModifyComputeSystem with a configuration document. */
+  modifyComputeSystem(
+    handle: HcsSystemHandle,
+    configuration: string,
+    options?: NativeCallOptions,
+  ): Promise<void>;
+  /** HcsGetComputeSystemProperties: the properties document. */
+  getComputeSystemProperties(
+    handle: HcsSystemHandle,
+    query: string,
+    options?: NativeCallOptions,
+  ): Promise<string>;
+  /** HcsCloseComputeSystem. */
+  closeComputeSystem(handle: HcsSystemHandle): void;
+}

@@ -1,0 +1,503 @@
+/**
+ * The error vocabulary of podnet. Every error podnet throws is a
+ * {@linkcode PodnetError} (or, for teardown, a {@linkcode TeardownError},
+ * which is also recognised by `instanceof PodnetError`) with a stable `code`
+ * that programs can switch on; messages are for people.
+ *
+ * @module
+ */
+
+const podnetBrand: unique symbol = Symbol.for("podnet.error");
+
+/** Stable codes of podnet errors. */
+export type PodnetErrorCode =
+  | "INVALID_ARGUMENT"
+  | "INVALID_STATE"
+  | "NOT_FOUND"
+  | "GUEST_UNAVAILABLE"
+  | "VM_UNAVAILABLE"
+  | "TIMEOUT"
+  | "HRESULT"
+  | "CANCELLED"
+  | "SETUP_FAILED"
+  | "TEARDOWN_FAILED"
+  | "TEARDOWN_STEP_FAILED"
+  | "SNAPSHOT_INVALID"
+  | "STORE_FAILED"
+  | "NATIVE_LOAD_FAILED"
+  | "INVALID_HOST_DATA";
+
+/**
+ * Base class of podnet's errors.
+ *
+ * @example Switch on the stable code
+ * ```ts
+ * import { PodnetError, NotFoundError } from "@podnet/hcs";
+ * const err: unknown = new NotFoundError("endpoint", "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d");
+ * if (err instanceof PodnetError && err.code === "NOT_FOUND") {
+ *   console.log("gone already");
+ * }
+ * ```
+ */
+export class PodnetError extends Error {
+  /** The stable, machine-readable code of this error. */
+  readonly code: PodnetErrorCode;
+  /** Brand that lets `instanceof PodnetError` also see {@linkcode TeardownError}. */
+  readonly [podnetBrand] = true;
+
+  /**
+   * @param code the stable code
+   * @param message a std-style message: "Cannot <do what>: <why>"
+   * @param options the `cause`, if any
+   */
+  constructor(code: PodnetErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+
+  /** `instanceof PodnetError` holds for every branded podnet error. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this === PodnetError) {
+      return typeof value === "object" && value !== null && podnetBrand in value;
+    }
+    return Function.prototype[Symbol.hasInstance].call(this, value);
+  }
+}
+
+/**
+ * An argument was rejected; nothing was changed.
+ *
+ * @example
+ * ```ts
+ * import { InvalidArgumentError } from "@podnet/hcs";
+ * const err = new InvalidArgumentError("namespaceId", "not a GUID");
+ * console.log(err.message); // Invalid namespaceId: not a GUID
+ * ```
+ */
+export class InvalidArgumentError extends PodnetError {
+  /** The name of the rejected argument. */
+  readonly argument: string;
+  /**
+   * @param argument the argument's name
+   * @param reason why it was rejected
+   * @param options the `cause`, if any
+   */
+  constructor(argument: string, reason: string, options?: ErrorOptions) {
+    super("INVALID_ARGUMENT", `Invalid ${argument}: ${reason}`, options);
+    this.argument = argument;
+  }
+}
+
+/**
+ * The controller's state does not allow the operation; nothing was changed.
+ *
+ * @example
+ * ```ts
+ * import { InvalidStateError } from "@podnet/hcs";
+ * const err = new InvalidStateError("setup", "TornDown");
+ * console.log(err.message); // Cannot setup: the controller is TornDown
+ * ```
+ */
+export class InvalidStateError extends PodnetError {
+  /** The operation that was rejected. */
+  readonly operation: string;
+  /** The state the controller was in. */
+  readonly state: string;
+  /**
+   * @param operation the rejected operation
+   * @param state the controller's state
+   */
+  constructor(operation: string, state: string) {
+    super("INVALID_STATE", `Cannot ${operation}: the controller is ${state}`);
+    this.operation = operation;
+    this.state = state;
+  }
+}
+
+/**
+ * A host, VM or guest object does not exist.
+ *
+ * @example
+ * ```ts
+ * import { NotFoundError } from "@podnet/hcs";
+ * const err = new NotFoundError("namespace", "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b");
+ * console.log(err.kind, err.id);
+ * ```
+ */
+export class NotFoundError extends PodnetError {
+  /** What kind of object is missing ("namespace", "endpoint", "NIC"...). */
+  readonly kind: string;
+  /** Its ID. */
+  readonly id: string;
+  /**
+   * @param kind what kind of object is missing
+   * @param id its ID
+   * @param options the `cause`, if any
+   */
+  constructor(kind: string, id: string, options?: ErrorOptions) {
+    super("NOT_FOUND", `Cannot find ${kind} ${id}: it does not exist`, options);
+    this.kind = kind;
+    this.id = id;
+  }
+}
+
+/**
+ * The guest cannot be reached: its connection is closed or was never made.
+ * During teardown this means the guest took its NICs with it.
+ *
+ * @example
+ * ```ts
+ * import { GuestUnavailableError } from "@podnet/hcs";
+ * throw new GuestUnavailableError("Cannot detach NIC 3f2a: the guest connection is closed");
+ * ```
+ */
+export class GuestUnavailableError extends PodnetError {
+  /**
+   * @param message std-style message
+   * @param options the `cause`, if any
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super("GUEST_UNAVAILABLE", message, options);
+  }
+}
+
+/**
+ * The utility VM is gone (stopped, exited or never existed). During teardown
+ * this means its NICs went with it.
+ *
+ * @example
+ * ```ts
+ * import { VmUnavailableError } from "@podnet/hcs";
+ * throw new VmUnavailableError("Cannot remove NIC 3f2a: the VM is gone");
+ * ```
+ */
+export class VmUnavailableError extends PodnetError {
+  /**
+   * @param message std-style message
+   * @param options the `cause`, if any
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super("VM_UNAVAILABLE", message, options);
+  }
+}
+
+/**
+ * A call outlived its time limit. Its outcome is unknown: podnet treats the
+ * step as possibly done.
+ *
+ * @example
+ * ```ts
+ * import { OperationTimeoutError } from "@podnet/hcs";
+ * const err = new OperationTimeoutError("HcsModifyComputeSystem", 30_000);
+ * console.log(err.message); // Cannot complete HcsModifyComputeSystem: timed out after 30000 ms
+ * ```
+ */
+export class OperationTimeoutError extends PodnetError {
+  /** The call that timed out. */
+  readonly operation: string;
+  /** The limit it outlived, in milliseconds. */
+  readonly timeoutMs: number;
+  /**
+   * @param operation the call that timed out
+   * @param timeoutMs its limit in milliseconds
+   */
+  constructor(operation: string, timeoutMs: number) {
+    super("TIMEOUT", `Cannot complete ${operation}: timed out after ${timeoutMs} ms`);
+    this.operation = operation;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** One event of an HCS ResultError document. */
+export interface ErrorEvent {
+  /** The event's message. */
+  readonly message?: string;
+  /** The provider GUID or name. */
+  readonly provider?: string;
+  /** The event ID. */
+  readonly eventId?: number;
+  /** The source. */
+  readonly source?: string;
+}
+
+/** The parsed error record a DLL returned beside a failing HRESULT. */
+export interface ErrorRecord {
+  /** The record as the DLL returned it. */
+  readonly raw: string;
+  /** The record's message ("ErrorMessage", "Error" text or "Message"). */
+  readonly message?: string;
+  /** The HRESULT named inside the record, if any (unsigned). */
+  readonly hresult?: number;
+  /** HCS ResultError events. */
+  readonly events: readonly ErrorEvent[];
+}
+
+/**
+ * A Windows call failed with an HRESULT that podnet has no better name for.
+ *
+ * @example
+ * ```ts
+ * import { HResultError } from "@podnet/hcs";
+ * const err = new HResultError("HcnOpenNamespace", 0x80070490);
+ * console.log(err.hex); // 0x80070490
+ * ```
+ */
+export class HResultError extends PodnetError {
+  /** The failing call, as the DLL names it. */
+  readonly call: string;
+  /** The HRESULT as an unsigned 32-bit number. */
+  readonly hresult: number;
+  /** The parsed error record, when the DLL returned one. */
+  readonly record: ErrorRecord | undefined;
+
+  /**
+   * @param call the failing DLL function
+   * @param hresult the HRESULT (signed or unsigned)
+   * @param record the parsed error record, if any
+   * @param options the `cause`, if any
+   */
+  constructor(call: string, hresult: number, record?: ErrorRecord, options?: ErrorOptions) {
+    const code = hresult >>> 0;
+    const detail = record?.message ? `: ${record.message}` : "";
+    super("HRESULT", `Cannot complete ${call}: HRESULT ${formatHResult(code)}${detail}`, options);
+    this.call = call;
+    this.hresult = code;
+    this.record = record;
+  }
+
+  /** The HRESULT as `0x` followed by eight upper-case hex digits. */
+  get hex(): string {
+    return formatHResult(this.hresult);
+  }
+}
+
+/**
+ * Formats an HRESULT as `0x` and eight upper-case hex digits.
+ *
+ * @example
+ * ```ts
+ * import { formatHResult } from "@podnet/hcs";
+ * console.log(formatHResult(-2147023728)); // 0x80070490
+ * ```
+ */
+export function formatHResult(hresult: number): string {
+  return `0x${(hresult >>> 0).toString(16).toUpperCase().padStart(8, "0")}`;
+}
+
+/**
+ * An operation was stopped before it finished: a teardown asked a running
+ * setup to stop, or the caller's `AbortSignal` fired between steps.
+ *
+ * @example
+ * ```ts
+ * import { CancelledError } from "@podnet/hcs";
+ * const err = new CancelledError("setup", "a teardown was requested");
+ * console.log(err.message); // Cannot finish setup: a teardown was requested
+ * ```
+ */
+export class CancelledError extends PodnetError {
+  /**
+   * @param operation the operation that was stopped
+   * @param reason why
+   * @param options the `cause`, if any
+   */
+  constructor(operation: string, reason: string, options?: ErrorOptions) {
+    super("CANCELLED", `Cannot finish ${operation}: ${reason}`, options);
+  }
+}
+
+/**
+ * Setup failed. `cause` is the original failure; `rolledBack` says whether
+ * what setup did was undone (state `TornDown`) or not (state `Invalid`: call
+ * `teardown()` again later).
+ *
+ * @example
+ * ```ts
+ * import { SetupError } from "@podnet/hcs";
+ * const err = new SetupError("pod-a", true, new Error("boom"));
+ * console.log(err.rolledBack, err.cause);
+ * ```
+ */
+export class SetupError extends PodnetError {
+  /** Whether everything setup did was undone. */
+  readonly rolledBack: boolean;
+  /** The rollback's own failure, when the rollback did not complete. */
+  readonly rollbackError: unknown;
+  /**
+   * @param podId the pod
+   * @param rolledBack whether the rollback completed
+   * @param cause the original failure
+   * @param rollbackError the rollback's failure, if any
+   */
+  constructor(podId: string, rolledBack: boolean, cause: unknown, rollbackError?: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    const after = rolledBack
+      ? "rolled back"
+      : rollbackError === undefined
+      ? "not rolled back"
+      : "rollback incomplete, call teardown() again";
+    super("SETUP_FAILED", `Cannot set up the network of pod ${podId}: ${why} (${after})`, {
+      cause,
+    });
+    this.rolledBack = rolledBack;
+    this.rollbackError = rollbackError;
+  }
+}
+
+/** The teardown steps podnet runs, in the order it runs them per NIC. */
+export type TeardownStep = "guest-detach" | "vm-remove" | "guest-namespace-remove";
+
+/**
+ * One failed teardown step, naming the NIC and endpoint it was for.
+ *
+ * @example
+ * ```ts
+ * import { TeardownStepError } from "@podnet/hcs";
+ * const err = new TeardownStepError("vm-remove", new Error("boom"), "3f2a", "b1e2");
+ * console.log(err.step, err.nicId, err.endpointId);
+ * ```
+ */
+export class TeardownStepError extends PodnetError {
+  /** The step that failed. */
+  readonly step: TeardownStep;
+  /** The NIC, for per-NIC steps. */
+  readonly nicId: string | undefined;
+  /** The host endpoint, for per-NIC steps. */
+  readonly endpointId: string | undefined;
+  /**
+   * @param step the failed step
+   * @param cause its failure
+   * @param nicId the NIC, for per-NIC steps
+   * @param endpointId the endpoint, for per-NIC steps
+   */
+  constructor(step: TeardownStep, cause: unknown, nicId?: string, endpointId?: string) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    const what = nicId === undefined
+      ? "the guest namespace"
+      : `NIC ${nicId} (endpoint ${endpointId ?? "?"})`;
+    super("TEARDOWN_STEP_FAILED", `Cannot ${step} ${what}: ${why}`, { cause });
+    this.step = step;
+    this.nicId = nicId;
+    this.endpointId = endpointId;
+  }
+}
+
+/**
+ * Teardown attempted every step and some failed: one entry per failed step
+ * in `errors`. The state is `Invalid`; `teardown()` can be called again.
+ *
+ * @example
+ * ```ts
+ * import { TeardownError, TeardownStepError } from "@podnet/hcs";
+ * const err = new TeardownError("pod-a", [
+ *   new TeardownStepError("vm-remove", new Error("boom"), "3f2a", "b1e2"),
+ * ]);
+ * console.log(err.code, err.errors.length);
+ * ```
+ */
+export class TeardownError extends AggregateError {
+  /** Always `TEARDOWN_FAILED`. */
+  readonly code: PodnetErrorCode = "TEARDOWN_FAILED";
+  /** Brand shared with {@linkcode PodnetError}. */
+  readonly [podnetBrand] = true;
+  /** The failed steps. */
+  declare readonly errors: TeardownStepError[];
+  /**
+   * @param podId the pod
+   * @param errors one entry per failed step
+   */
+  constructor(podId: string, errors: TeardownStepError[]) {
+    super(
+      errors,
+      `Cannot tear down the network of pod ${podId}: ${errors.length} step(s) failed: ` +
+        errors.map((e) => e.message).join("; "),
+    );
+    this.name = "TeardownError";
+  }
+}
+
+/**
+ * A snapshot (from `save()` or a store) is not one podnet can use.
+ *
+ * @example
+ * ```ts
+ * import { SnapshotError } from "@podnet/hcs";
+ * const err = new SnapshotError("schemaVersion must be 1");
+ * console.log(err.message); // Invalid snapshot: schemaVersion must be 1
+ * ```
+ */
+export class SnapshotError extends PodnetError {
+  /**
+   * @param reason what is wrong with it
+   * @param options the `cause`, if any
+   */
+  constructor(reason: string, options?: ErrorOptions) {
+    super("SNAPSHOT_INVALID", `Invalid snapshot: ${reason}`, options);
+  }
+}
+
+/**
+ * A state store could not read or write.
+ *
+ * @example
+ * ```ts
+ * import { StoreError } from "@podnet/hcs";
+ * throw new StoreError("Cannot write state of pod pod-a: disk full");
+ * ```
+ */
+export class StoreError extends PodnetError {
+  /**
+   * @param message std-style message
+   * @param options the `cause`, if any
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super("STORE_FAILED", message, options);
+  }
+}
+
+/**
+ * A native library could not be loaded (missing file, missing symbol, or no
+ * `--allow-ffi`).
+ *
+ * @example
+ * ```ts
+ * import { NativeLoadError } from "@podnet/hcs";
+ * throw new NativeLoadError("Cannot load computenetwork.dll: run with --allow-ffi");
+ * ```
+ */
+export class NativeLoadError extends PodnetError {
+  /**
+   * @param message std-style message
+   * @param options the `cause`, if any
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super("NATIVE_LOAD_FAILED", message, options);
+  }
+}
+
+/**
+ * A DLL returned a document podnet cannot use (bad JSON, a missing or
+ * malformed field). The message names the field.
+ *
+ * @example
+ * ```ts
+ * import { InvalidHostDataError } from "@podnet/hcs";
+ * const err = new InvalidHostDataError("endpoint b1e2", "IpConfigurations.0.PrefixLength", "must be 0..128");
+ * console.log(err.field); // IpConfigurations.0.PrefixLength
+ * ```
+ */
+export class InvalidHostDataError extends PodnetError {
+  /** The path of the bad field ("document" for the whole document). */
+  readonly field: string;
+  /**
+   * @param what which document ("endpoint <id>", "namespace <id>"...)
+   * @param field the path of the bad field
+   * @param reason what is wrong with it
+   * @param options the `cause`, if any
+   */
+  constructor(what: string, field: string, reason: string, options?: ErrorOptions) {
+    super("INVALID_HOST_DATA", `Cannot use ${what}: ${field} ${reason}`, options);
+    this.field = field;
+  }
+}

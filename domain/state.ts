@@ -1,0 +1,157 @@
+/**
+ * The controller's lifecycle states and its transition table, as data.
+ *
+ * @module
+ */
+
+/**
+ * The states of a {@linkcode NetworkController}.
+ *
+ * @example
+ * ```ts
+ * import { CONTROLLER_STATES } from "@podnet/hcs";
+ * console.log(CONTROLLER_STATES.length); // 6
+ * ```
+ */
+export const CONTROLLER_STATES = [
+  "NotConfigured",
+  "Configured",
+  "Invalid",
+  "TornDown",
+  "SourceMigrating",
+  "DestinationMigrating",
+] as const;
+
+/**
+ * One state of a controller.
+ *
+ * @example
+ * ```ts
+ * import type { ControllerState } from "@podnet/hcs";
+ * const s: ControllerState = "Configured";
+ * ```
+ */
+export type ControllerState = typeof CONTROLLER_STATES[number];
+
+/**
+ * The operations that the transition table governs.
+ *
+ * @example
+ * ```ts
+ * import { CONTROLLER_OPERATIONS } from "@podnet/hcs";
+ * console.log(CONTROLLER_OPERATIONS.includes("setup")); // true
+ * ```
+ */
+export const CONTROLLER_OPERATIONS = [
+  "setup",
+  "teardown",
+  "save",
+  "resume",
+  "patch",
+  "resetAfterMigration",
+] as const;
+
+/**
+ * One operation of a controller.
+ *
+ * @example
+ * ```ts
+ * import type { ControllerOperation } from "@podnet/hcs";
+ * const op: ControllerOperation = "teardown";
+ * ```
+ */
+export type ControllerOperation = typeof CONTROLLER_OPERATIONS[number];
+
+/**
+ * What one operation does in one state:
+ * - `reject`: throws `InvalidStateError`, changes nothing;
+ * - `noop`: returns at once, changes nothing;
+ * - `setup`: runs setup (→ Configured, or failure);
+ * - `teardown`: undoes the bindings (→ TornDown, or Invalid);
+ * - `drop`: forgets the bindings without touching host, VM or guest (→ TornDown);
+ * - `snapshot`: returns the snapshot (→ SourceMigrating);
+ * - `resume-source`: the migration was abandoned, the source goes on (→ Configured);
+ * - `bind-ports`: takes the destination's ports (→ Configured);
+ * - `patch`: records the destination's namespace ID (state unchanged);
+ * - `reset`: re-sends the guest configuration of every NIC (state unchanged).
+ *
+ * @example
+ * ```ts
+ * import type { TransitionAction } from "@podnet/hcs";
+ * const a: TransitionAction = "noop";
+ * ```
+ */
+export type TransitionAction =
+  | "reject"
+  | "noop"
+  | "setup"
+  | "teardown"
+  | "drop"
+  | "snapshot"
+  | "resume-source"
+  | "bind-ports"
+  | "patch"
+  | "reset";
+
+/**
+ * The transition table: the one place that says what each operation does in
+ * each state.
+ *
+ * @example
+ * ```ts
+ * import { TRANSITIONS } from "@podnet/hcs";
+ * console.log(TRANSITIONS.TornDown.setup); // reject
+ * ```
+ */
+export const TRANSITIONS: {
+  readonly [S in ControllerState]: { readonly [O in ControllerOperation]: TransitionAction };
+} = {
+  NotConfigured: {
+    setup: "setup",
+    teardown: "noop",
+    save: "reject",
+    resume: "reject",
+    patch: "reject",
+    resetAfterMigration: "reject",
+  },
+  Configured: {
+    setup: "reject",
+    teardown: "teardown",
+    save: "snapshot",
+    resume: "noop",
+    patch: "reject",
+    resetAfterMigration: "reset",
+  },
+  Invalid: {
+    setup: "reject",
+    teardown: "teardown",
+    save: "reject",
+    resume: "reject",
+    patch: "reject",
+    resetAfterMigration: "reject",
+  },
+  TornDown: {
+    setup: "reject",
+    teardown: "noop",
+    save: "reject",
+    resume: "reject",
+    patch: "reject",
+    resetAfterMigration: "reject",
+  },
+  SourceMigrating: {
+    setup: "reject",
+    teardown: "drop",
+    save: "snapshot",
+    resume: "resume-source",
+    patch: "reject",
+    resetAfterMigration: "reject",
+  },
+  DestinationMigrating: {
+    setup: "reject",
+    teardown: "drop",
+    save: "reject",
+    resume: "bind-ports",
+    patch: "patch",
+    resetAfterMigration: "reject",
+  },
+};

@@ -1,0 +1,101 @@
+/**
+ * The guest side: the pod's network namespace inside the utility VM and the
+ * per-NIC phases.
+ *
+ * @module
+ */
+import type { CallOptions } from "./call_options.ts";
+import type { HostEndpoint } from "./host_network.ts";
+import type { JsonObject } from "./json.ts";
+
+/**
+ * The pod namespace as the guest is told about it.
+ *
+ * @example
+ * ```ts
+ * import type { GuestNamespace } from "@podnet/hcs";
+ * const ns: GuestNamespace = { id: "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b", document: {} };
+ * ```
+ */
+export interface GuestNamespace {
+  /** The HCN namespace GUID. */
+  readonly id: string;
+  /** The HCN namespace document captured at setup. */
+  readonly document: JsonObject;
+}
+
+/**
+ * What the guest needs to find a NIC again (enough for `detach`).
+ *
+ * @example
+ * ```ts
+ * import type { GuestNic } from "@podnet/hcs";
+ * const nic: GuestNic = {
+ *   nicId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0",
+ *   endpointId: "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d",
+ *   namespaceId: "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b",
+ * };
+ * ```
+ */
+export interface GuestNic {
+  /** The NIC's GUID. */
+  readonly nicId: string;
+  /** The host endpoint's GUID. */
+  readonly endpointId: string;
+  /** The pod namespace's GUID. */
+  readonly namespaceId: string;
+}
+
+/**
+ * Everything the guest needs to configure a NIC (for `prepare` and `attach`).
+ *
+ * @example
+ * ```ts
+ * import type { GuestNicConfig, HostEndpoint } from "@podnet/hcs";
+ * declare const endpoint: HostEndpoint;
+ * const cfg: GuestNicConfig = {
+ *   nicId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0", endpointId: endpoint.id,
+ *   namespaceId: "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b", endpoint, policyBasedRouting: false,
+ * };
+ * ```
+ */
+export interface GuestNicConfig extends GuestNic {
+  /** The host endpoint, as read at setup. */
+  readonly endpoint: HostEndpoint;
+  /** Whether the guest routes by policy (then NIC order decides routing). */
+  readonly policyBasedRouting: boolean;
+}
+
+/** The guest operating systems podnet drives. */
+export type GuestPlatform = "lcow" | "wcow";
+
+/**
+ * Port: the guest. Which phases do real work, and whether the guest's
+ * namespace capability gates them, is the adapter's business. A guest that
+ * cannot be reached is a `GuestUnavailableError`; an adapter the guest does
+ * not have is a `NotFoundError`.
+ *
+ * @example
+ * ```ts
+ * import type { GuestNetwork, GuestNicConfig } from "@podnet/hcs";
+ * async function plug(guest: GuestNetwork, nic: GuestNicConfig): Promise<void> {
+ *   await guest.prepare(nic);
+ *   // ... host hot-add here ...
+ *   await guest.attach(nic);
+ * }
+ * ```
+ */
+export interface GuestNetwork {
+  /** The guest's platform. */
+  readonly platform: GuestPlatform;
+  /** Creates the pod namespace in the guest. Returns false when it had nothing to do. */
+  addNamespace(namespace: GuestNamespace, options?: CallOptions): Promise<boolean>;
+  /** Removes the pod namespace from the guest. */
+  removeNamespace(namespace: GuestNamespace, options?: CallOptions): Promise<void>;
+  /** Before the host hot-add. Returns false when it had nothing to do. */
+  prepare(nic: GuestNicConfig, options?: CallOptions): Promise<boolean>;
+  /** After the host hot-add: moves the NIC into the pod namespace. */
+  attach(nic: GuestNicConfig, options?: CallOptions): Promise<void>;
+  /** Takes the NIC out of the guest (undoes `attach` and `prepare`). */
+  detach(nic: GuestNic, options?: CallOptions): Promise<void>;
+}

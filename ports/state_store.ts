@@ -1,0 +1,27 @@
+/**
+ * Durable record of a controller's bindings.
+ *
+ * @module
+ */
+import type { Snapshot } from "../domain/snapshot.ts";
+
+/**
+ * Port: keeps one snapshot per pod so that a crash or a new process can
+ * finish the job. Unreadable or invalid content is an error, never "empty".
+ *
+ * @example
+ * ```ts
+ * import type { StateStore } from "@podnet/hcs";
+ * async function forget(store: StateStore, podId: string): Promise<void> {
+ *   if (await store.load(podId)) await store.delete(podId);
+ * }
+ * ```
+ */
+export interface StateStore {
+  /** The pod's last snapshot, or `undefined` when there is none. */
+  load(podId: string): Promise<Snapshot | undefined>;
+  /** Replaces the pod's snapshot, durably, before it resolves. */
+  save(snapshot: Snapshot): Promise<void>;
+  /** Removes the pod's snapshot (no error when there is none). */
+  delete(podId: string): Promise<void>;
+}
