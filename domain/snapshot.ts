@@ -47,7 +47,14 @@ export interface Snapshot {
 const guid = z.string().refine(isCanonicalGuid, { message: "must be a lower-case GUID" });
 const progress = z.enum(["none", "pending", "done"]);
 const json: z.ZodType<unknown> = z.lazy(() =>
-  z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(json), z.record(z.string(), json)])
+  z.union([
+    z.null(),
+    z.boolean(),
+    z.number(),
+    z.string(),
+    z.array(json),
+    z.record(z.string(), json),
+  ])
 );
 
 const schema = z.strictObject({

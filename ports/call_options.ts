@@ -15,5 +15,5 @@
  */
 export interface CallOptions {
   /** Aborts the call; the adapter stops waiting and rejects with the signal's reason. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }

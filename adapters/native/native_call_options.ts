@@ -17,5 +17,5 @@
  */
 export interface NativeCallOptions {
   /** Stops waiting for the call. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }

@@ -1,0 +1,133 @@
+/**
+ * The layering rule of docs/architecture.md, checked: exits 1 and lists
+ * every violation.
+ *
+ * - domain/ imports only domain/ and ports/, plus the pure libraries in
+ *   DOMAIN_LIBRARIES; it never mentions `Deno.` and imports no `node:` module.
+ * - ports/ imports only ports/, and domain/ for types (`import type`).
+ * - adapters/ never import another adapter folder's private `_*.ts` files.
+ * - mod.ts and sim.ts only re-export.
+ *
+ * Usage: deno run --allow-read tools/check_layers.ts [root]
+ *
+ * @module
+ */
+
+/** Libraries the domain may use: pure functions, no I/O of their own. */
+const DOMAIN_LIBRARIES = new Set(["uuid", "zod", "@logtape/logtape"]);
+
+const root = (Deno.args[0] ?? ".").replace(/\/+$/, "");
+const problems: string[] = [];
+
+async function* tsFiles(dir: string): AsyncGenerator<string> {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(`${root}/${dir}`));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return;
+    throw e;
+  }
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory) yield* tsFiles(path);
+    else if (entry.name.endsWith(".ts")) yield path;
+  }
+}
+
+interface Import {
+  readonly specifier: string;
+  readonly typeOnly: boolean;
+  readonly line: number;
+}
+
+const IMPORT =
+  /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+
+function importsOf(text: string): Import[] {
+  const found: Import[] = [];
+  for (const m of text.matchAll(IMPORT)) {
+    const specifier = m[3] ?? m[4];
+    if (specifier === undefined) continue;
+    const line = text.slice(0, m.index + (m[0].startsWith("\n") ? 1 : 0)).split("\n").length;
+    found.push({ specifier, typeOnly: m[2] !== undefined, line });
+  }
+  return found;
+}
+
+function resolve(from: string, specifier: string): string {
+  const parts = from.split("/").slice(0, -1);
+  for (const seg of specifier.split("/")) {
+    if (seg === "..") parts.pop();
+    else if (seg !== ".") parts.push(seg);
+  }
+  return parts.join("/");
+}
+
+function bare(specifier: string): string {
+  const s = specifier.replace(/^npm:/, "");
+  const parts = s.split("/");
+  return s.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0] ?? s;
+}
+
+for await (const file of tsFiles("domain")) {
+  const text = await Deno.readTextFile(`${root}/${file}`);
+  text.split("\n").forEach((l, i) => {
+    if (/\bDeno\./.test(l)) problems.push(`${file}:${i + 1}: domain/ must not use Deno.*`);
+  });
+  for (const imp of importsOf(text)) {
+    if (imp.specifier.startsWith(".")) {
+      const target = resolve(file, imp.specifier);
+      if (!target.startsWith("domain/") && !target.startsWith("ports/")) {
+        problems.push(`${file}:${imp.line}: domain/ imports ${target}`);
+      }
+    } else if (!DOMAIN_LIBRARIES.has(bare(imp.specifier))) {
+      problems.push(`${file}:${imp.line}: domain/ imports ${imp.specifier}`);
+    }
+  }
+}
+
+for await (const file of tsFiles("ports")) {
+  const text = await Deno.readTextFile(`${root}/${file}`);
+  for (const imp of importsOf(text)) {
+    const target = imp.specifier.startsWith(".") ? resolve(file, imp.specifier) : imp.specifier;
+    if (target.startsWith("ports/")) continue;
+    if (target.startsWith("domain/") && imp.typeOnly) continue;
+    problems.push(`${file}:${imp.line}: ports/ may import only ports/ and domain/ types, not ${target}`);
+  }
+}
+
+for await (const file of tsFiles("adapters")) {
+  const text = await Deno.readTextFile(`${root}/${file}`);
+  const folder = file.split("/").slice(0, -1).join("/");
+  for (const imp of importsOf(text)) {
+    if (!imp.specifier.startsWith(".")) continue;
+    const target = resolve(file, imp.specifier);
+    const name = target.split("/").pop() ?? "";
+    const targetFolder = target.split("/").slice(0, -1).join("/");
+    if (name.startsWith("_") && !targetFolder.startsWith(folder) && !folder.startsWith(targetFolder)) {
+      problems.push(`${file}:${imp.line}: reaches into another adapter's private ${target}`);
+    }
+  }
+}
+
+for (const entry of ["mod.ts", "sim.ts"]) {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(`${root}/${entry}`);
+  } catch {
+    continue;
+  }
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+  const statements = code.split(";").map((s) => s.trim()).filter((s) => s.length > 0);
+  for (const s of statements) {
+    if (!/^export\s+(type\s+)?(\*|\{[^}]*\})\s+from\s+["'][^"']+["']$/.test(s)) {
+      problems.push(`${entry}: holds more than re-exports: ${s.slice(0, 60)}`);
+    }
+  }
+}
+
+if (problems.length > 0) {
+  console.error(`Layering rule broken (${problems.length}):\n` + problems.join("\n"));
+  Deno.exit(1);
+}
+console.log("layers: ok");
