@@ -341,9 +341,9 @@ export class NetworkController {
    *
    * @param namespaceId the destination's HCN namespace
    */
-  patch(namespaceId: string): Promise<void> {
+  async patch(namespaceId: string): Promise<void> {
     const id = checkNamespaceId(namespaceId);
-    return this.#dispatch("patch", {}, id).then(() => undefined);
+    await this.#dispatch("patch", {}, id);
   }
 
   /**

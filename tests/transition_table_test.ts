@@ -1,0 +1,133 @@
+import assert from "node:assert/strict";
+import { NetworkController } from "../domain/network_controller.ts";
+import {
+  CONTROLLER_OPERATIONS,
+  CONTROLLER_STATES,
+  type ControllerOperation,
+  type ControllerState,
+  TRANSITIONS,
+  type TransitionAction,
+} from "../domain/state.ts";
+import { HResultError, InvalidStateError } from "../domain/errors.ts";
+import { FakeWorld, readFixture } from "./_fakes/fake_ports.ts";
+
+const fixture = await readFixture("pod-3nic");
+const NS = fixture.namespace.ID;
+
+async function inState(state: ControllerState) {
+  const world = new FakeWorld("wcow").load(fixture);
+  const ports = world.ports();
+  const make = (rollbackOnSetupFailure = true) =>
+    new NetworkController({ podId: "pod-t", namespaceId: NS, rollbackOnSetupFailure }, ports);
+  let c: NetworkController;
+  switch (state) {
+    case "NotConfigured":
+      c = make();
+      break;
+    case "Configured":
+      c = make();
+      await c.setup();
+      break;
+    case "Invalid":
+      c = make(false);
+      world.fail("addNic", () => new HResultError("HcsModifyComputeSystem", 0x80004005), 2);
+      await assert.rejects(c.setup());
+      break;
+    case "TornDown":
+      c = make();
+      await c.setup();
+      await c.teardown();
+      break;
+    case "SourceMigrating":
+      c = make();
+      await c.setup();
+      await c.save();
+      break;
+    case "DestinationMigrating": {
+      const src = make();
+      await src.setup();
+      c = NetworkController.import(JSON.stringify(await src.save()));
+      break;
+    }
+  }
+  assert.equal(c.state, state);
+  world.calls.length = 0;
+  return { c, world, ports };
+}
+
+const expected: Record<Exclude<TransitionAction, "reject" | "noop">, ControllerState | "same"> = {
+  setup: "Configured",
+  teardown: "TornDown",
+  drop: "TornDown",
+  snapshot: "SourceMigrating",
+  "resume-source": "Configured",
+  "bind-ports": "Configured",
+  patch: "same",
+  reset: "same",
+};
+
+function call(
+  c: NetworkController,
+  op: ControllerOperation,
+  ports: ReturnType<FakeWorld["ports"]>,
+): Promise<unknown> {
+  switch (op) {
+    case "setup":
+      return c.setup();
+    case "teardown":
+      return c.teardown();
+    case "save":
+      return c.save();
+    case "resume":
+      return c.resume(ports);
+    case "patch":
+      return c.patch(NS.toUpperCase());
+    case "resetAfterMigration":
+      return c.resetAfterMigration();
+  }
+}
+
+Deno.test("the table has a cell for every state and operation", () => {
+  for (const s of CONTROLLER_STATES) {
+    assert.deepEqual(Object.keys(TRANSITIONS[s]).sort(), [...CONTROLLER_OPERATIONS].sort());
+  }
+});
+
+for (const state of CONTROLLER_STATES) {
+  for (const op of CONTROLLER_OPERATIONS) {
+    const action = TRANSITIONS[state][op];
+    Deno.test(`${state} x ${op}: ${action}`, async () => {
+      const { c, world, ports } = await inState(state);
+      const before = { bindings: c.bindings, calls: world.calls.length };
+      if (action === "reject") {
+        await assert.rejects(call(c, op, ports), (e: unknown) => {
+          assert.ok(e instanceof InvalidStateError);
+          assert.equal(e.code, "INVALID_STATE");
+          assert.equal(e.state, state);
+          assert.equal(e.operation, op);
+          return true;
+        });
+        assert.equal(c.state, state, "a rejected call changes nothing");
+        assert.deepEqual(c.bindings, before.bindings);
+        assert.equal(world.calls.length, before.calls, "and calls nothing");
+        return;
+      }
+      if (action === "noop") {
+        await call(c, op, ports);
+        assert.equal(c.state, state);
+        assert.deepEqual(c.bindings, before.bindings);
+        assert.equal(world.calls.length, before.calls);
+        return;
+      }
+      await call(c, op, ports);
+      const to = expected[action];
+      assert.equal(c.state, to === "same" ? state : to);
+      if (action === "drop") {
+        assert.deepEqual(c.bindings, []);
+        assert.equal(world.calls.length, before.calls, "drop touches nothing");
+      }
+      if (action === "teardown") assert.ok(world.clean, "teardown leaves nothing");
+      if (action === "setup") assert.equal(c.bindings.length, 3);
+    });
+  }
+}
