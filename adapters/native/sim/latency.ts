@@ -1,0 +1,30 @@
+/**
+ * Latency profiles of the simulated host.
+ *
+ * @module
+ */
+
+/**
+ * How long a simulated call takes: a fixed number of milliseconds, or a
+ * range drawn from the host's seeded random generator.
+ *
+ * @example
+ * ```ts
+ * import type { LatencySpec } from "@podnet/hcs/sim";
+ * const fixed: LatencySpec = 5;
+ * const random: LatencySpec = { minMs: 1, maxMs: 20 };
+ * ```
+ */
+export type LatencySpec = number | { readonly minMs: number; readonly maxMs: number };
+
+/**
+ * Latency per operation or DLL function name (see `SimOp`), with `"*"` as the
+ * fallback for names not listed. Unlisted names without a `"*"` take 0 ms.
+ *
+ * @example
+ * ```ts
+ * import type { LatencyProfile } from "@podnet/hcs/sim";
+ * const profile: LatencyProfile = { "vm.add-nic": { minMs: 50, maxMs: 200 }, "*": 1 };
+ * ```
+ */
+export type LatencyProfile = { readonly [op: string]: LatencySpec };
