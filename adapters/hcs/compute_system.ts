@@ -1,0 +1,354 @@
+/**
+ * One utility VM's compute system handle, shared by the VM and guest
+ * adapters: opened lazily, kept, closed on dispose. Every call runs under a
+ * time limit and HCS failures become podnet's error vocabulary.
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import {
+  GuestUnavailableError,
+  HResultError,
+  InvalidArgumentError,
+  InvalidHostDataError,
+  NotFoundError,
+  PodnetError,
+  VmUnavailableError,
+} from "../../domain/errors.ts";
+import type { CallOptions } from "../../ports/call_options.ts";
+import type { JsonObject, JsonValue } from "../../ports/json.ts";
+import type { HcsApi, HcsSystemHandle } from "../native/hcs_api.ts";
+import {
+  HRESULT,
+  isGuestGoneHResult,
+  isNotFoundHResult,
+  isVmGoneHResult,
+} from "../native/hresult.ts";
+import { withTimeLimit } from "../native/time_limit.ts";
+import { raceSignal } from "./_race_signal.ts";
+
+const logger = getLogger(["podnet", "hcs"]);
+
+/**
+ * The time limit of one compute system call when none is given: 30 seconds.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_HCS_TIMEOUT_MS } from "./compute_system.ts";
+ * console.log(DEFAULT_HCS_TIMEOUT_MS); // 30000
+ * ```
+ */
+export const DEFAULT_HCS_TIMEOUT_MS = 30_000;
+
+/**
+ * Options of a {@linkcode ComputeSystem}.
+ *
+ * @example
+ * ```ts
+ * import type { ComputeSystemOptions } from "./compute_system.ts";
+ * const options: ComputeSystemOptions = { timeoutMs: 5_000 };
+ * ```
+ */
+export interface ComputeSystemOptions {
+  /** Time limit of each call (including the open it may need), in ms. Default 30 000. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * What a "not found" HRESULT of one call is about.
+ *
+ * @example
+ * ```ts
+ * import type { NotFoundTarget } from "./compute_system.ts";
+ * const target: NotFoundTarget = { kind: "NIC", id: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0" };
+ * ```
+ */
+export interface NotFoundTarget {
+  /** The kind of object ("NIC", "guest NIC"...). */
+  readonly kind: string;
+  /** Its ID. */
+  readonly id: string;
+}
+
+/**
+ * Options of one {@linkcode ComputeSystem} call.
+ *
+ * @example
+ * ```ts
+ * import type { ComputeSystemCallOptions } from "./compute_system.ts";
+ * const options: ComputeSystemCallOptions = {
+ *   signal: AbortSignal.timeout(1_000),
+ *   notFound: { kind: "NIC", id: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0" },
+ * };
+ * ```
+ */
+export interface ComputeSystemCallOptions extends CallOptions {
+  /**
+   * Turns a "not found" HRESULT of the call into a `NotFoundError` for this
+   * object. Without it such a failure stays an `HResultError`.
+   */
+  readonly notFound?: NotFoundTarget;
+}
+
+/** One opened handle and who is using it. */
+interface Lease {
+  readonly handle: HcsSystemHandle;
+  users: number;
+  retired: boolean;
+  closed: boolean;
+}
+
+/**
+ * The compute system (utility VM) handle shared by the VM and guest
+ * adapters. The handle is opened on first use (concurrent first uses share
+ * one open) and kept; a call that finds the VM gone or the handle invalid
+ * drops it (the next call opens a new one). `close()` closes it; a handle in
+ * use by a running call is closed when that call settles.
+ *
+ * Errors of every call: VM gone (or handle invalid) → `VmUnavailableError`;
+ * guest connection closed or never made → `GuestUnavailableError`; "not
+ * found" → `NotFoundError` when the call names its target (else
+ * `HResultError`); time limit → `OperationTimeoutError`; the caller's abort →
+ * the signal's reason; anything else → the `HResultError`.
+ *
+ * @example
+ * ```ts
+ * import { ComputeSystem } from "./compute_system.ts";
+ * import type { HcsApi } from "../native/hcs_api.ts";
+ * declare const hcs: HcsApi;
+ * using system = new ComputeSystem(hcs, "uvm-7", { timeoutMs: 10_000 });
+ * await system.modify({ GuestRequest: { ResourceType: "Network", RequestType: "Remove" } }, "detach NIC 0f1e");
+ * ```
+ */
+export class ComputeSystem implements Disposable {
+  /** The compute system's ID (the utility VM's ID). */
+  readonly vmId: string;
+  /** The time limit of each call, in ms. */
+  readonly timeoutMs: number;
+  readonly #hcs: HcsApi;
+  #lease: Lease | undefined;
+  #opening: Promise<Lease> | undefined;
+  #closed = false;
+
+  /**
+   * Creates the handle holder; nothing is opened until the first call.
+   *
+   * @param hcs the vmcompute.dll interface
+   * @param vmId the compute system's ID
+   * @param options the time limit
+   */
+  constructor(hcs: HcsApi, vmId: string, options: ComputeSystemOptions = {}) {
+    if (typeof vmId !== "string" || vmId.trim().length === 0) {
+      throw new InvalidArgumentError("vmId", "must be a non-empty string");
+    }
+    const timeoutMs = options.timeoutMs ?? DEFAULT_HCS_TIMEOUT_MS;
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+      throw new InvalidArgumentError("timeoutMs", "must be a positive number of milliseconds");
+    }
+    this.#hcs = hcs;
+    this.vmId = vmId;
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** Whether `close()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Whether a handle is currently held (opened and not yet dropped). */
+  get hasHandle(): boolean {
+    return this.#lease !== undefined;
+  }
+
+  /**
+   * Sends a modify document (HcsModifyComputeSystem).
+   *
+   * @param document the configuration document
+   * @param describe what the call does, for messages ("attach NIC 3f2a...")
+   * @param options signal and not-found target
+   */
+  modify(
+    document: JsonObject,
+    describe: string,
+    options: ComputeSystemCallOptions = {},
+  ): Promise<void> {
+    const text = JSON.stringify(document);
+    return this.#run(describe, options, async (handle, signal) => {
+      await this.#hcs.modifyComputeSystem(handle, text, { signal });
+    });
+  }
+
+  /**
+   * Reads properties (HcsGetComputeSystemProperties) and parses them. A
+   * result that is not a JSON object is an `InvalidHostDataError`.
+   *
+   * @param query the property query document
+   * @param describe what the call does, for messages
+   * @param options signal and not-found target
+   */
+  properties(
+    query: JsonObject,
+    describe: string,
+    options: ComputeSystemCallOptions = {},
+  ): Promise<JsonObject> {
+    const text = JSON.stringify(query);
+    return this.#run(describe, options, async (handle, signal) => {
+      const result = await this.#hcs.getComputeSystemProperties(handle, text, { signal });
+      return this.#parseObject(result);
+    });
+  }
+
+  /** Closes the handle (at once, or when the calls using it settle). Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const lease = this.#lease;
+    if (lease) this.#retire(lease);
+  }
+
+  /** Same as {@linkcode ComputeSystem.close}. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  async #run<T>(
+    describe: string,
+    options: ComputeSystemCallOptions,
+    call: (handle: HcsSystemHandle, signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    if (this.#closed) throw this.#closedError(describe);
+    return await withTimeLimit(describe, this.timeoutMs, options.signal, async (signal) => {
+      let lease: Lease;
+      try {
+        lease = await this.#acquire(describe, signal);
+      } catch (error) {
+        throw this.#mapOpenError(error, describe);
+      }
+      try {
+        return await call(lease.handle, signal);
+      } catch (error) {
+        if (error instanceof HResultError && isVmGoneHResult(error.hresult)) {
+          logger.debug("Dropping the handle of VM {vmId}: {describe} found it gone", {
+            vmId: this.vmId,
+            describe,
+            hresult: error.hex,
+          });
+          this.#retire(lease);
+        }
+        throw this.#mapCallError(error, describe, options.notFound);
+      } finally {
+        this.#release(lease);
+      }
+    });
+  }
+
+  async #acquire(describe: string, signal: AbortSignal): Promise<Lease> {
+    for (;;) {
+      if (this.#closed) throw this.#closedError(describe);
+      const held = this.#lease;
+      if (held && !held.retired) {
+        held.users++;
+        return held;
+      }
+      this.#opening ??= this.#open();
+      await raceSignal(this.#opening, signal);
+      // Loop: the new lease may already be retired, or close() ran meanwhile.
+    }
+  }
+
+  async #open(): Promise<Lease> {
+    try {
+      const handle = await withTimeLimit(
+        `open compute system ${this.vmId}`,
+        this.timeoutMs,
+        undefined,
+        (signal) => this.#hcs.openComputeSystem(this.vmId, { signal }),
+      );
+      const lease: Lease = { handle, users: 0, retired: false, closed: false };
+      logger.debug("Opened the compute system of VM {vmId}", { vmId: this.vmId });
+      if (this.#closed) {
+        lease.retired = true;
+        this.#closeHandle(lease);
+      } else {
+        this.#lease = lease;
+      }
+      return lease;
+    } finally {
+      this.#opening = undefined;
+    }
+  }
+
+  #release(lease: Lease): void {
+    lease.users--;
+    if (lease.retired && lease.users === 0) this.#closeHandle(lease);
+  }
+
+  #retire(lease: Lease): void {
+    lease.retired = true;
+    if (this.#lease === lease) this.#lease = undefined;
+    if (lease.users === 0) this.#closeHandle(lease);
+  }
+
+  #closeHandle(lease: Lease): void {
+    if (lease.closed) return;
+    lease.closed = true;
+    try {
+      this.#hcs.closeComputeSystem(lease.handle);
+      logger.debug("Closed the compute system of VM {vmId}", { vmId: this.vmId });
+    } catch (error) {
+      // A handle the VM took with it may refuse to close; nothing else to do.
+      logger.debug("Cannot close the compute system of VM {vmId}: {error}", {
+        vmId: this.vmId,
+        error,
+      });
+    }
+  }
+
+  #closedError(describe: string): PodnetError {
+    return new PodnetError(
+      "INVALID_STATE",
+      `Cannot ${describe}: the compute system handle of VM ${this.vmId} is closed`,
+    );
+  }
+
+  #mapOpenError(error: unknown, describe: string): unknown {
+    if (!(error instanceof HResultError)) return error;
+    // A compute system that cannot be found is a VM that is gone.
+    if (isNotFoundHResult(error.hresult) || isVmGoneHResult(error.hresult)) {
+      return new VmUnavailableError(`Cannot ${describe}: the VM is gone`, { cause: error });
+    }
+    return this.#mapCallError(error, describe, undefined);
+  }
+
+  #mapCallError(error: unknown, describe: string, notFound: NotFoundTarget | undefined): unknown {
+    if (!(error instanceof HResultError)) return error;
+    const code = error.hresult;
+    if (isVmGoneHResult(code)) {
+      return new VmUnavailableError(`Cannot ${describe}: the VM is gone`, { cause: error });
+    }
+    if (isGuestGoneHResult(code)) {
+      const why = code === HRESULT.HCS_E_CONNECT_FAILED
+        ? "the guest connection was never made"
+        : "the guest connection is closed";
+      return new GuestUnavailableError(`Cannot ${describe}: ${why}`, { cause: error });
+    }
+    if (notFound && isNotFoundHResult(code)) {
+      return new NotFoundError(notFound.kind, notFound.id, { cause: error });
+    }
+    return error;
+  }
+
+  #parseObject(text: string): JsonObject {
+    const what = `the properties of compute system ${this.vmId}`;
+    let value: JsonValue;
+    try {
+      value = JSON.parse(text) as JsonValue;
+    } catch (error) {
+      throw new InvalidHostDataError(what, "document", "is not valid JSON", { cause: error });
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      throw new InvalidHostDataError(what, "document", "is not a JSON object");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The `VmNetwork` port over HCS: hot-adds and hot-removes the utility VM's
+ * NICs with HcsModifyComputeSystem (windows-api.md section 3).
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import { InvalidArgumentError } from "../../domain/errors.ts";
+import { normalizeGuid } from "../../domain/guid.ts";
+import type { CallOptions } from "../../ports/call_options.ts";
+import type { JsonObject } from "../../ports/json.ts";
+import type { VmNetwork, VmNic } from "../../ports/vm_network.ts";
+import type { ComputeSystem } from "./compute_system.ts";
+
+const logger = getLogger(["podnet", "hcs"]);
+
+/** The HCS resource path of the VM's network adapters. */
+const NETWORK_ADAPTERS = "VirtualMachine/Devices/NetworkAdapters";
+
+/**
+ * The host NIC request types podnet sends.
+ *
+ * @example
+ * ```ts
+ * import type { VmNicRequestType } from "./hcs_vm_network.ts";
+ * const type: VmNicRequestType = "Remove";
+ * ```
+ */
+export type VmNicRequestType = "Add" | "Remove";
+
+/**
+ * Builds the HcsModifyComputeSystem document that hot-adds or hot-removes a
+ * NIC. The NIC and endpoint IDs are validated as GUIDs (and written in
+ * canonical form) before the NIC ID enters the resource path; a bad one is
+ * an `InvalidArgumentError`. `MacAddress` is omitted when unknown.
+ *
+ * @example
+ * ```ts
+ * import { buildVmNicRequest } from "./hcs_vm_network.ts";
+ * const doc = buildVmNicRequest("Add", {
+ *   nicId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0",
+ *   endpointId: "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d",
+ * });
+ * console.log(doc.ResourcePath); // VirtualMachine/Devices/NetworkAdapters/0f1e2d3c-...
+ * ```
+ */
+export function buildVmNicRequest(requestType: VmNicRequestType, nic: VmNic): JsonObject {
+  return requestDocument(requestType, canonicalNic(nic));
+}
+
+/** A NIC with its IDs validated and in canonical form. */
+interface CanonicalNic {
+  readonly nicId: string;
+  readonly endpointId: string;
+  readonly macAddress: string | undefined;
+}
+
+function canonicalNic(nic: VmNic): CanonicalNic {
+  const nicId = normalizeGuid(String(nic.nicId));
+  if (nicId === undefined) throw new InvalidArgumentError("nicId", "not a GUID");
+  const endpointId = normalizeGuid(String(nic.endpointId));
+  if (endpointId === undefined) throw new InvalidArgumentError("endpointId", "not a GUID");
+  const macAddress = nic.macAddress === "" ? undefined : nic.macAddress;
+  return { nicId, endpointId, macAddress };
+}
+
+function requestDocument(requestType: VmNicRequestType, nic: CanonicalNic): JsonObject {
+  const settings: JsonObject = { EndpointId: nic.endpointId };
+  if (nic.macAddress !== undefined) settings.MacAddress = nic.macAddress;
+  return {
+    ResourcePath: `${NETWORK_ADAPTERS}/${nic.nicId}`,
+    RequestType: requestType,
+    Settings: settings,
+  };
+}
+
+/**
+ * `VmNetwork` over a {@linkcode ComputeSystem}. A VM that is gone is a
+ * `VmUnavailableError`; a "not found" answer is a `NotFoundError` for the
+ * endpoint (add) or the NIC (remove).
+ *
+ * @example
+ * ```ts
+ * import { ComputeSystem } from "./compute_system.ts";
+ * import { HcsVmNetwork } from "./hcs_vm_network.ts";
+ * import type { HcsApi } from "../native/hcs_api.ts";
+ * declare const hcs: HcsApi;
+ * using system = new ComputeSystem(hcs, "uvm-7");
+ * const vm = new HcsVmNetwork(system);
+ * await vm.addNic({
+ *   nicId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0",
+ *   endpointId: "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d",
+ *   macAddress: "00-15-5D-52-C0-0A",
+ * });
+ * ```
+ */
+export class HcsVmNetwork implements VmNetwork {
+  readonly #system: ComputeSystem;
+
+  /**
+   * Creates the adapter over the VM's compute system.
+   *
+   * @param system the utility VM's compute system
+   */
+  constructor(system: ComputeSystem) {
+    this.#system = system;
+  }
+
+  /** Hot-adds the NIC, bound to its endpoint. */
+  async addNic(nic: VmNic, options: CallOptions = {}): Promise<void> {
+    const canonical = canonicalNic(nic);
+    const { nicId, endpointId } = canonical;
+    logger.debug("Adding NIC {nicId} to the VM", { nicId, endpointId });
+    await this.#system.modify(requestDocument("Add", canonical), `add NIC ${nicId}`, {
+      ...signalOf(options),
+      notFound: { kind: "endpoint", id: endpointId },
+    });
+    logger.debug("Added NIC {nicId} to the VM", { nicId, endpointId });
+  }
+
+  /** Hot-removes the NIC. */
+  async removeNic(nic: VmNic, options: CallOptions = {}): Promise<void> {
+    const canonical = canonicalNic(nic);
+    const { nicId, endpointId } = canonical;
+    logger.debug("Removing NIC {nicId} from the VM", { nicId, endpointId });
+    await this.#system.modify(requestDocument("Remove", canonical), `remove NIC ${nicId}`, {
+      ...signalOf(options),
+      notFound: { kind: "NIC", id: nicId },
+    });
+    logger.debug("Removed NIC {nicId} from the VM", { nicId, endpointId });
+  }
+}
+
+function signalOf(options: CallOptions): CallOptions {
+  return options.signal ? { signal: options.signal } : {};
+}
