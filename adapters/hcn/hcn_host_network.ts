@@ -1,0 +1,172 @@
+/**
+ * The `HostNetwork` port over HCN (computenetwork.dll): opens, queries and
+ * closes the namespace or endpoint, and validates what HNS returned.
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import { HResultError, InvalidArgumentError, NotFoundError } from "../../domain/errors.ts";
+import { normalizeGuid } from "../../domain/guid.ts";
+import type { CallOptions } from "../../ports/call_options.ts";
+import type { HostEndpoint, HostNamespace, HostNetwork } from "../../ports/host_network.ts";
+import type { HcnApi } from "../native/hcn_api.ts";
+import { isNotFoundHResult } from "../native/hresult.ts";
+import { withTimeLimit } from "../native/time_limit.ts";
+import { parseEndpointDocument, parseNamespaceDocument } from "./_schemas.ts";
+
+const logger = getLogger(["podnet", "hcn"]);
+
+/**
+ * The query document podnet sends with HcnQuery*Properties.
+ *
+ * @example
+ * ```ts
+ * import { HCN_QUERY } from "./hcn_host_network.ts";
+ * console.log(HCN_QUERY); // {"SchemaVersion":{"Major":2,"Minor":0},"Flags":0}
+ * ```
+ */
+export const HCN_QUERY: string = JSON.stringify({
+  SchemaVersion: { Major: 2, Minor: 0 },
+  Flags: 0,
+});
+
+/**
+ * The time limit of one read when none is given: 30 seconds.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_HCN_TIMEOUT_MS } from "./hcn_host_network.ts";
+ * console.log(DEFAULT_HCN_TIMEOUT_MS); // 30000
+ * ```
+ */
+export const DEFAULT_HCN_TIMEOUT_MS = 30_000;
+
+/**
+ * Options of an {@linkcode HcnHostNetwork}.
+ *
+ * @example
+ * ```ts
+ * import type { HcnHostNetworkOptions } from "./hcn_host_network.ts";
+ * const options: HcnHostNetworkOptions = { timeoutMs: 5_000 };
+ * ```
+ */
+export interface HcnHostNetworkOptions {
+  /** Time limit of each read (open, query and close), in ms. Default 30 000. */
+  readonly timeoutMs?: number;
+}
+
+/** The open/query/close triple of one HCN object kind. */
+interface HcnObjectCalls<H> {
+  open(id: string, signal: AbortSignal): Promise<H>;
+  query(handle: H, signal: AbortSignal): Promise<string>;
+  close(handle: H): void;
+}
+
+/**
+ * `HostNetwork` over computenetwork.dll. Each read opens the object, queries
+ * it and closes the handle on every path (a failed query, an abort, a time
+ * limit). IDs must be GUIDs (any case, braces allowed): anything else is an
+ * `InvalidArgumentError` before any call. A missing object is a
+ * `NotFoundError` ("namespace" or "endpoint"); a malformed document is an
+ * `InvalidHostDataError` naming the field.
+ *
+ * @example
+ * ```ts
+ * import { HcnHostNetwork } from "./hcn_host_network.ts";
+ * import type { HcnApi } from "../native/hcn_api.ts";
+ * declare const hcn: HcnApi;
+ * const host = new HcnHostNetwork(hcn, { timeoutMs: 10_000 });
+ * const ns = await host.getNamespace("6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b");
+ * for (const id of ns.endpointIds) console.log((await host.getEndpoint(id)).name);
+ * ```
+ */
+export class HcnHostNetwork implements HostNetwork {
+  /** The time limit of each read, in ms. */
+  readonly timeoutMs: number;
+  readonly #hcn: HcnApi;
+
+  /**
+   * Creates the adapter over computenetwork.dll.
+   *
+   * @param hcn the computenetwork.dll interface
+   * @param options the time limit
+   */
+  constructor(hcn: HcnApi, options: HcnHostNetworkOptions = {}) {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_HCN_TIMEOUT_MS;
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+      throw new InvalidArgumentError("timeoutMs", "must be a positive number of milliseconds");
+    }
+    this.#hcn = hcn;
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** Reads and validates one namespace. */
+  async getNamespace(namespaceId: string, options: CallOptions = {}): Promise<HostNamespace> {
+    const id = canonicalId("namespaceId", namespaceId);
+    const hcn = this.#hcn;
+    const source = await this.#read("namespace", id, options, {
+      open: (guid, signal) => hcn.openNamespace(guid, { signal }),
+      query: (handle, signal) => hcn.queryNamespaceProperties(handle, HCN_QUERY, { signal }),
+      close: (handle) => hcn.closeNamespace(handle),
+    });
+    const namespace = parseNamespaceDocument(source, id);
+    logger.debug("Read namespace {namespaceId}: {count} endpoint(s)", {
+      namespaceId: id,
+      count: namespace.endpointIds.length,
+    });
+    return namespace;
+  }
+
+  /** Reads and validates one endpoint. */
+  async getEndpoint(endpointId: string, options: CallOptions = {}): Promise<HostEndpoint> {
+    const id = canonicalId("endpointId", endpointId);
+    const hcn = this.#hcn;
+    const source = await this.#read("endpoint", id, options, {
+      open: (guid, signal) => hcn.openEndpoint(guid, { signal }),
+      query: (handle, signal) => hcn.queryEndpointProperties(handle, HCN_QUERY, { signal }),
+      close: (handle) => hcn.closeEndpoint(handle),
+    });
+    const endpoint = parseEndpointDocument(source, id);
+    logger.debug("Read endpoint {endpointId} ({name})", { endpointId: id, name: endpoint.name });
+    return endpoint;
+  }
+
+  async #read<H>(
+    kind: "namespace" | "endpoint",
+    id: string,
+    options: CallOptions,
+    calls: HcnObjectCalls<H>,
+  ): Promise<string> {
+    try {
+      return await withTimeLimit(
+        `read ${kind} ${id}`,
+        this.timeoutMs,
+        options.signal,
+        async (signal) => {
+          const handle = await calls.open(id, signal);
+          try {
+            return await calls.query(handle, signal);
+          } finally {
+            try {
+              calls.close(handle);
+            } catch (error) {
+              // Never let a close failure mask the query's outcome.
+              logger.warn("Cannot close the handle of {kind} {id}: {error}", { kind, id, error });
+            }
+          }
+        },
+      );
+    } catch (error) {
+      if (error instanceof HResultError && isNotFoundHResult(error.hresult)) {
+        throw new NotFoundError(kind, id, { cause: error });
+      }
+      throw error;
+    }
+  }
+}
+
+function canonicalId(argument: string, value: string): string {
+  const id = typeof value === "string" ? normalizeGuid(value) : undefined;
+  if (id === undefined) throw new InvalidArgumentError(argument, "not a GUID");
+  return id;
+}
