@@ -1,0 +1,119 @@
+/**
+ * The guest's "namespace add request" capability, read once per adapter.
+ *
+ * @module
+ */
+import { z } from "zod";
+import {
+  GuestUnavailableError,
+  InvalidHostDataError,
+  VmUnavailableError,
+} from "../../domain/errors.ts";
+import type { CallOptions } from "../../ports/call_options.ts";
+import type { ComputeSystem } from "../hcs/compute_system.ts";
+
+const flag = z.boolean({ error: "must be a boolean" }).nullish();
+const objectError = { error: "must be a JSON object" };
+
+const propertiesSchema = z.looseObject({
+  GuestConnectionInfo: z.looseObject({
+    GuestDefinedCapabilities: z.looseObject({ NamespaceAddRequestSupported: flag }, objectError)
+      .nullish(),
+  }, objectError).nullish(),
+});
+
+/**
+ * Reads `NamespaceAddRequestSupported` from the compute system's
+ * GuestConnection properties on first need and remembers it. Concurrent
+ * first needs share one read; a failed read, or a guest without a
+ * connection, is not remembered (the next need reads again).
+ */
+export class NamespaceCapability {
+  readonly #system: ComputeSystem;
+  #known: boolean | undefined;
+  #reading: Promise<boolean | undefined> | undefined;
+
+  constructor(system: ComputeSystem) {
+    this.#system = system;
+  }
+
+  /**
+   * Whether the guest supports namespace requests. Failures name the
+   * caller's step (`describe`) and chain the read's error as `cause`.
+   */
+  async supported(describe: string, options: CallOptions = {}): Promise<boolean> {
+    if (this.#known !== undefined) return this.#known;
+    options.signal?.throwIfAborted();
+    this.#reading ??= this.#read();
+    let value: boolean | undefined;
+    try {
+      value = await raceSignal(this.#reading, options.signal);
+    } catch (error) {
+      if (error instanceof GuestUnavailableError) {
+        throw new GuestUnavailableError(`Cannot ${describe}: ${reasonOf(error)}`, { cause: error });
+      }
+      if (error instanceof VmUnavailableError) {
+        throw new VmUnavailableError(`Cannot ${describe}: the VM is gone`, { cause: error });
+      }
+      throw error;
+    }
+    if (value === undefined) {
+      throw new GuestUnavailableError(
+        `Cannot ${describe}: the guest connection is not established`,
+      );
+    }
+    return value;
+  }
+
+  async #read(): Promise<boolean | undefined> {
+    try {
+      const properties = await this.#system.properties(
+        { PropertyTypes: ["GuestConnection"] },
+        `read the guest capabilities of VM ${this.#system.vmId}`,
+      );
+      const parsed = propertiesSchema.safeParse(properties);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new InvalidHostDataError(
+          `the guest connection properties of VM ${this.#system.vmId}`,
+          issue?.path.map(String).join(".") || "document",
+          issue?.message ?? "is invalid",
+          { cause: parsed.error },
+        );
+      }
+      const info = parsed.data.GuestConnectionInfo;
+      if (info == null) return undefined;
+      const supported = info.GuestDefinedCapabilities?.NamespaceAddRequestSupported ?? false;
+      this.#known = supported;
+      return supported;
+    } finally {
+      this.#reading = undefined;
+    }
+  }
+}
+
+/** The "why" part of a std-style message ("Cannot x: why"). */
+function reasonOf(error: Error): string {
+  const at = error.message.indexOf(": ");
+  return at < 0 ? error.message : error.message.slice(at + 2);
+}
+
+/** Waits for a shared promise, unless the caller's signal aborts first. */
+function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}

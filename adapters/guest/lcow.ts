@@ -1,0 +1,224 @@
+/**
+ * The `GuestNetwork` port for a Linux guest (LCOW): windows-api.md section 4.
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import { InvalidHostDataError } from "../../domain/errors.ts";
+import type { CallOptions } from "../../ports/call_options.ts";
+import type {
+  GuestNamespace,
+  GuestNetwork,
+  GuestNic,
+  GuestNicConfig,
+} from "../../ports/guest_network.ts";
+import type { HostEndpoint } from "../../ports/host_network.ts";
+import type { JsonObject } from "../../ports/json.ts";
+import type { ComputeSystem } from "../hcs/compute_system.ts";
+import { guestRequest, requireGuid, signalOnly } from "./_guest_request.ts";
+import type { GuestAdapterOptions } from "./guest_adapter_options.ts";
+import { NamespaceCapability } from "./_namespace_capability.ts";
+
+const logger = getLogger(["podnet", "guest"]);
+
+const MAX_OVERHEAD = 65_535;
+
+/**
+ * Builds the LCOW network adapter (the `Settings` of a guest "Network Add")
+ * from a NIC and its host endpoint:
+ * - `DNSSuffix`: `Dns.Domain` (when non-empty) then `Dns.Search`, lower case,
+ *   comma-joined; `DNSServerList`: `Dns.ServerList` lower case, comma-joined
+ *   (blank entries are skipped);
+ * - `EncapOverhead`: `Settings.Overhead` of the first "EncapOverhead" policy;
+ *   every such policy must carry an integer 0..65535, else
+ *   `InvalidHostDataError` naming `Policies.N.Settings.Overhead`;
+ * - `IPConfigs` and `Routes` copied; `PolicyBasedRouting` from the option;
+ * - empty fields (empty strings and arrays, `false`, an overhead of 0) are
+ *   omitted; `VPCIAssigned` and `EnableLowMetric` are never sent.
+ *
+ * The NIC and namespace IDs must be GUIDs (`InvalidArgumentError`); they are
+ * written in canonical form.
+ *
+ * @example
+ * ```ts
+ * import { buildLcowAdapter } from "./lcow.ts";
+ * const adapter = buildLcowAdapter({
+ *   nicId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0",
+ *   endpointId: "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d",
+ *   namespaceId: "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b",
+ *   policyBasedRouting: false,
+ *   endpoint: {
+ *     id: "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d", name: "pod_eth0",
+ *     ipConfigurations: [{ ipAddress: "10.0.0.5", prefixLength: 24 }],
+ *     routes: [], policies: [], document: {},
+ *   },
+ * });
+ * console.log(adapter.IPConfigs); // [{ IPAddress: "10.0.0.5", PrefixLength: 24 }]
+ * ```
+ */
+export function buildLcowAdapter(nic: GuestNicConfig): JsonObject {
+  const nicId = requireGuid("nicId", nic.nicId);
+  const namespaceId = requireGuid("namespaceId", nic.namespaceId);
+  const endpoint = nic.endpoint;
+  const adapter: JsonObject = { NamespaceID: namespaceId, ID: nicId };
+  if (endpoint.macAddress) adapter.MacAddress = endpoint.macAddress;
+
+  const dns = endpoint.dns;
+  const suffixes = lowerNonBlank([...(dns?.domain ? [dns.domain] : []), ...(dns?.search ?? [])]);
+  if (suffixes.length > 0) adapter.DNSSuffix = suffixes.join(",");
+  const servers = lowerNonBlank(dns?.serverList ?? []);
+  if (servers.length > 0) adapter.DNSServerList = servers.join(",");
+
+  const overhead = encapOverhead(endpoint);
+  if (overhead !== undefined && overhead > 0) adapter.EncapOverhead = overhead;
+
+  const ipConfigs = endpoint.ipConfigurations.map((ip) => {
+    const config: JsonObject = {};
+    if (ip.ipAddress) config.IPAddress = ip.ipAddress;
+    config.PrefixLength = ip.prefixLength;
+    return config;
+  });
+  if (ipConfigs.length > 0) adapter.IPConfigs = ipConfigs;
+
+  const routes = endpoint.routes.map((route) => {
+    const entry: JsonObject = {};
+    if (route.nextHop) entry.NextHop = route.nextHop;
+    if (route.destinationPrefix) entry.DestinationPrefix = route.destinationPrefix;
+    entry.Metric = route.metric;
+    return entry;
+  });
+  if (routes.length > 0) adapter.Routes = routes;
+
+  if (nic.policyBasedRouting) adapter.PolicyBasedRouting = true;
+  return adapter;
+}
+
+/** The encapsulation overhead of the endpoint's policies, validated. */
+function encapOverhead(endpoint: HostEndpoint): number | undefined {
+  let found: number | undefined;
+  endpoint.policies.forEach((policy, index) => {
+    if (policy.type !== "EncapOverhead") return;
+    const field = `Policies.${index}.Settings.Overhead`;
+    const settings = policy.settings;
+    const value = typeof settings === "object" && settings !== null && !Array.isArray(settings)
+      ? settings.Overhead
+      : undefined;
+    if (value === undefined) {
+      throw new InvalidHostDataError(`endpoint ${endpoint.id}`, field, "is missing");
+    }
+    if (
+      typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > MAX_OVERHEAD
+    ) {
+      throw new InvalidHostDataError(
+        `endpoint ${endpoint.id}`,
+        field,
+        `must be an integer 0..${MAX_OVERHEAD}`,
+      );
+    }
+    found ??= value;
+  });
+  return found;
+}
+
+function lowerNonBlank(values: readonly string[]): string[] {
+  return values.filter((value) => value.trim() !== "").map((value) => value.toLowerCase());
+}
+
+/**
+ * `GuestNetwork` for a Linux guest. The pod namespace belongs to the pause
+ * container, so the namespace steps and `prepare` do nothing. `attach` sends
+ * a guest "Network Add" with the adapter of {@linkcode buildLcowAdapter};
+ * `detach` a "Network Remove". Both are skipped (nothing is sent) when the
+ * guest does not support namespace requests; that capability is read once.
+ *
+ * Errors: guest connection gone → `GuestUnavailableError`; VM gone →
+ * `VmUnavailableError`; a NIC the guest does not know on `detach` →
+ * `NotFoundError("guest NIC", nicId)`; a NIC or namespace ID that is not a
+ * GUID → `InvalidArgumentError` (nothing is sent).
+ *
+ * @example
+ * ```ts
+ * import { ComputeSystem } from "../hcs/compute_system.ts";
+ * import { LcowGuestNetwork } from "./lcow.ts";
+ * import type { GuestNicConfig } from "../../ports/guest_network.ts";
+ * import type { HcsApi } from "../native/hcs_api.ts";
+ * declare const hcs: HcsApi;
+ * declare const nic: GuestNicConfig;
+ * using system = new ComputeSystem(hcs, "uvm-7");
+ * const guest = new LcowGuestNetwork(system);
+ * await guest.attach(nic);
+ * ```
+ */
+export class LcowGuestNetwork implements GuestNetwork {
+  /** Always "lcow". */
+  readonly platform = "lcow" as const;
+  readonly #system: ComputeSystem;
+  readonly #capability: NamespaceCapability;
+
+  /**
+   * Creates the adapter over the VM's compute system.
+   *
+   * @param system the utility VM's compute system
+   * @param _options reserved
+   */
+  constructor(system: ComputeSystem, _options: GuestAdapterOptions = {}) {
+    this.#system = system;
+    this.#capability = new NamespaceCapability(system);
+  }
+
+  /** Does nothing (the pause container owns the namespace); resolves false. */
+  addNamespace(_namespace: GuestNamespace, options: CallOptions = {}): Promise<boolean> {
+    options.signal?.throwIfAborted();
+    return Promise.resolve(false);
+  }
+
+  /** Does nothing (the namespace goes with the pause container). */
+  removeNamespace(_namespace: GuestNamespace, options: CallOptions = {}): Promise<void> {
+    options.signal?.throwIfAborted();
+    return Promise.resolve();
+  }
+
+  /** Does nothing on LCOW; resolves false. */
+  prepare(_nic: GuestNicConfig, options: CallOptions = {}): Promise<boolean> {
+    options.signal?.throwIfAborted();
+    return Promise.resolve(false);
+  }
+
+  /** Sends the guest "Network Add" (when the guest supports namespace requests). */
+  async attach(nic: GuestNicConfig, options: CallOptions = {}): Promise<void> {
+    const adapter = buildLcowAdapter(nic);
+    const nicId = String(adapter.ID);
+    const log = { nicId, endpointId: nic.endpointId };
+    const describe = `attach NIC ${nicId}`;
+    if (!(await this.#capability.supported(describe, options))) {
+      logger.debug("Skipping attach of NIC {nicId}: no namespace support in the guest", log);
+      return;
+    }
+    logger.debug("Attaching NIC {nicId} in the guest", log);
+    await this.#system.modify(
+      guestRequest("Network", "Add", adapter),
+      describe,
+      signalOnly(options),
+    );
+    logger.debug("Attached NIC {nicId} in the guest", log);
+  }
+
+  /** Sends the guest "Network Remove" (when the guest supports namespace requests). */
+  async detach(nic: GuestNic, options: CallOptions = {}): Promise<void> {
+    const nicId = requireGuid("nicId", nic.nicId);
+    const namespaceId = requireGuid("namespaceId", nic.namespaceId);
+    const log = { nicId, endpointId: nic.endpointId };
+    const describe = `detach NIC ${nicId}`;
+    if (!(await this.#capability.supported(describe, options))) {
+      logger.debug("Skipping detach of NIC {nicId}: no namespace support in the guest", log);
+      return;
+    }
+    logger.debug("Detaching NIC {nicId} in the guest", log);
+    await this.#system.modify(
+      guestRequest("Network", "Remove", { NamespaceID: namespaceId, ID: nicId }),
+      describe,
+      { ...signalOnly(options), notFound: { kind: "guest NIC", id: nicId } },
+    );
+    logger.debug("Detached NIC {nicId} in the guest", log);
+  }
+}
