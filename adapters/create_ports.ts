@@ -1,0 +1,99 @@
+/**
+ * Wiring of the driven ports over the DLL-level interfaces.
+ *
+ * @module
+ */
+import { InvalidArgumentError } from "../domain/errors.ts";
+import type { GuestNetwork, GuestPlatform } from "../ports/guest_network.ts";
+import type { NetworkPorts } from "../ports/network_ports.ts";
+import { LcowGuestNetwork } from "./guest/lcow.ts";
+import { WcowGuestNetwork } from "./guest/wcow.ts";
+import { HcnHostNetwork } from "./hcn/hcn_host_network.ts";
+import { ComputeSystem } from "./hcs/compute_system.ts";
+import { HcsVmNetwork } from "./hcs/hcs_vm_network.ts";
+import type { HcnApi } from "./native/hcn_api.ts";
+import type { HcsApi } from "./native/hcs_api.ts";
+
+/**
+ * What {@linkcode createPorts} needs.
+ *
+ * @example
+ * ```ts
+ * import type { CreatePortsOptions } from "./create_ports.ts";
+ * import type { HcnApi } from "./native/hcn_api.ts";
+ * import type { HcsApi } from "./native/hcs_api.ts";
+ * declare const hcn: HcnApi;
+ * declare const hcs: HcsApi;
+ * const options: CreatePortsOptions = { hcn, hcs, vmId: "uvm-7", guest: "lcow", timeoutMs: 10_000 };
+ * ```
+ */
+export interface CreatePortsOptions {
+  /** computenetwork.dll (real or simulated). */
+  readonly hcn: HcnApi;
+  /** vmcompute.dll (real or simulated). */
+  readonly hcs: HcsApi;
+  /** The utility VM's compute system ID. */
+  readonly vmId: string;
+  /** The guest's platform. */
+  readonly guest: GuestPlatform;
+  /** Time limit of each adapter call, in ms. Default 30 000. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * The driven ports of one pod, plus the compute system handle they share.
+ * Disposing closes that handle.
+ *
+ * @example
+ * ```ts
+ * import type { HostPorts } from "./create_ports.ts";
+ * function release(ports: HostPorts): void {
+ *   ports[Symbol.dispose]();
+ * }
+ * ```
+ */
+export interface HostPorts extends NetworkPorts, Disposable {
+  /** The utility VM's compute system, shared by `vm` and `guest`. */
+  readonly computeSystem: ComputeSystem;
+}
+
+/**
+ * Builds the ports of one pod: `host` over HCN, `vm` and `guest` over one
+ * shared compute system handle (opened on first use).
+ *
+ * @example
+ * ```ts
+ * import { createPorts } from "./create_ports.ts";
+ * import type { HcnApi } from "./native/hcn_api.ts";
+ * import type { HcsApi } from "./native/hcs_api.ts";
+ * declare const hcn: HcnApi;
+ * declare const hcs: HcsApi;
+ * using ports = createPorts({ hcn, hcs, vmId: "uvm-7", guest: "wcow" });
+ * const ns = await ports.host.getNamespace("6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b");
+ * console.log(ns.endpointIds.length, ports.guest.platform);
+ * ```
+ */
+export function createPorts(options: CreatePortsOptions): HostPorts {
+  const timeout = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
+  if (options.guest !== "lcow" && options.guest !== "wcow") {
+    throw new InvalidArgumentError(
+      "guest",
+      `must be "lcow" or "wcow", not ${String(options.guest)}`,
+    );
+  }
+  const host = new HcnHostNetwork(options.hcn, timeout);
+  const computeSystem = new ComputeSystem(options.hcs, options.vmId, timeout);
+  const vm = new HcsVmNetwork(computeSystem);
+  const guest: GuestNetwork = options.guest === "lcow"
+    ? new LcowGuestNetwork(computeSystem)
+    : new WcowGuestNetwork(computeSystem);
+  return {
+    host,
+    vm,
+    guest,
+    computeSystem,
+    [Symbol.dispose](): void {
+      computeSystem.close();
+    },
+  };
+}
