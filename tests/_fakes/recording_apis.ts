@@ -416,3 +416,9 @@ function idOf(document: JsonObject): string {
   if (typeof id !== "string") throw new Error("fake: fixture document without ID");
   return id;
 }
+
+/** Reads a fixture of tests/data/ (e.g. "pod-3nic.json"). */
+export async function readFixture(name: string): Promise<HcnFixture> {
+  const text = await Deno.readTextFile(new URL(`../data/${name}`, import.meta.url));
+  return JSON.parse(text) as HcnFixture;
+}

@@ -1,0 +1,280 @@
+import assert from "node:assert/strict";
+import {
+  GuestUnavailableError,
+  HResultError,
+  InvalidArgumentError,
+  InvalidHostDataError,
+  NotFoundError,
+  OperationTimeoutError,
+  PodnetError,
+  VmUnavailableError,
+} from "../domain/errors.ts";
+import { ComputeSystem } from "../adapters/hcs/compute_system.ts";
+import { HRESULT } from "../adapters/native/hresult.ts";
+import { RecordingHcs } from "./_fakes/recording_apis.ts";
+
+const DOC = { ResourcePath: "VirtualMachine/Devices/NetworkAdapters/x", RequestType: "Add" };
+
+Deno.test("ComputeSystem opens lazily, once, and sends the document text", async () => {
+  const hcs = new RecordingHcs();
+  using system = new ComputeSystem(hcs, "uvm-test");
+  assert.deepEqual(hcs.callNames(), []);
+  assert.equal(system.hasHandle, false);
+  await system.modify(DOC, "do one");
+  await system.modify({ B: 2 }, "do two");
+  assert.deepEqual(hcs.callNames(), [
+    "HcsOpenComputeSystem",
+    "HcsModifyComputeSystem",
+    "HcsModifyComputeSystem",
+  ]);
+  assert.deepEqual(hcs.calls[0]?.args, ["uvm-test"]);
+  assert.equal(hcs.calls[1]?.args[0], JSON.stringify(DOC));
+  assert.equal(hcs.openHandles, 1);
+});
+
+Deno.test("ComputeSystem: concurrent first uses share one open", async () => {
+  const hcs = new RecordingHcs();
+  let release = (): void => {};
+  hcs.script("HcsOpenComputeSystem", { gate: new Promise<void>((r) => (release = r)) });
+  using system = new ComputeSystem(hcs, "uvm-test");
+  const calls = [
+    system.modify({ A: 1 }, "a"),
+    system.modify({ B: 1 }, "b"),
+    system.properties({}, "c"),
+  ];
+  await Promise.resolve();
+  release();
+  await Promise.all(calls);
+  assert.equal(hcs.opened, 1);
+  assert.equal(hcs.callNames().filter((n) => n === "HcsOpenComputeSystem").length, 1);
+});
+
+Deno.test("ComputeSystem: close() and dispose close the handle once", async () => {
+  const hcs = new RecordingHcs();
+  {
+    using system = new ComputeSystem(hcs, "uvm-test");
+    await system.modify(DOC, "x");
+    assert.equal(hcs.openHandles, 1);
+    system.close();
+    system.close();
+    assert.equal(hcs.openHandles, 0);
+    assert.equal(system.closed, true);
+  }
+  assert.equal(hcs.callNames().filter((n) => n === "HcsCloseComputeSystem").length, 1);
+});
+
+Deno.test("ComputeSystem: a call after close() is rejected and sends nothing", async () => {
+  const hcs = new RecordingHcs();
+  const system = new ComputeSystem(hcs, "uvm-test");
+  system.close();
+  await assert.rejects(system.modify(DOC, "attach NIC 1"), (e: unknown) => {
+    assert.ok(e instanceof PodnetError);
+    assert.equal(e.code, "INVALID_STATE");
+    assert.match(
+      e.message,
+      /^Cannot attach NIC 1: the compute system handle of VM uvm-test is closed$/,
+    );
+    return true;
+  });
+  assert.deepEqual(hcs.callNames(), []);
+});
+
+Deno.test("ComputeSystem: VM gone is VmUnavailableError, drops the handle, next call reopens", async () => {
+  const hcs = new RecordingHcs();
+  using system = new ComputeSystem(hcs, "uvm-test");
+  hcs.script("HcsModifyComputeSystem", { fail: HRESULT.HCS_E_SYSTEM_NOT_FOUND });
+  await assert.rejects(system.modify(DOC, "remove NIC 3f2a"), (e: unknown) => {
+    assert.ok(e instanceof VmUnavailableError);
+    assert.equal(e.code, "VM_UNAVAILABLE");
+    assert.equal(e.message, "Cannot remove NIC 3f2a: the VM is gone");
+    assert.ok(e.cause instanceof HResultError);
+    assert.equal(e.cause.hresult, HRESULT.HCS_E_SYSTEM_NOT_FOUND);
+    return true;
+  });
+  assert.equal(hcs.openHandles, 0);
+  assert.equal(system.hasHandle, false);
+  await system.modify(DOC, "again");
+  assert.equal(hcs.opened, 2);
+  assert.equal(hcs.openHandles, 1);
+});
+
+Deno.test("ComputeSystem: every VM-gone code, and an invalid handle, map to VmUnavailableError", async () => {
+  for (
+    const code of [
+      HRESULT.HCS_E_SYSTEM_NOT_FOUND,
+      HRESULT.HCS_E_SYSTEM_ALREADY_STOPPED,
+      HRESULT.HCS_E_SYSTEM_ALREADY_STOPPED_WARNING,
+      HRESULT.HCS_E_INVALID_STATE,
+      HRESULT.HCS_E_UNEXPECTED_EXIT,
+      HRESULT.E_HANDLE,
+    ]
+  ) {
+    const hcs = new RecordingHcs();
+    using system = new ComputeSystem(hcs, "uvm-test");
+    hcs.script("HcsGetComputeSystemProperties", { fail: code });
+    await assert.rejects(system.properties({}, "read"), VmUnavailableError, `code ${code}`);
+    assert.equal(hcs.openHandles, 0, `handle dropped for ${code}`);
+  }
+});
+
+Deno.test("ComputeSystem: guest-gone codes map to GuestUnavailableError", async () => {
+  const hcs = new RecordingHcs();
+  using system = new ComputeSystem(hcs, "uvm-test");
+  hcs.script(
+    "HcsModifyComputeSystem",
+    { fail: HRESULT.HCS_E_CONNECTION_CLOSED },
+    { fail: HRESULT.HCS_E_CONNECT_FAILED },
+  );
+  await assert.rejects(system.modify(DOC, "detach NIC 1"), (e: unknown) => {
+    assert.ok(e instanceof GuestUnavailableError);
+    assert.equal(e.message, "Cannot detach NIC 1: the guest connection is closed");
+    assert.ok(e.cause instanceof HResultError);
+    return true;
+  });
+  await assert.rejects(system.modify(DOC, "detach NIC 1"), (e: unknown) => {
+    assert.ok(e instanceof GuestUnavailableError);
+    assert.equal(e.message, "Cannot detach NIC 1: the guest connection was never made");
+    return true;
+  });
+  assert.equal(hcs.openHandles, 1, "a gone guest does not drop the VM handle");
+});
+
+Deno.test("ComputeSystem: not found is NotFoundError only when the caller names the target", async () => {
+  const hcs = new RecordingHcs();
+  using system = new ComputeSystem(hcs, "uvm-test");
+  hcs.script(
+    "HcsModifyComputeSystem",
+    { fail: HRESULT.ERROR_NOT_FOUND },
+    { fail: HRESULT.ERROR_NOT_FOUND },
+  );
+  await assert.rejects(
+    system.modify(DOC, "remove NIC 1", { notFound: { kind: "NIC", id: "1" } }),
+    (e: unknown) => {
+      assert.ok(e instanceof NotFoundError);
+      assert.equal(e.kind, "NIC");
+      assert.equal(e.id, "1");
+      assert.ok(e.cause instanceof HResultError);
+      return true;
+    },
+  );
+  await assert.rejects(system.modify(DOC, "add"), (e: unknown) => {
+    assert.ok(e instanceof HResultError);
+    assert.equal(e.hresult, HRESULT.ERROR_NOT_FOUND);
+    return true;
+  });
+});
+
+Deno.test("ComputeSystem: other HRESULTs pass through unchanged", async () => {
+  const hcs = new RecordingHcs();
+  using system = new ComputeSystem(hcs, "uvm-test");
+  hcs.script("HcsModifyComputeSystem", {
+    fail: HRESULT.HCS_E_INVALID_JSON,
+    record: '{"Error":-1070137075,"ErrorMessage":"bad json"}',
+  });
+  await assert.rejects(system.modify(DOC, "x"), (e: unknown) => {
+    assert.ok(e instanceof HResultError);
+    assert.equal(e.call, "HcsModifyComputeSystem");
+    assert.equal(e.hex, "0xC037010D");
+    assert.equal(e.record?.message, "bad json");
+    return true;
+  });
+  assert.equal(hcs.openHandles, 1);
+});
+
+Deno.test("ComputeSystem: an unknown VM is VmUnavailableError and a failed open is retried", async () => {
+  const hcs = new RecordingHcs({ vmId: "other" });
+  using system = new ComputeSystem(hcs, "uvm-missing");
+  await assert.rejects(system.modify(DOC, "add NIC 1"), (e: unknown) => {
+    assert.ok(e instanceof VmUnavailableError);
+    assert.equal(e.message, "Cannot add NIC 1: the VM is gone");
+    return true;
+  });
+  const hcs2 = new RecordingHcs();
+  using system2 = new ComputeSystem(hcs2, "uvm-test");
+  hcs2.script("HcsOpenComputeSystem", { fail: HRESULT.ERROR_FILE_NOT_FOUND });
+  await assert.rejects(system2.modify(DOC, "x"), VmUnavailableError);
+  await system2.modify(DOC, "x");
+  assert.deepEqual(hcs2.callNames(), [
+    "HcsOpenComputeSystem",
+    "HcsOpenComputeSystem",
+    "HcsModifyComputeSystem",
+  ]);
+});
+
+Deno.test("ComputeSystem: a hanging call times out with OperationTimeoutError", async () => {
+  const hcs = new RecordingHcs();
+  const system = new ComputeSystem(hcs, "uvm-test", { timeoutMs: 30 });
+  hcs.script("HcsModifyComputeSystem", { hang: true });
+  await assert.rejects(system.modify(DOC, "attach NIC 1"), (e: unknown) => {
+    assert.ok(e instanceof OperationTimeoutError);
+    assert.equal(e.timeoutMs, 30);
+    assert.equal(e.message, "Cannot complete attach NIC 1: timed out after 30 ms");
+    return true;
+  });
+  system.close();
+  assert.equal(hcs.openHandles, 0);
+});
+
+Deno.test("ComputeSystem: a hanging open times out too", async () => {
+  const hcs = new RecordingHcs();
+  using system = new ComputeSystem(hcs, "uvm-test", { timeoutMs: 30 });
+  hcs.script("HcsOpenComputeSystem", { hang: true });
+  await assert.rejects(system.modify(DOC, "x"), OperationTimeoutError);
+  assert.equal(hcs.openHandles, 0);
+});
+
+Deno.test("ComputeSystem: the caller's abort rejects with its reason", async () => {
+  const hcs = new RecordingHcs();
+  using system = new ComputeSystem(hcs, "uvm-test");
+  const pre = new AbortController();
+  pre.abort(new Error("stop before"));
+  await assert.rejects(system.modify(DOC, "x", { signal: pre.signal }), /stop before/);
+  assert.deepEqual(hcs.callNames(), []);
+
+  hcs.script("HcsModifyComputeSystem", { hang: true });
+  const during = new AbortController();
+  const call = system.modify(DOC, "x", { signal: during.signal });
+  setTimeout(() => during.abort(new Error("stop during")), 5);
+  await assert.rejects(call, /stop during/);
+});
+
+Deno.test("ComputeSystem: close() during a call closes the handle when the call settles", async () => {
+  const hcs = new RecordingHcs();
+  const system = new ComputeSystem(hcs, "uvm-test");
+  let release = (): void => {};
+  await system.modify(DOC, "open it");
+  hcs.script("HcsModifyComputeSystem", { gate: new Promise<void>((r) => (release = r)) });
+  const call = system.modify(DOC, "slow");
+  await new Promise((r) => setTimeout(r, 0));
+  system.close();
+  assert.equal(hcs.openHandles, 1, "still in use");
+  release();
+  await call;
+  assert.equal(hcs.openHandles, 0);
+});
+
+Deno.test("ComputeSystem.properties parses the answer; malformed answers are InvalidHostDataError", async () => {
+  const hcs = new RecordingHcs();
+  using system = new ComputeSystem(hcs, "uvm-test");
+  const props = await system.properties({ PropertyTypes: ["GuestConnection"] }, "read");
+  assert.equal(props.Id, "uvm-test");
+  assert.deepEqual(hcs.propertyQueries(), [{ PropertyTypes: ["GuestConnection"] }]);
+  hcs.script("HcsGetComputeSystemProperties", { result: "{not json" }, { result: "[1]" });
+  await assert.rejects(system.properties({}, "read"), (e: unknown) => {
+    assert.ok(e instanceof InvalidHostDataError);
+    assert.equal(e.field, "document");
+    return true;
+  });
+  await assert.rejects(system.properties({}, "read"), InvalidHostDataError);
+});
+
+Deno.test("ComputeSystem rejects an empty VM ID and a bad time limit", () => {
+  const hcs = new RecordingHcs();
+  assert.throws(() => new ComputeSystem(hcs, ""), InvalidArgumentError);
+  assert.throws(() => new ComputeSystem(hcs, "uvm", { timeoutMs: 0 }), InvalidArgumentError);
+  assert.throws(
+    () => new ComputeSystem(hcs, "uvm", { timeoutMs: Number.NaN }),
+    InvalidArgumentError,
+  );
+  assert.equal(new ComputeSystem(hcs, "uvm").timeoutMs, 30_000);
+});
