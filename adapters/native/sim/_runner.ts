@@ -58,7 +58,7 @@ export class Runner {
   ) {}
 
   /** Appends one trace entry. */
-  record(ctx: CallContext, outcome: TraceOutcome, hresult?: number): void {
+  record(ctx: CallContext, outcome: TraceOutcome, hresult?: number, latencyMs = 0): void {
     const trace = this.world.trace;
     trace.push({
       seq: trace.length + 1,
@@ -67,6 +67,7 @@ export class Runner {
       ...(ctx.target === undefined ? {} : { target: ctx.target }),
       outcome,
       ...(hresult === undefined ? {} : { hresult }),
+      ...(latencyMs > 0 ? { latencyMs } : {}),
     });
   }
 
@@ -89,13 +90,13 @@ export class Runner {
       try {
         await sleep(delay, ctx.signal);
       } catch (reason) {
-        this.record(ctx, "aborted");
+        this.record(ctx, "aborted", undefined, delay);
         throw reason;
       }
     }
     if (fault?.type === "hresult") {
       const message = fault.message ?? `Simulated failure of ${ctx.op}`;
-      this.record(ctx, "error", fault.hresult);
+      this.record(ctx, "error", fault.hresult, delay);
       throw callFailure(ctx.call, fault.hresult, message);
     }
     if (fault?.type === "crash") {
@@ -108,10 +109,10 @@ export class Runner {
           // the caller crashed: it never sees this failure either
         }
       }
-      this.record(ctx, "crash");
+      this.record(ctx, "crash", undefined, delay);
       throw new SimulatedCrashError(ctx.call, ctx.op, applied);
     }
-    return this.#apply(ctx, effect);
+    return this.#apply(ctx, effect, delay);
   }
 
   /** Runs a synchronous close call: never delayed, never faulted. */
@@ -119,15 +120,15 @@ export class Runner {
     return this.#apply(ctx, effect);
   }
 
-  #apply<T>(ctx: CallContext, effect: () => T): T {
+  #apply<T>(ctx: CallContext, effect: () => T, delay = 0): T {
     let value: T;
     try {
       value = effect();
     } catch (err) {
-      this.record(ctx, "error", err instanceof HResultError ? err.hresult : undefined);
+      this.record(ctx, "error", err instanceof HResultError ? err.hresult : undefined, delay);
       throw err;
     }
-    this.record(ctx, "ok");
+    this.record(ctx, "ok", undefined, delay);
     return value;
   }
 }

@@ -45,4 +45,6 @@ export interface TraceEntry {
   readonly outcome: TraceOutcome;
   /** The HRESULT (unsigned) of a call that failed with one. */
   readonly hresult?: number;
+  /** The simulated latency the call waited, in milliseconds, when it waited any. */
+  readonly latencyMs?: number;
 }
