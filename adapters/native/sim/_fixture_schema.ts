@@ -1,21 +1,30 @@
 import { z } from "zod";
-import type { JsonObject } from "../../../ports/json.ts";
 import { normalizeGuid } from "../../../domain/guid.ts";
 
-const jsonValue: z.ZodType<unknown> = z.lazy(() =>
-  z.union([
-    z.null(),
-    z.boolean(),
-    z.number().refine(Number.isFinite, "must be a finite number"),
-    z.string(),
-    z.array(jsonValue),
-    z.record(z.string(), jsonValue),
-  ])
-);
+/** Whether the value is plain JSON (what JSON.parse could have produced). */
+function isPlainJson(value: unknown, depth = 0): boolean {
+  if (depth > 64) return false;
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(value);
+    case "object": {
+      if (value === null) return true;
+      if (Array.isArray(value)) return value.every((v) => isPlainJson(v, depth + 1));
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      return Object.values(value).every((v) => isPlainJson(v, depth + 1));
+    }
+    default:
+      return false;
+  }
+}
 
 const documentSchema = z.looseObject({
   ID: z.string().refine((s) => normalizeGuid(s) !== undefined, "must be a GUID"),
-}).refine((doc) => jsonValue.safeParse(doc).success, "must be plain JSON");
+}).refine((doc) => isPlainJson(doc), "must be plain JSON");
 
 /** A host fixture, validated. */
 export const fixtureSchema = z.looseObject({
@@ -26,8 +35,3 @@ export const fixtureSchema = z.looseObject({
 
 /** A host document, validated (an object of plain JSON with an ID GUID). */
 export const hostDocumentSchema = documentSchema;
-
-/** Narrows a validated document to the JSON type. */
-export function asJsonObject(doc: { ID: string }): JsonObject {
-  return doc as unknown as JsonObject;
-}
