@@ -67,6 +67,34 @@ function badArgument(argument: string, reason: string): never {
  * would (bad handles, unknown or mistyped document fields, steps out of
  * order) with the HRESULT Windows uses.
  *
+ * What it rejects, and with which HRESULT (the error record is an HNS-style
+ * `{"Error","ErrorCode","Success":false}` for HCN calls, an HCS ResultError
+ * document for HCS calls):
+ *
+ * | rule | HRESULT |
+ * |---|---|
+ * | unknown, closed or wrong-kind handle | E_HANDLE 0x80070006 |
+ * | HCN ID that is not a GUID | HCN_E_GUID_CONVERSION_FAILURE 0x803B0019 |
+ * | missing namespace / endpoint | ERROR_NOT_FOUND 0x80070490 / HCN_E_ENDPOINT_NOT_FOUND 0x803B0002 |
+ * | HCN query not JSON, no `SchemaVersion` 2.x, bad `Filter` | HCN_E_INVALID_JSON 0x803B001B |
+ * | open of an unknown or stopped VM | HCS_E_SYSTEM_NOT_FOUND 0xC037010E |
+ * | modify / properties on a stopped VM's handle | HCS_E_SYSTEM_ALREADY_STOPPED 0xC0370110 |
+ * | modify document not JSON; unknown field, wrong type or malformed GUID, MAC, IP address, CIDR or range (u16, prefix length 0..32 for IPv4, 0..128 for IPv6) anywhere in it; both or neither of ResourcePath and GuestRequest | HCS_E_INVALID_JSON 0xC037010D |
+ * | ResourcePath other than `VirtualMachine/Devices/NetworkAdapters/<guid>` | E_INVALIDARG 0x80070057 |
+ * | VM NIC add of an existing NIC | ERROR_ALREADY_EXISTS 0x800700B7 |
+ * | VM NIC add/update for a missing endpoint | HCN_E_ENDPOINT_NOT_FOUND 0x803B0002 |
+ * | VM NIC add/update for an endpoint another NIC uses | HCN_E_ENDPOINT_ALREADY_ATTACHED 0x803B0014 |
+ * | VM NIC remove/update of a missing NIC | ERROR_NOT_FOUND 0x80070490 |
+ * | guest request after `disconnectGuest()` | HCS_E_CONNECTION_CLOSED 0x8037010A |
+ * | guest request without the namespace capability, LCOW `NetworkNamespace`, unknown ResourceType | HCS_E_UNKNOWN_MESSAGE 0xC037010B |
+ * | guest `Update` request | E_NOTIMPL 0x80004001 |
+ * | guest adapter add (LCOW add, WCOW add) before the VM NIC exists | ERROR_NOT_FOUND 0x80070490 |
+ * | WCOW add without a prior pre-add | ERROR_NOT_FOUND 0x80070490 |
+ * | guest adapter added or pre-added twice | HCN_E_ENDPOINT_ALREADY_ATTACHED 0x803B0014 |
+ * | WCOW namespace added twice | HCN_E_ENDPOINT_NAMESPACE_ALREADY_EXISTS 0x803B002B |
+ * | remove of an unknown guest adapter or namespace (LCOW: also another namespace's adapter) | ERROR_NOT_FOUND 0x80070490 |
+ * | GetComputeSystemProperties type other than `GuestConnection` | E_INVALIDARG 0x80070057 |
+ *
  * Modelling choices worth knowing:
  * - latency elapses before a call reaches the host; a signal that aborts
  *   during it cancels the call with no effect (trace outcome `"aborted"`);
