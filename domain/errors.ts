@@ -46,6 +46,8 @@ export class PodnetError extends Error {
   readonly [podnetBrand] = true;
 
   /**
+   * Creates the error.
+   *
    * @param code the stable code
    * @param message a std-style message: "Cannot <do what>: <why>"
    * @param options the `cause`, if any
@@ -79,6 +81,8 @@ export class InvalidArgumentError extends PodnetError {
   /** The name of the rejected argument. */
   readonly argument: string;
   /**
+   * Creates the error.
+   *
    * @param argument the argument's name
    * @param reason why it was rejected
    * @param options the `cause`, if any
@@ -105,6 +109,8 @@ export class InvalidStateError extends PodnetError {
   /** The state the controller was in. */
   readonly state: string;
   /**
+   * Creates the error.
+   *
    * @param operation the rejected operation
    * @param state the controller's state
    */
@@ -131,6 +137,8 @@ export class NotFoundError extends PodnetError {
   /** Its ID. */
   readonly id: string;
   /**
+   * Creates the error.
+   *
    * @param kind what kind of object is missing
    * @param id its ID
    * @param options the `cause`, if any
@@ -154,6 +162,8 @@ export class NotFoundError extends PodnetError {
  */
 export class GuestUnavailableError extends PodnetError {
   /**
+   * Creates the error.
+   *
    * @param message std-style message
    * @param options the `cause`, if any
    */
@@ -174,6 +184,8 @@ export class GuestUnavailableError extends PodnetError {
  */
 export class VmUnavailableError extends PodnetError {
   /**
+   * Creates the error.
+   *
    * @param message std-style message
    * @param options the `cause`, if any
    */
@@ -199,6 +211,8 @@ export class OperationTimeoutError extends PodnetError {
   /** The limit it outlived, in milliseconds. */
   readonly timeoutMs: number;
   /**
+   * Creates the error.
+   *
    * @param operation the call that timed out
    * @param timeoutMs its limit in milliseconds
    */
@@ -252,6 +266,8 @@ export class HResultError extends PodnetError {
   readonly record: ErrorRecord | undefined;
 
   /**
+   * Creates the error.
+   *
    * @param call the failing DLL function
    * @param hresult the HRESULT (signed or unsigned)
    * @param record the parsed error record, if any
@@ -298,6 +314,8 @@ export function formatHResult(hresult: number): string {
  */
 export class CancelledError extends PodnetError {
   /**
+   * Creates the error.
+   *
    * @param operation the operation that was stopped
    * @param reason why
    * @param options the `cause`, if any
@@ -325,6 +343,8 @@ export class SetupError extends PodnetError {
   /** The rollback's own failure, when the rollback did not complete. */
   readonly rollbackError: unknown;
   /**
+   * Creates the error.
+   *
    * @param podId the pod
    * @param rolledBack whether the rollback completed
    * @param cause the original failure
@@ -366,6 +386,8 @@ export class TeardownStepError extends PodnetError {
   /** The host endpoint, for per-NIC steps. */
   readonly endpointId: string | undefined;
   /**
+   * Creates the error.
+   *
    * @param step the failed step
    * @param cause its failure
    * @param nicId the NIC, for per-NIC steps
@@ -373,10 +395,13 @@ export class TeardownStepError extends PodnetError {
    */
   constructor(step: TeardownStep, cause: unknown, nicId?: string, endpointId?: string) {
     const why = cause instanceof Error ? cause.message : String(cause);
-    const what = nicId === undefined
-      ? "the guest namespace"
-      : `NIC ${nicId} (endpoint ${endpointId ?? "?"})`;
-    super("TEARDOWN_STEP_FAILED", `Cannot ${step} ${what}: ${why}`, { cause });
+    const nic = `NIC ${nicId ?? "?"} (endpoint ${endpointId ?? "?"})`;
+    const what = step === "guest-detach"
+      ? `detach ${nic} in the guest`
+      : step === "vm-remove"
+      ? `hot-remove ${nic} from the VM`
+      : "remove the pod namespace in the guest";
+    super("TEARDOWN_STEP_FAILED", `Cannot ${what}: ${why}`, { cause });
     this.step = step;
     this.nicId = nicId;
     this.endpointId = endpointId;
@@ -404,6 +429,8 @@ export class TeardownError extends AggregateError {
   /** The failed steps. */
   declare readonly errors: TeardownStepError[];
   /**
+   * Creates the error.
+   *
    * @param podId the pod
    * @param errors one entry per failed step
    */
@@ -429,6 +456,8 @@ export class TeardownError extends AggregateError {
  */
 export class SnapshotError extends PodnetError {
   /**
+   * Creates the error.
+   *
    * @param reason what is wrong with it
    * @param options the `cause`, if any
    */
@@ -448,6 +477,8 @@ export class SnapshotError extends PodnetError {
  */
 export class StoreError extends PodnetError {
   /**
+   * Creates the error.
+   *
    * @param message std-style message
    * @param options the `cause`, if any
    */
@@ -468,6 +499,8 @@ export class StoreError extends PodnetError {
  */
 export class NativeLoadError extends PodnetError {
   /**
+   * Creates the error.
+   *
    * @param message std-style message
    * @param options the `cause`, if any
    */
@@ -491,6 +524,8 @@ export class InvalidHostDataError extends PodnetError {
   /** The path of the bad field ("document" for the whole document). */
   readonly field: string;
   /**
+   * Creates the error.
+   *
    * @param what which document ("endpoint <id>", "namespace <id>"...)
    * @param field the path of the bad field
    * @param reason what is wrong with it

@@ -184,7 +184,10 @@ Deno.test("WCOW: a pre-add whose host add failed is undone in the guest", async 
   const c = new NetworkController({ podId: "pod-a", namespaceId: NS }, w.ports());
   await assert.rejects(c.setup(), SetupError);
   assert.ok(w.calls.includes(`detach ${deriveNicId("pod-a", EP0)}`));
-  assert.ok(!w.calls.some((x) => x.startsWith("removeNic")), "no host remove for a NIC never added");
+  assert.ok(
+    !w.calls.some((x) => x.startsWith("removeNic")),
+    "no host remove for a NIC never added",
+  );
   assert.ok(w.clean);
   assert.equal(c.state, "TornDown");
 });

@@ -84,7 +84,11 @@ Deno.test("uniqueIds keeps first positions", () => {
 
 const nameArb = fc.oneof(
   fc.string({ maxLength: 8 }),
-  fc.tuple(fc.constantFrom("", "p_", "p-", "x", "v", "A."), fc.constantFrom("eth", "ETH", "Eth"), fc.nat(30))
+  fc.tuple(
+    fc.constantFrom("", "p_", "p-", "x", "v", "A."),
+    fc.constantFrom("eth", "ETH", "Eth"),
+    fc.nat(30),
+  )
     .map(([p, e, n]) => `${p}${e}${n}`),
 );
 

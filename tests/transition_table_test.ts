@@ -5,8 +5,8 @@ import {
   CONTROLLER_STATES,
   type ControllerOperation,
   type ControllerState,
-  TRANSITIONS,
   type TransitionAction,
+  TRANSITIONS,
 } from "../domain/state.ts";
 import { HResultError, InvalidStateError } from "../domain/errors.ts";
 import { FakeWorld, readFixture } from "./_fakes/fake_ports.ts";

@@ -92,7 +92,9 @@ for await (const file of tsFiles("ports")) {
     const target = imp.specifier.startsWith(".") ? resolve(file, imp.specifier) : imp.specifier;
     if (target.startsWith("ports/")) continue;
     if (target.startsWith("domain/") && imp.typeOnly) continue;
-    problems.push(`${file}:${imp.line}: ports/ may import only ports/ and domain/ types, not ${target}`);
+    problems.push(
+      `${file}:${imp.line}: ports/ may import only ports/ and domain/ types, not ${target}`,
+    );
   }
 }
 
@@ -104,7 +106,9 @@ for await (const file of tsFiles("adapters")) {
     const target = resolve(file, imp.specifier);
     const name = target.split("/").pop() ?? "";
     const targetFolder = target.split("/").slice(0, -1).join("/");
-    if (name.startsWith("_") && !targetFolder.startsWith(folder) && !folder.startsWith(targetFolder)) {
+    if (
+      name.startsWith("_") && !targetFolder.startsWith(folder) && !folder.startsWith(targetFolder)
+    ) {
       problems.push(`${file}:${imp.line}: reaches into another adapter's private ${target}`);
     }
   }

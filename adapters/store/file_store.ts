@@ -24,7 +24,11 @@ import type { StateStore } from "../../ports/state_store.ts";
 export class FileStore implements StateStore {
   readonly #directory: string;
 
-  /** @param directory where the files live; created on first write */
+  /**
+   * Creates a store over a directory.
+   *
+   * @param directory where the files live; created on first write
+   */
   constructor(directory: string) {
     this.#directory = directory.replace(/[\\/]+$/, "") || directory;
   }
