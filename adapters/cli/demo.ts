@@ -1,0 +1,312 @@
+/**
+ * `deno task demo`: a full setup and teardown of one pod on the simulated
+ * Windows host, shown step by step, with optional fault injection.
+ *
+ * ```
+ * deno task demo [--guest lcow|wcow] [--fixture PATH] [--fail STEP[:N]] [--json] [--verbose]
+ * ```
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { configure, getConsoleSink, reset } from "@logtape/logtape";
+import { NetworkController } from "../../domain/network_controller.ts";
+import type { ControllerEvent } from "../../domain/controller_event.ts";
+import type { NicBinding } from "../../domain/binding.ts";
+import { PodnetError, TeardownError } from "../../domain/errors.ts";
+import type { GuestPlatform } from "../../ports/guest_network.ts";
+import { createPorts } from "../create_ports.ts";
+import { SimulatedHost } from "../native/sim/simulated_host.ts";
+import type { Inventory } from "../native/sim/inventory.ts";
+import type { TraceEntry } from "../native/sim/trace_entry.ts";
+
+/**
+ * The steps `--fail` can name, and the simulated host operation each one
+ * injects an HRESULT failure into.
+ *
+ * @example
+ * ```ts
+ * import { FAILABLE_STEPS } from "./demo.ts";
+ * console.log(Object.keys(FAILABLE_STEPS));
+ * ```
+ */
+export const FAILABLE_STEPS: Readonly<Record<string, string>> = {
+  "read-namespace": "HcnQueryNamespaceProperties",
+  "read-endpoints": "HcnQueryEndpointProperties",
+  "guest-namespace-add": "guest.namespace-add",
+  "guest-prepare": "guest.nic-preadd",
+  "vm-add": "vm.add-nic",
+  "guest-attach": "guest.nic-add",
+  "guest-detach": "guest.nic-remove",
+  "vm-remove": "vm.remove-nic",
+  "guest-namespace-remove": "guest.namespace-remove",
+};
+
+const INJECTED = 0x80004005;
+
+const USAGE = `Usage: deno task demo [options]
+
+Sets up and tears down the network of one pod on a simulated Windows host.
+
+Options:
+  --guest lcow|wcow    guest operating system (default lcow)
+  --fixture PATH       HCN namespace and endpoints as JSON (default: the 3-NIC pod)
+  --fail STEP[:N]      fail the Nth call (default 1st) of STEP with E_FAIL, to watch
+                       the rollback; STEP is one of:
+                       ${Object.keys(FAILABLE_STEPS).join(", ")}
+  --json               print one JSON document instead of the step log
+  --verbose            also print podnet's log records (LogTape) to stderr
+  -h, --help           this text`;
+
+/** What the demo prints in `--json` mode. */
+export interface DemoReport {
+  /** The pod. */
+  readonly podId: string;
+  /** The HCN namespace. */
+  readonly namespaceId: string;
+  /** The guest platform. */
+  readonly guest: GuestPlatform;
+  /** The bindings after setup, in attach order, with their guest names. */
+  readonly bindings: readonly (NicBinding & { readonly guestName: string })[];
+  /** Every state change. */
+  readonly transitions: readonly { operation: string; from: string | null; to: string }[];
+  /** Every call the simulated host received. */
+  readonly trace: readonly TraceEntry[];
+  /** What the simulated host still holds at the end. */
+  readonly leftovers: Inventory;
+  /** The failure, if the run failed. */
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+interface Output {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/**
+ * Runs the demo with the given arguments; returns the exit code (0 success,
+ * 1 a setup or teardown failure, 2 bad usage). Needs `--allow-read` for a
+ * fixture path.
+ *
+ * @example
+ * ```ts
+ * import { runDemo } from "./demo.ts";
+ * const code = await runDemo(["--json"], { out: console.log, err: console.error });
+ * ```
+ */
+export async function runDemo(args: string[], io: Output): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        guest: { type: "string", default: "lcow" },
+        fixture: { type: "string" },
+        fail: { type: "string" },
+        json: { type: "boolean", default: false },
+        verbose: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (e) {
+    io.err(`demo: ${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
+    return 2;
+  }
+  const v = parsed.values;
+  if (v.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (v.guest !== "lcow" && v.guest !== "wcow") {
+    io.err(`demo: --guest must be lcow or wcow, not ${JSON.stringify(v.guest)}\n\n${USAGE}`);
+    return 2;
+  }
+  const guest: GuestPlatform = v.guest;
+  let fault: { on: string; nth: number; step: string } | undefined;
+  if (v.fail !== undefined) {
+    const m = /^([a-z-]+)(?::([1-9][0-9]*))?$/.exec(v.fail);
+    const on = m?.[1] === undefined ? undefined : FAILABLE_STEPS[m[1]];
+    if (m === null || on === undefined || m[1] === undefined) {
+      io.err(`demo: --fail: unknown step ${JSON.stringify(v.fail)}\n\n${USAGE}`);
+      return 2;
+    }
+    fault = { on, nth: Number(m[2] ?? "1"), step: m[1] };
+    if (guest === "lcow" && (on.startsWith("guest.namespace") || on === "guest.nic-preadd")) {
+      io.err(`demo: --fail ${m[1]}: an LCOW guest has no such call (try --guest wcow)`);
+      return 2;
+    }
+  }
+
+  let fixture: unknown;
+  const fixtureUrl = v.fixture ?? new URL("../../tests/data/pod-3nic.json", import.meta.url);
+  try {
+    fixture = JSON.parse(await Deno.readTextFile(fixtureUrl));
+  } catch (e) {
+    io.err(
+      `demo: Cannot read fixture ${String(fixtureUrl)}: ${e instanceof Error ? e.message : e}`,
+    );
+    return 2;
+  }
+
+  const host = new SimulatedHost({ guest });
+  let namespaceId: string;
+  try {
+    host.loadFixture(fixture);
+    namespaceId = String((fixture as { namespace: { ID: unknown } }).namespace.ID);
+  } catch (e) {
+    io.err(`demo: Cannot load fixture: ${e instanceof Error ? e.message : e}`);
+    return 2;
+  }
+  if (v.verbose) {
+    await configure({
+      sinks: { console: getConsoleSink() },
+      loggers: [
+        { category: ["podnet"], lowestLevel: "debug", sinks: ["console"] },
+        { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["console"] },
+      ],
+    });
+  }
+  try {
+    return await run(host, guest, namespaceId, fault, v.json, io);
+  } finally {
+    if (v.verbose) await reset();
+  }
+}
+
+async function run(
+  host: SimulatedHost,
+  guest: GuestPlatform,
+  namespaceId: string,
+  fault: { on: string; nth: number; step: string } | undefined,
+  json: boolean,
+  io: Output,
+): Promise<number> {
+  const podId = "demo-pod";
+  const transitions: { operation: string; from: string | null; to: string }[] = [];
+  const say = json ? () => {} : io.out;
+  let lastNic: string | undefined;
+  let stage: "setup" | "rollback" | "teardown" = "setup";
+  const onEvent = (e: ControllerEvent) => {
+    if (e.type === "transition") {
+      transitions.push({ operation: e.operation, from: e.from, to: e.to });
+      say(`  state: ${e.from} -> ${e.to} (${e.operation})`);
+      return;
+    }
+    if (e.phase === "start") return;
+    if (e.nicId !== lastNic) {
+      lastNic = e.nicId;
+      if (e.nicId !== undefined) {
+        say(`  NIC ${e.nicId} <-> endpoint ${e.endpointId} (${e.endpointName})`);
+      }
+    }
+    const indent = e.nicId === undefined ? "  " : "    ";
+    const why = e.phase === "failed" || e.phase === "gone" ? `: ${message(e.error)}` : "";
+    say(`${indent}${e.step.padEnd(22)} ${e.phase}${why}`);
+    if (e.phase === "failed" && stage === "setup") {
+      stage = "rollback";
+      say("  rolling back what setup did:");
+    }
+  };
+
+  if (fault !== undefined) {
+    host.faults.inject({
+      on: fault.on,
+      nth: fault.nth,
+      action: { type: "hresult", hresult: INJECTED, message: `injected by --fail ${fault.step}` },
+    });
+  }
+
+  using ports = createPorts({ hcn: host.hcn, hcs: host.hcs, vmId: host.vmId, guest });
+  const controller = new NetworkController({ podId, namespaceId, onEvent }, ports);
+  say(
+    `podnet demo: pod ${podId}, namespace ${controller.namespaceId}, ${guest.toUpperCase()} guest`,
+  );
+  say(`simulated utility VM ${host.vmId}`);
+  say("");
+  say("setup:");
+  let failure: unknown;
+  let bindings: (NicBinding & { guestName: string })[] = [];
+  try {
+    await controller.setup();
+    bindings = controller.bindings.map((b, i) => ({ ...b, guestName: `eth${i}` }));
+    say("");
+    say("bindings (attach order decides guest names):");
+    for (const b of bindings) {
+      say(
+        `  ${b.guestName}  ${b.endpointName.padEnd(20)} NIC ${b.nicId}  endpoint ${b.endpointId}  ${
+          b.macAddress ?? ""
+        }`,
+      );
+    }
+  } catch (e) {
+    failure = e;
+    say("");
+    say(`setup failed: ${message(e)}`);
+  }
+  say("");
+  say("teardown:");
+  stage = "teardown";
+  lastNic = undefined;
+  if (controller.state === "TornDown") say("  nothing left to undo");
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    try {
+      await controller.teardown();
+      break;
+    } catch (e) {
+      failure ??= e;
+      say(`teardown attempt ${attempt} failed: ${message(e)}`);
+      if (e instanceof TeardownError) {
+        for (const step of e.errors) say(`    - ${step.message}`);
+      }
+    }
+  }
+  ports[Symbol.dispose]();
+  const leftovers = host.inventory();
+  say("");
+  say(
+    `leftovers: VM NICs ${leftovers.vmNics.length}, guest adapters ${leftovers.guestAdapters.length}, ` +
+      `guest namespaces ${leftovers.guestNamespaces.length}, open handles ${leftovers.openHandles}`,
+  );
+  say(`final state: ${controller.state}`);
+  if (json) {
+    const report: DemoReport = {
+      podId,
+      namespaceId: controller.namespaceId,
+      guest,
+      bindings,
+      transitions,
+      trace: host.trace,
+      leftovers,
+      ...(failure === undefined ? {} : {
+        error: {
+          code: failure instanceof PodnetError ? failure.code : "UNKNOWN",
+          message: message(failure),
+        },
+      }),
+    };
+    io.out(JSON.stringify(report, null, 2));
+  }
+  if (failure !== undefined) {
+    io.err(`demo: ${message(failure)}`);
+    return 1;
+  }
+  if (fault !== undefined && host.faults.pending.length > 0) {
+    io.err(`demo: --fail ${fault.step}:${fault.nth}: that step ran fewer times; nothing failed`);
+    return 2;
+  }
+  return 0;
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+if (import.meta.main) {
+  const code = await runDemo(Deno.args, {
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+  });
+  Deno.exit(code);
+}

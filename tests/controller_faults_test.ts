@@ -1,0 +1,185 @@
+/**
+ * The whole stack (controller, HCN/HCS/guest adapters) on the simulated
+ * Windows host, with a fault at every call index of setup and of teardown.
+ * Whatever fails, after at most two teardown() calls nothing is left and the
+ * controller is TornDown.
+ */
+import assert from "node:assert/strict";
+import { NetworkController } from "../domain/network_controller.ts";
+import { SetupError } from "../domain/errors.ts";
+import { createPorts } from "../adapters/create_ports.ts";
+import { MemoryStore } from "../adapters/store/memory_store.ts";
+import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
+import type { FaultAction } from "../adapters/native/sim/fault_plan.ts";
+import { HRESULT } from "../adapters/native/hresult.ts";
+import { readFixture } from "./_fakes/fake_ports.ts";
+
+const fixture = await readFixture("pod-3nic");
+const NS = fixture.namespace.ID;
+const POD = "pod-f";
+const TIMEOUT_MS = 25;
+
+function stack(guest: "lcow" | "wcow", store = new MemoryStore()) {
+  const host = new SimulatedHost({ guest });
+  host.loadFixture(fixture);
+  const ports = createPorts({
+    hcn: host.hcn,
+    hcs: host.hcs,
+    vmId: host.vmId,
+    guest,
+    timeoutMs: TIMEOUT_MS,
+  });
+  const controller = new NetworkController({ podId: POD, namespaceId: NS, store }, ports);
+  return { host, ports, controller, store };
+}
+
+/** Non-close calls a clean setup (or teardown) makes. */
+async function callCounts(guest: "lcow" | "wcow"): Promise<{ setup: number; teardown: number }> {
+  const { host, ports, controller } = stack(guest);
+  const count = () => host.trace.filter((t) => !t.call.includes("Close")).length;
+  await controller.setup();
+  const setup = count();
+  host.clearTrace();
+  await controller.teardown();
+  const teardown = count();
+  ports[Symbol.dispose]();
+  assert.ok(host.isClean());
+  return { setup, teardown };
+}
+
+async function settle(
+  controller: NetworkController,
+  ports: { [Symbol.dispose](): void },
+  host: SimulatedHost,
+  what: string,
+) {
+  for (let i = 0; i < 2 && controller.state !== "TornDown"; i++) {
+    await controller.teardown().catch(() => {});
+  }
+  ports[Symbol.dispose]();
+  assert.equal(controller.state, "TornDown", `${what}: state`);
+  assert.deepEqual(host.inventory(), {
+    vmNics: [],
+    guestAdapters: [],
+    guestNamespaces: [],
+    openHandles: 0,
+  }, `${what}: leftovers`);
+}
+
+const kinds: [string, FaultAction][] = [
+  ["hresult", { type: "hresult", hresult: HRESULT.E_FAIL, message: "injected" }],
+  ["vm-gone", { type: "vm-gone" }],
+  ["guest-gone", { type: "guest-gone" }],
+  ["crash (applied)", { type: "crash" }],
+  ["crash (lost)", { type: "crash", applied: false }],
+  ["hang", { type: "hang" }],
+];
+
+for (const guest of ["lcow", "wcow"] as const) {
+  const counts = await callCounts(guest);
+
+  Deno.test(`${guest}: a clean run makes calls and leaves nothing`, () => {
+    assert.ok(counts.setup >= 8, `setup made ${counts.setup} calls`);
+    assert.ok(counts.teardown >= 6, `teardown made ${counts.teardown} calls`);
+  });
+
+  for (const [kind, action] of kinds) {
+    Deno.test(`${guest}: ${kind} at every call of setup leaves nothing`, async () => {
+      for (let nth = 1; nth <= counts.setup; nth++) {
+        const { host, ports, controller } = stack(guest);
+        host.faults.inject({ on: "*", nth, action });
+        const outcome = await controller.setup().then(() => "ok", (e) => e);
+        if (outcome !== "ok") assert.ok(outcome instanceof SetupError, `call ${nth}: ${outcome}`);
+        await settle(controller, ports, host, `${kind} at setup call ${nth}`);
+      }
+    });
+
+    Deno.test(`${guest}: ${kind} at every call of teardown leaves nothing`, async () => {
+      for (let nth = 1; nth <= counts.teardown; nth++) {
+        const { host, ports, controller } = stack(guest);
+        await controller.setup();
+        host.faults.inject({ on: "*", nth, action });
+        await settle(controller, ports, host, `${kind} at teardown call ${nth}`);
+      }
+    });
+  }
+
+  Deno.test(`${guest}: a process that crashes mid-setup is finished by a new one`, async () => {
+    for (let nth = 1; nth <= counts.setup; nth++) {
+      const store = new MemoryStore();
+      const host = new SimulatedHost({ guest });
+      host.loadFixture(fixture);
+      const ports = createPorts({ hcn: host.hcn, hcs: host.hcs, vmId: host.vmId, guest });
+      const first = new NetworkController(
+        { podId: POD, namespaceId: NS, store, rollbackOnSetupFailure: false },
+        ports,
+      );
+      host.faults.inject({ on: "*", nth, action: { type: "crash" } });
+      await first.setup().catch(() => {});
+      // The first process is gone; a new one reads the record and cleans up.
+      const record = await store.load(POD);
+      if (record === undefined) {
+        ports[Symbol.dispose]();
+        assert.ok(host.isClean(), `crash at ${nth}: no record means nothing was done`);
+        continue;
+      }
+      const second = NetworkController.recover(record, ports, { store });
+      await settle(second, ports, host, `recovery after crash at setup call ${nth}`);
+      assert.equal(await store.load(POD), undefined);
+    }
+  });
+
+  Deno.test(`${guest}: guest gone before teardown counts as done`, async () => {
+    const { host, ports, controller } = stack(guest);
+    await controller.setup();
+    host.disconnectGuest();
+    await controller.teardown();
+    await settle(controller, ports, host, "guest gone");
+  });
+
+  Deno.test(`${guest}: VM gone before teardown counts as done`, async () => {
+    const { host, ports, controller } = stack(guest);
+    await controller.setup();
+    host.stopVm();
+    await controller.teardown();
+    await settle(controller, ports, host, "VM gone");
+  });
+
+  Deno.test(`${guest}: host namespace deleted before teardown does not block it`, async () => {
+    const { host, ports, controller } = stack(guest);
+    await controller.setup();
+    host.deleteNamespace(NS);
+    await controller.teardown();
+    await settle(controller, ports, host, "namespace deleted");
+  });
+
+  Deno.test(`${guest}: migration reset with bindings from a snapshot`, async () => {
+    const { host, ports, controller } = stack(guest);
+    await controller.setup();
+    const dest = NetworkController.import(JSON.stringify(await controller.save()));
+    await dest.patch(NS);
+    await dest.resume(ports);
+    host.clearTrace();
+    await dest.resetAfterMigration();
+    assert.equal(dest.state, "Configured");
+    const ops = host.trace.map((t) => t.op);
+    assert.ok(!ops.includes("vm.add-nic") && !ops.includes("vm.remove-nic"), "host NICs kept");
+    assert.equal(host.inventory().vmNics.length, 3);
+    assert.equal(host.inventory().guestAdapters.length, 3, "the guest knows every NIC again");
+    await dest.teardown();
+    await settle(dest, ports, host, "after reset");
+  });
+}
+
+Deno.test("concurrent setup and teardown on the simulated host leave nothing", async () => {
+  const host = new SimulatedHost({ guest: "wcow", latency: { minMs: 0, maxMs: 2 }, seed: 7 });
+  host.loadFixture(fixture);
+  const ports = createPorts({ hcn: host.hcn, hcs: host.hcs, vmId: host.vmId, guest: "wcow" });
+  const controller = new NetworkController({ podId: POD, namespaceId: NS }, ports);
+  const setup = controller.setup().catch((e) => e);
+  await new Promise((r) => setTimeout(r, 3));
+  await controller.teardown();
+  const outcome = await setup;
+  assert.ok(outcome === undefined || outcome instanceof SetupError);
+  await settle(controller, ports, host, "concurrent");
+});
