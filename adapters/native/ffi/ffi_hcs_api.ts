@@ -1,0 +1,139 @@
+/**
+ * `HcsApi` over vmcompute.dll through Deno FFI.
+ *
+ * @module
+ */
+import { hresultError } from "../error_record.ts";
+import type { HcsApi, HcsSystemHandle } from "../hcs_api.ts";
+import type { NativeCallOptions } from "../native_call_options.ts";
+import { HandleTable } from "./_handle_table.ts";
+import { finishWithResult, runNativeCall, StringSlot } from "./_native_call.ts";
+import type { WindowsLibraries } from "./windows_libraries.ts";
+import { encodeWide } from "./wide_string.ts";
+
+const OPEN = "HcsOpenComputeSystem";
+const MODIFY = "HcsModifyComputeSystem";
+const PROPERTIES = "HcsGetComputeSystemProperties";
+const CLOSE = "HcsCloseComputeSystem";
+
+/**
+ * vmcompute.dll (HCS v1 entry points) through Deno FFI. Strings go in as
+ * NUL-terminated UTF-16LE; every returned string (properties, ResultError
+ * document) is decoded then freed with `CoTaskMemFree` exactly once; every
+ * handle is closed on every path. Open, modify and property queries run on
+ * worker threads and stop waiting when `options.signal` aborts. Failures are
+ * `HResultError`s carrying the parsed ResultError document.
+ *
+ * @example
+ * ```ts ignore
+ * import { FfiHcsApi } from "./ffi_hcs_api.ts";
+ * import { WindowsLibraries } from "./windows_libraries.ts";
+ * await using libraries = new WindowsLibraries();
+ * const hcs = new FfiHcsApi(libraries);
+ * const vm = await hcs.openComputeSystem("uvm-7");
+ * try {
+ *   console.log(await hcs.getComputeSystemProperties(vm, '{"PropertyTypes":["GuestConnection"]}'));
+ * } finally {
+ *   hcs.closeComputeSystem(vm);
+ * }
+ * ```
+ */
+export class FfiHcsApi implements HcsApi {
+  readonly #libraries: WindowsLibraries;
+  readonly #systems: HandleTable<HcsSystemHandle>;
+
+  /**
+   * Binds to the libraries (loaded on the first call).
+   *
+   * @param libraries the libraries to call through
+   */
+  constructor(libraries: WindowsLibraries) {
+    this.#libraries = libraries;
+    this.#systems = new HandleTable(
+      libraries,
+      CLOSE,
+      (pointer) => libraries.vmcompute.symbols.HcsCloseComputeSystem(pointer),
+    );
+  }
+
+  /** HcsOpenComputeSystem, by the compute system's ID string. */
+  openComputeSystem(id: string, options?: NativeCallOptions): Promise<HcsSystemHandle> {
+    try {
+      const symbols = this.#libraries.hcs();
+      const text = encodeWide(id, "id");
+      const handleSlot = new BigUint64Array(1);
+      const record = new StringSlot(this.#libraries);
+      const table = this.#systems;
+      return runNativeCall(this.#libraries, {
+        start: () => symbols.HcsOpenComputeSystem(text, handleSlot, record.slot),
+        finish: (hresult) => {
+          using result = record;
+          const address = handleSlot[0] ?? 0n;
+          handleSlot[0] = 0n;
+          const errors = result.take();
+          if (hresult < 0 || errors.length > 0 || address === 0n) {
+            if (address !== 0n) table.closeAddress(address);
+            throw hresultError(OPEN, hresult, errors);
+          }
+          return table.adopt(address, Object.freeze({ hcsSystem: true as const }));
+        },
+        discard: (handle) => table.discard(handle),
+      }, options?.signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** HcsModifyComputeSystem with a configuration document. */
+  modifyComputeSystem(
+    handle: HcsSystemHandle,
+    configuration: string,
+    options?: NativeCallOptions,
+  ): Promise<void> {
+    try {
+      const symbols = this.#libraries.hcs();
+      const text = encodeWide(configuration, "configuration");
+      const lease = this.#systems.acquire(handle, MODIFY);
+      const record = new StringSlot(this.#libraries);
+      return runNativeCall(this.#libraries, {
+        start: () => symbols.HcsModifyComputeSystem(lease.pointer, text, record.slot),
+        finish: (hresult) => {
+          using result = record;
+          const errors = result.take();
+          if (hresult < 0 || errors.length > 0) throw hresultError(MODIFY, hresult, errors);
+        },
+        settle: () => lease.release(),
+      }, options?.signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** HcsGetComputeSystemProperties: the properties document. */
+  getComputeSystemProperties(
+    handle: HcsSystemHandle,
+    query: string,
+    options?: NativeCallOptions,
+  ): Promise<string> {
+    try {
+      const symbols = this.#libraries.hcs();
+      const text = encodeWide(query, "query");
+      const lease = this.#systems.acquire(handle, PROPERTIES);
+      const properties = new StringSlot(this.#libraries);
+      const record = new StringSlot(this.#libraries);
+      return runNativeCall(this.#libraries, {
+        start: () =>
+          symbols.HcsGetComputeSystemProperties(lease.pointer, text, properties.slot, record.slot),
+        finish: (hresult) => finishWithResult(PROPERTIES, hresult, properties, record),
+        settle: () => lease.release(),
+      }, options?.signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** HcsCloseComputeSystem (at once, or when the calls using the handle return). */
+  closeComputeSystem(handle: HcsSystemHandle): void {
+    this.#systems.close(handle);
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * One dynamic library, opened on first use with clear errors.
+ *
+ * @module
+ */
+import { NativeLoadError } from "../../../domain/errors.ts";
+import {
+  systemLibraryPath,
+  WINDOWS_LIBRARY_FILES,
+  type WindowsLibraryName,
+} from "./library_paths.ts";
+
+/**
+ * A library opened on first use: by its explicit path, else (on Windows) by
+ * its full System32 path. Opening needs `--allow-ffi`; constructing does not.
+ * Every way of failing to open throws a `NativeLoadError` that names the
+ * library and what to do: no permission, a file that cannot be loaded, or a
+ * library that lacks some of the functions.
+ *
+ * @example
+ * ```ts ignore
+ * import { LazyLibrary } from "./lazy_library.ts";
+ * import { KERNEL32_SYMBOLS } from "./kernel32_symbols.ts";
+ * const kernel32 = new LazyLibrary("kernel32", KERNEL32_SYMBOLS);
+ * console.log(kernel32.symbols.lstrlenW(null)); // 0 (opens the DLL now)
+ * kernel32.close();
+ * ```
+ */
+export class LazyLibrary<S extends Deno.ForeignLibraryInterface> {
+  /** The library's key ("computenetwork", ...). */
+  readonly name: WindowsLibraryName;
+  readonly #symbols: S;
+  readonly #path: string | URL | undefined;
+  #library: Deno.DynamicLibrary<S> | undefined;
+  #closed = false;
+
+  /**
+   * Describes the library; nothing is opened yet.
+   *
+   * @param name the library's key
+   * @param symbols its symbol table
+   * @param path an explicit path; the System32 default on Windows otherwise
+   */
+  constructor(name: WindowsLibraryName, symbols: S, path?: string | URL) {
+    this.name = name;
+    this.#symbols = symbols;
+    this.#path = path;
+  }
+
+  /** Whether the library is open now. */
+  get loaded(): boolean {
+    return this.#library !== undefined;
+  }
+
+  /** The functions; opens the library on first use (throws `NativeLoadError`). */
+  get symbols(): Deno.StaticForeignLibraryInterface<S> {
+    return this.load().symbols;
+  }
+
+  /** Opens the library if it is not open yet, and returns it. */
+  load(): Deno.DynamicLibrary<S> {
+    if (this.#library !== undefined) return this.#library;
+    const file = WINDOWS_LIBRARY_FILES[this.name];
+    if (this.#closed) {
+      throw new NativeLoadError(`Cannot load ${file}: the libraries were closed`);
+    }
+    const path = this.#resolvePath(file);
+    const shown = path instanceof URL ? path.href : path;
+    // Open with every symbol optional, so a missing one is reported by name.
+    const optional: Record<string, Deno.ForeignFunction | Deno.ForeignStatic> = {};
+    for (const [key, definition] of Object.entries(this.#symbols)) {
+      optional[key] = { ...definition, optional: true };
+    }
+    let library: Deno.DynamicLibrary<S>;
+    try {
+      library = Deno.dlopen(path, optional as S);
+    } catch (error) {
+      if (
+        error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied
+      ) {
+        throw new NativeLoadError(
+          `Cannot load ${file} from ${shown}: FFI is not permitted; run Deno with --allow-ffi`,
+          { cause: error },
+        );
+      }
+      const why = error instanceof Error ? error.message : String(error);
+      throw new NativeLoadError(
+        `Cannot load ${file} from ${shown}: ${why}; check that the file exists and is built ` +
+          `for this platform, or pass its path as libraries.${this.name}`,
+        { cause: error },
+      );
+    }
+    const table = library.symbols as Record<string, unknown>;
+    const missing = Object.keys(this.#symbols).filter((key) => table[key] === null);
+    if (missing.length > 0) {
+      library.close();
+      throw new NativeLoadError(
+        `Cannot load ${file} from ${shown}: it does not export ${missing.join(", ")}; ` +
+          `it is not ${file} or it is too old (podnet needs Windows Server 2019 or later)`,
+      );
+    }
+    this.#library = library;
+    return library;
+  }
+
+  /** Closes the library if it is open; later use throws `NativeLoadError`. */
+  close(): void {
+    this.#closed = true;
+    const library = this.#library;
+    this.#library = undefined;
+    library?.close();
+  }
+
+  #resolvePath(file: string): string | URL {
+    if (this.#path !== undefined) return this.#path;
+    if (Deno.build.os !== "windows") {
+      throw new NativeLoadError(
+        `Cannot load ${file}: it exists only on Windows; pass libraries.${this.name} with the ` +
+          `path of a library that exports the same functions`,
+      );
+    }
+    return systemLibraryPath(this.name);
+  }
+}
