@@ -1,0 +1,290 @@
+/**
+ * Stand-in libraries for the FFI tests: a fresh, private copy per call of
+ * {@linkcode openStandins}, with the test controls the C sources export
+ * (seeding, injected failures, delays, counters, received documents).
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { WindowsLibraryPaths } from "../../adapters/native/ffi/library_paths.ts";
+import type { WindowsLibraries } from "../../adapters/native/ffi/windows_libraries.ts";
+import { buildStandins, copyStandins, type StandinBuild } from "./standin_build.ts";
+
+/** The controls every API stand-in (computenetwork, vmcompute) exports. */
+const RUNTIME_CONTROLS = {
+  StandinReset: { parameters: [], result: "void" },
+  StandinFailNext: { parameters: ["buffer", "i32", "buffer"], result: "void" },
+  StandinSetDelay: { parameters: ["buffer", "u32"], result: "void" },
+  StandinOutstandingAllocations: { parameters: [], result: "i64" },
+  StandinBadReleases: { parameters: [], result: "i64" },
+  StandinOpenHandles: { parameters: [], result: "i64" },
+  StandinInFlight: { parameters: [], result: "i64" },
+  StandinMaxInFlight: { parameters: [], result: "i64" },
+  StandinCallCount: { parameters: ["buffer"], result: "i64" },
+  StandinDocuments: { parameters: ["buffer", "usize"], result: "usize" },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+const HCN_CONTROLS = {
+  ...RUNTIME_CONTROLS,
+  HcnStandinAddNamespace: { parameters: ["buffer"], result: "i32" },
+  HcnStandinAddEndpoint: { parameters: ["buffer"], result: "i32" },
+  HcnStandinRemove: { parameters: ["buffer"], result: "i32" },
+  HcnStandinLastGuid: { parameters: ["buffer"], result: "void" },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+const HCS_CONTROLS = {
+  ...RUNTIME_CONTROLS,
+  HcsStandinAddSystem: { parameters: ["buffer", "buffer", "i32"], result: "i32" },
+  HcsStandinAddHostEndpoint: { parameters: ["buffer"], result: "i32" },
+  HcsStandinSetGuestConnection: { parameters: ["buffer", "i32"], result: "i32" },
+  HcsStandinStopSystem: { parameters: ["buffer"], result: "i32" },
+  HcsStandinSystemState: { parameters: ["buffer", "buffer", "usize"], result: "usize" },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+const OLE32_CONTROLS = {
+  Ole32StandinFrees: { parameters: [], result: "i64" },
+  Ole32StandinBadFrees: { parameters: [], result: "i64" },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+const KERNEL32_CONTROLS = {
+  Kernel32StandinCalls: { parameters: [], result: "i64" },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+/** A UTF-8, NUL-terminated `const char*`. */
+export function cString(text: string): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(`${text}\0`);
+}
+
+/** A pod fixture: a namespace and its endpoints, as HNS reports them. */
+export interface PodFixture {
+  readonly namespace: Record<string, unknown> & { readonly ID: string };
+  readonly endpoints: ReadonlyArray<Record<string, unknown> & { readonly ID: string }>;
+}
+
+/** Reads a fixture from tests/data. */
+export async function readFixture(name = "pod-3nic.json"): Promise<PodFixture> {
+  const text = await Deno.readTextFile(new URL(`../data/${name}`, import.meta.url));
+  return JSON.parse(text) as PodFixture;
+}
+
+/** Which API stand-in a control applies to. */
+export type StandinApi = "hcn" | "hcs";
+
+/** One document an API stand-in received. */
+export interface ReceivedDocument {
+  readonly Call: string;
+  readonly Document: string;
+}
+
+/** The state of a stand-in VM. */
+export interface StandinSystemState {
+  readonly Id: string;
+  readonly Stopped: boolean;
+  readonly Nics: ReadonlyArray<{ Id: string; EndpointId: string; MacAddress: string }>;
+  readonly GuestAdapters: ReadonlyArray<{ Id: string; NamespaceId: string; State: string }>;
+  readonly GuestNamespaces: readonly string[];
+}
+
+/** The counters that must all be zero after a test. */
+export interface StandinCounters {
+  /** Strings computenetwork returned and nobody freed. */
+  readonly hcnOutstanding: number;
+  /** Strings vmcompute returned and nobody freed. */
+  readonly hcsOutstanding: number;
+  /** HCN namespace and endpoint handles still open. */
+  readonly hcnHandles: number;
+  /** HCS compute system handles still open. */
+  readonly hcsHandles: number;
+  /** CoTaskMemFree of something that is not a live string (double free...). */
+  readonly badFrees: number;
+}
+
+/** A private copy of the stand-ins, with their controls. */
+export class Standins implements AsyncDisposable {
+  /** Library paths for `WindowsLibraries` / `createWindowsPorts`. */
+  readonly paths: WindowsLibraryPaths;
+  readonly #copy: StandinBuild;
+  readonly #hcn: Deno.DynamicLibrary<typeof HCN_CONTROLS>;
+  readonly #hcs: Deno.DynamicLibrary<typeof HCS_CONTROLS>;
+  readonly #ole32: Deno.DynamicLibrary<typeof OLE32_CONTROLS>;
+  readonly #kernel32: Deno.DynamicLibrary<typeof KERNEL32_CONTROLS>;
+  #closed = false;
+
+  constructor(copy: StandinBuild) {
+    this.#copy = copy;
+    this.paths = { ...copy.paths };
+    this.#hcn = Deno.dlopen(copy.paths.computenetwork, HCN_CONTROLS);
+    this.#hcs = Deno.dlopen(copy.paths.vmcompute, HCS_CONTROLS);
+    this.#ole32 = Deno.dlopen(copy.paths.ole32, OLE32_CONTROLS);
+    this.#kernel32 = Deno.dlopen(copy.paths.kernel32, KERNEL32_CONTROLS);
+  }
+
+  #api(api: StandinApi): Deno.StaticForeignLibraryInterface<typeof RUNTIME_CONTROLS> {
+    return api === "hcn" ? this.#hcn.symbols : this.#hcs.symbols;
+  }
+
+  /** Adds a namespace document to the HCN stand-in. */
+  addNamespace(document: Record<string, unknown>): void {
+    const result = this.#hcn.symbols.HcnStandinAddNamespace(cString(JSON.stringify(document)));
+    assert.equal(result, 0, `HcnStandinAddNamespace returned ${result}`);
+  }
+
+  /** Adds an endpoint document to the HCN stand-in (and lets VMs attach to it). */
+  addEndpoint(document: Record<string, unknown> & { readonly ID: string }): void {
+    const result = this.#hcn.symbols.HcnStandinAddEndpoint(cString(JSON.stringify(document)));
+    assert.equal(result, 0, `HcnStandinAddEndpoint returned ${result}`);
+    assert.equal(this.#hcs.symbols.HcsStandinAddHostEndpoint(cString(document.ID)), 0);
+  }
+
+  /** Deletes a namespace or endpoint from the HCN stand-in. */
+  removeHcnObject(id: string): number {
+    return this.#hcn.symbols.HcnStandinRemove(cString(id));
+  }
+
+  /** Seeds the fixture's namespace and endpoints. */
+  seed(fixture: PodFixture): void {
+    this.addNamespace(fixture.namespace);
+    for (const endpoint of fixture.endpoints) this.addEndpoint(endpoint);
+  }
+
+  /** Adds a running utility VM with a connected guest. */
+  addSystem(id: string, platform: "lcow" | "wcow", namespaceSupported = true): void {
+    const result = this.#hcs.symbols.HcsStandinAddSystem(
+      cString(id),
+      cString(platform),
+      namespaceSupported ? 1 : 0,
+    );
+    assert.equal(result, 0, `HcsStandinAddSystem(${id}) returned ${result}`);
+  }
+
+  /** Sets a VM's guest connection. */
+  setGuestConnection(id: string, state: "connected" | "closed" | "never"): void {
+    const code = state === "connected" ? 0 : state === "closed" ? 1 : 2;
+    assert.equal(this.#hcs.symbols.HcsStandinSetGuestConnection(cString(id), code), 0);
+  }
+
+  /** Stops a VM (its NICs and guest state go with it). */
+  stopSystem(id: string): void {
+    assert.equal(this.#hcs.symbols.HcsStandinStopSystem(cString(id)), 0);
+  }
+
+  /** A VM's NICs and guest state. */
+  systemState(id: string): StandinSystemState {
+    const name = cString(id);
+    const length = Number(this.#hcs.symbols.HcsStandinSystemState(name, null, 0n));
+    assert.ok(length > 0, `no stand-in VM ${id}`);
+    const buffer = new Uint8Array(length);
+    this.#hcs.symbols.HcsStandinSystemState(name, buffer, BigInt(length));
+    return JSON.parse(new TextDecoder().decode(buffer)) as StandinSystemState;
+  }
+
+  /** The GUID bytes the last HCN open received. */
+  lastGuid(): Uint8Array {
+    const out = new Uint8Array(16);
+    this.#hcn.symbols.HcnStandinLastGuid(out);
+    return out;
+  }
+
+  /**
+   * The next call of `fn` returns `hresult` with `record` (a success code
+   * still does the work and attaches the record).
+   */
+  failNext(api: StandinApi, fn: string, hresult: number, record?: string): void {
+    this.#api(api).StandinFailNext(
+      cString(fn),
+      hresult | 0,
+      record === undefined ? null : cString(record),
+    );
+  }
+
+  /** Every later call of `fn` ("*": of every function) sleeps first. */
+  setDelay(api: StandinApi, fn: string, ms: number): void {
+    this.#api(api).StandinSetDelay(cString(fn), ms);
+  }
+
+  /** Forgets failures, delays, counts and documents of one stand-in. */
+  reset(api: StandinApi): void {
+    this.#api(api).StandinReset();
+  }
+
+  /** How many times `fn` was called. */
+  callCount(api: StandinApi, fn: string): number {
+    return Number(this.#api(api).StandinCallCount(cString(fn)));
+  }
+
+  /** The most calls of one stand-in that ran at once. */
+  maxInFlight(api: StandinApi): number {
+    return Number(this.#api(api).StandinMaxInFlight());
+  }
+
+  /** The documents one stand-in received, oldest first. */
+  documents(api: StandinApi): ReceivedDocument[] {
+    const symbols = this.#api(api);
+    const length = Number(symbols.StandinDocuments(null, 0n));
+    const buffer = new Uint8Array(length);
+    symbols.StandinDocuments(buffer, BigInt(length));
+    return JSON.parse(new TextDecoder().decode(buffer)) as ReceivedDocument[];
+  }
+
+  /** How many strings ole32 freed. */
+  frees(): number {
+    return Number(this.#ole32.symbols.Ole32StandinFrees());
+  }
+
+  /** How many times lstrlenW ran. */
+  lengthCalls(): number {
+    return Number(this.#kernel32.symbols.Kernel32StandinCalls());
+  }
+
+  /** The leak counters. */
+  counters(): StandinCounters {
+    return {
+      hcnOutstanding: Number(this.#hcn.symbols.StandinOutstandingAllocations()),
+      hcsOutstanding: Number(this.#hcs.symbols.StandinOutstandingAllocations()),
+      hcnHandles: Number(this.#hcn.symbols.StandinOpenHandles()),
+      hcsHandles: Number(this.#hcs.symbols.StandinOpenHandles()),
+      badFrees: Number(this.#ole32.symbols.Ole32StandinBadFrees()) +
+        Number(this.#hcn.symbols.StandinBadReleases()) +
+        Number(this.#hcs.symbols.StandinBadReleases()),
+    };
+  }
+
+  /**
+   * Waits for the calls still running through `libraries`, then asserts that
+   * no string is outstanding, no handle open and nothing freed twice.
+   */
+  async assertClean(libraries?: WindowsLibraries): Promise<void> {
+    if (libraries !== undefined) {
+      await libraries.settled();
+      assert.equal(libraries.openHandles, 0, "handles still open in WindowsLibraries");
+    }
+    assert.deepEqual(this.counters(), {
+      hcnOutstanding: 0,
+      hcsOutstanding: 0,
+      hcnHandles: 0,
+      hcsHandles: 0,
+      badFrees: 0,
+    });
+  }
+
+  /** Closes the controls and deletes the copy (the libraries must be closed first). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#hcn.close();
+    this.#hcs.close();
+    this.#ole32.close();
+    this.#kernel32.close();
+    await Deno.remove(this.#copy.dir, { recursive: true });
+  }
+
+  /** Same as {@linkcode Standins.close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/** Builds the stand-ins when needed and opens a private copy. */
+export async function openStandins(): Promise<Standins> {
+  return new Standins(await copyStandins(await buildStandins()));
+}
