@@ -7,7 +7,9 @@
  */
 import assert from "node:assert/strict";
 import type { WindowsLibraryPaths } from "../../adapters/native/ffi/library_paths.ts";
-import type { WindowsLibraries } from "../../adapters/native/ffi/windows_libraries.ts";
+import { FfiHcnApi } from "../../adapters/native/ffi/ffi_hcn_api.ts";
+import { FfiHcsApi } from "../../adapters/native/ffi/ffi_hcs_api.ts";
+import { WindowsLibraries } from "../../adapters/native/ffi/windows_libraries.ts";
 import { buildStandins, copyStandins, type StandinBuild } from "./standin_build.ts";
 
 /** The controls every API stand-in (computenetwork, vmcompute) exports. */
@@ -287,4 +289,47 @@ export class Standins implements AsyncDisposable {
 /** Builds the stand-ins when needed and opens a private copy. */
 export async function openStandins(): Promise<Standins> {
   return new Standins(await copyStandins(await buildStandins()));
+}
+
+/** Stand-ins with FFI APIs over them: what most FFI tests need. */
+export interface FfiHarness extends AsyncDisposable {
+  /** The private stand-in copy and its controls. */
+  readonly standins: Standins;
+  /** The libraries, loaded from the stand-ins. */
+  readonly libraries: WindowsLibraries;
+  /** computenetwork through FFI. */
+  readonly hcn: FfiHcnApi;
+  /** vmcompute through FFI. */
+  readonly hcs: FfiHcsApi;
+  /** Waits for pending calls, then asserts nothing leaked. */
+  assertClean(): Promise<void>;
+}
+
+/**
+ * Opens stand-ins, seeded with the fixture (unless `seed` is false), and
+ * FFI APIs over them. Disposing waits for pending calls, asserts that nothing
+ * leaked, then closes everything.
+ */
+export async function openHarness(
+  options: { fixture?: PodFixture; seed?: boolean } = {},
+): Promise<FfiHarness> {
+  const standins = await openStandins();
+  if (options.seed !== false) standins.seed(options.fixture ?? await readFixture());
+  const libraries = new WindowsLibraries(standins.paths);
+  const assertClean = (): Promise<void> => standins.assertClean(libraries);
+  return {
+    standins,
+    libraries,
+    hcn: new FfiHcnApi(libraries),
+    hcs: new FfiHcsApi(libraries),
+    assertClean,
+    async [Symbol.asyncDispose](): Promise<void> {
+      try {
+        await assertClean();
+      } finally {
+        await libraries.close();
+        await standins.close();
+      }
+    },
+  };
 }
