@@ -617,12 +617,13 @@ export class NetworkController {
   async #undo(signal: AbortSignal | undefined, operation: ControllerOperation): Promise<void> {
     const ports = this.#ensurePorts();
     const failures: TeardownStepError[] = [];
+    const guestNamespaceId = this.#guestNamespaceId();
     for (const binding of [...this.#bindings].reverse()) {
       checkSignal(operation, signal);
       const nic = {
         nicId: binding.nicId,
         endpointId: binding.endpointId,
-        namespaceId: this.#namespaceId,
+        namespaceId: guestNamespaceId,
       };
       if (binding.prepared !== "none" || binding.attached !== "none") {
         const ok = await this.#undoStep(
@@ -660,7 +661,7 @@ export class NetworkController {
         undefined,
         failures,
         () =>
-          ports.guest.removeNamespace({ id: this.#namespaceId, document: gns.document }, {
+          ports.guest.removeNamespace({ id: guestNamespaceId, document: gns.document }, {
             signal,
           }),
       );
@@ -704,6 +705,16 @@ export class NetworkController {
     }
   }
 
+  /**
+   * The namespace the guest knows the NICs under: the one of the document
+   * captured at setup. It differs from `namespaceId` after a `patch()` until
+   * `resetAfterMigration()` has moved the NICs.
+   */
+  #guestNamespaceId(): string {
+    const id = this.#guestNamespace?.document["ID"];
+    return (typeof id === "string" ? normalizeGuid(id) : undefined) ?? this.#namespaceId;
+  }
+
   async #reset(signal: AbortSignal | undefined): Promise<void> {
     const ports = this.#ensurePorts();
     this.#operation = "reset";
@@ -713,17 +724,26 @@ export class NetworkController {
         undefined,
         () => ports.host.getNamespace(this.#namespaceId, { signal }),
       );
+      // Take every NIC out of the guest (reverse order, as teardown does),
+      // then the old namespace, under the namespace ID the guest knows.
+      const oldId = this.#guestNamespaceId();
+      for (const binding of [...this.#bindings].reverse()) {
+        checkSignal("resetAfterMigration", signal);
+        const nic = { nicId: binding.nicId, endpointId: binding.endpointId, namespaceId: oldId };
+        await this.#redo("guest-detach", binding, () => ports.guest.detach(nic, { signal }));
+        binding.prepared = "none";
+        binding.attached = "none";
+        await this.#persist(false);
+      }
       const old = this.#guestNamespace;
       if (old !== null && old.progress !== "none") {
         await this.#redo(
           "guest-namespace-remove",
           undefined,
-          () =>
-            ports.guest.removeNamespace({ id: this.#namespaceId, document: old.document }, {
-              signal,
-            }),
+          () => ports.guest.removeNamespace({ id: oldId, document: old.document }, { signal }),
         );
       }
+      // Then tell the guest again, from the destination host's documents.
       const gns: GuestNamespaceRecord = { progress: "none", document: ns.document };
       this.#guestNamespace = gns;
       await this.#track(
@@ -734,21 +754,15 @@ export class NetworkController {
       );
       for (const binding of this.#bindings) {
         checkSignal("resetAfterMigration", signal);
-        const nic = {
-          nicId: binding.nicId,
-          endpointId: binding.endpointId,
-          namespaceId: this.#namespaceId,
-        };
-        await this.#redo("guest-detach", binding, () => ports.guest.detach(nic, { signal }));
-        binding.prepared = "none";
-        binding.attached = "none";
         const endpoint = await this.#observe(
           "read-endpoints",
           binding,
           () => ports.host.getEndpoint(binding.endpointId, { signal }),
         );
         const config: GuestNicConfig = {
-          ...nic,
+          nicId: binding.nicId,
+          endpointId: binding.endpointId,
+          namespaceId: this.#namespaceId,
           endpoint,
           policyBasedRouting: this.#policyBasedRouting,
         };

@@ -171,6 +171,27 @@ for (const guest of ["lcow", "wcow"] as const) {
   });
 }
 
+for (const guest of ["lcow", "wcow"] as const) {
+  Deno.test(`${guest}: reset moves the guest NICs to the destination's namespace ID`, async () => {
+    const { host, ports, controller } = stack(guest);
+    const NEW = "0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b60";
+    host.addNamespace({ ...fixture.namespace, ID: NEW });
+    await controller.setup();
+    const dest = NetworkController.import(JSON.stringify(await controller.save()));
+    await dest.patch(NEW);
+    await dest.resume(ports);
+    await dest.resetAfterMigration();
+    assert.equal(dest.state, "Configured");
+    const attached = host.guestRequests().filter((r) => r.RequestType === "Add").at(-1);
+    const settings = JSON.stringify(attached?.Settings ?? {});
+    if (guest === "lcow") assert.match(settings, new RegExp(NEW), "LCOW adapters carry the new ID");
+    else assert.deepEqual(host.inventory().guestNamespaces, [NEW]);
+    assert.equal(host.inventory().guestAdapters.length, 3);
+    await dest.teardown();
+    await settle(dest, ports, host, "after a reset to a new namespace");
+  });
+}
+
 Deno.test("concurrent setup and teardown on the simulated host leave nothing", async () => {
   const host = new SimulatedHost({ guest: "wcow", latency: { minMs: 0, maxMs: 2 }, seed: 7 });
   host.loadFixture(fixture);
