@@ -66,15 +66,34 @@ export class LazyLibrary<S extends Deno.ForeignLibraryInterface> {
     }
     const path = this.#resolvePath(file);
     const shown = path instanceof URL ? path.href : path;
-    // Open with every symbol optional, so a missing one is reported by name.
-    const optional: Record<string, Deno.ForeignFunction | Deno.ForeignStatic> = {};
+    // First a probe with every symbol optional (and blocking: Deno only
+    // reports missing optional symbols of blocking functions), so that a
+    // library lacking some functions is reported with all their names.
+    const probe: Record<string, Deno.ForeignFunction | Deno.ForeignStatic> = {};
     for (const [key, definition] of Object.entries(this.#symbols)) {
-      optional[key] = { ...definition, optional: true };
+      probe[key] = "parameters" in definition
+        ? { ...definition, nonblocking: false, optional: true }
+        : { ...definition, optional: true };
     }
     let library: Deno.DynamicLibrary<S>;
     try {
-      library = Deno.dlopen(path, optional as S);
+      const probed = Deno.dlopen(path, probe);
+      try {
+        const table = probed.symbols as Record<string, unknown>;
+        const missing = Object.keys(this.#symbols).filter((key) => table[key] === null);
+        if (missing.length > 0) {
+          throw new NativeLoadError(
+            `Cannot load ${file} from ${shown}: it does not export ${missing.join(", ")}; ` +
+              `it is not ${file} or it is too old (podnet needs Windows Server 2019 or later)`,
+          );
+        }
+        // Opened while the probe still holds the library: it is loaded once.
+        library = Deno.dlopen(path, this.#symbols);
+      } finally {
+        probed.close();
+      }
     } catch (error) {
+      if (error instanceof NativeLoadError) throw error;
       if (
         error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied
       ) {
@@ -88,15 +107,6 @@ export class LazyLibrary<S extends Deno.ForeignLibraryInterface> {
         `Cannot load ${file} from ${shown}: ${why}; check that the file exists and is built ` +
           `for this platform, or pass its path as libraries.${this.name}`,
         { cause: error },
-      );
-    }
-    const table = library.symbols as Record<string, unknown>;
-    const missing = Object.keys(this.#symbols).filter((key) => table[key] === null);
-    if (missing.length > 0) {
-      library.close();
-      throw new NativeLoadError(
-        `Cannot load ${file} from ${shown}: it does not export ${missing.join(", ")}; ` +
-          `it is not ${file} or it is too old (podnet needs Windows Server 2019 or later)`,
       );
     }
     this.#library = library;

@@ -1,0 +1,154 @@
+import assert from "node:assert/strict";
+import { NativeLoadError } from "../domain/errors.ts";
+import { createWindowsPorts } from "../adapters/native/ffi/create_windows_ports.ts";
+import { FfiHcnApi } from "../adapters/native/ffi/ffi_hcn_api.ts";
+import { FfiHcsApi } from "../adapters/native/ffi/ffi_hcs_api.ts";
+import { systemLibraryPath } from "../adapters/native/ffi/library_paths.ts";
+import { WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
+import { buildStandins } from "./native/standin_build.ts";
+import { openStandins, readFixture } from "./native/standins.ts";
+
+const NS = "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b";
+// Built up front: the permission test below runs without --allow-run.
+const built = await buildStandins();
+
+function loadError(...patterns: RegExp[]) {
+  return (e: unknown): boolean => {
+    assert.ok(e instanceof NativeLoadError, String(e));
+    assert.equal(e.code, "NATIVE_LOAD_FAILED");
+    for (const pattern of patterns) assert.match(e.message, pattern);
+    return true;
+  };
+}
+
+Deno.test("nothing is loaded until the first call", async () => {
+  await using standins = await openStandins();
+  standins.seed(await readFixture());
+  await using libraries = new WindowsLibraries(standins.paths);
+  const hcn = new FfiHcnApi(libraries);
+  assert.deepEqual(
+    [libraries.computenetwork, libraries.vmcompute, libraries.ole32, libraries.kernel32].map((l) =>
+      l.loaded
+    ),
+    [false, false, false, false],
+  );
+  const handle = await hcn.openNamespace(NS);
+  hcn.closeNamespace(handle);
+  // computenetwork and the two helpers it needs; vmcompute not yet.
+  assert.deepEqual(
+    [libraries.computenetwork, libraries.vmcompute, libraries.ole32, libraries.kernel32].map((l) =>
+      l.loaded
+    ),
+    [true, false, true, true],
+  );
+  await standins.assertClean(libraries);
+});
+
+Deno.test("a missing library is a NativeLoadError naming it, its path and the option to set", async () => {
+  const missing = `${built.dir}/no-such-dir/libcomputenetwork.so`;
+  await using libraries = new WindowsLibraries({ ...built.paths, computenetwork: missing });
+  const hcn = new FfiHcnApi(libraries);
+  await assert.rejects(
+    hcn.openNamespace(NS),
+    loadError(/^Cannot load computenetwork\.dll from /, /no-such-dir/, /libraries\.computenetwork/),
+  );
+  // A missing helper library fails the same way, before any call is made.
+  await using noOle32 = new WindowsLibraries({ ...built.paths, ole32: missing });
+  await assert.rejects(new FfiHcsApi(noOle32).openComputeSystem("uvm-1"), loadError(/ole32\.dll/));
+  assert.equal(noOle32.vmcompute.loaded, false);
+});
+
+Deno.test("a library without the functions is a NativeLoadError listing the missing ones", async () => {
+  await using libraries = new WindowsLibraries({
+    ...built.paths,
+    vmcompute: built.paths.kernel32,
+  });
+  await assert.rejects(
+    new FfiHcsApi(libraries).openComputeSystem("uvm-1"),
+    loadError(
+      /^Cannot load vmcompute\.dll from .*libkernel32/,
+      /does not export HcsOpenComputeSystem, HcsModifyComputeSystem, HcsGetComputeSystemProperties, HcsCloseComputeSystem/,
+    ),
+  );
+  assert.equal(libraries.vmcompute.loaded, false);
+});
+
+Deno.test({
+  name: "without --allow-ffi the first call is a NativeLoadError saying so",
+  permissions: { read: true, env: true, ffi: false },
+  async fn() {
+    const libraries = new WindowsLibraries(built.paths);
+    const hcn = new FfiHcnApi(libraries);
+    await assert.rejects(
+      hcn.openNamespace(NS),
+      loadError(
+        /computenetwork\.dll|ole32\.dll/,
+        /FFI is not permitted; run Deno with --allow-ffi/,
+      ),
+    );
+    await libraries.close();
+  },
+});
+
+Deno.test({
+  name: "off Windows there is no default path: the error says to pass one",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    await using libraries = new WindowsLibraries();
+    await assert.rejects(
+      new FfiHcnApi(libraries).enumerateNamespaces("{}"),
+      loadError(/it exists only on Windows; pass libraries\.ole32/),
+    );
+  },
+});
+
+Deno.test("the default path is the full System32 path, never a bare name", () => {
+  assert.equal(systemLibraryPath("vmcompute", "D:\\Win"), "D:\\Win\\System32\\vmcompute.dll");
+  assert.equal(systemLibraryPath("ole32", "C:\\Windows\\"), "C:\\Windows\\System32\\ole32.dll");
+  assert.match(systemLibraryPath("kernel32"), /^[A-Za-z]:\\.+\\System32\\kernel32\.dll$/);
+});
+
+async function probe(permissions: string[], env: Record<string, string>, ...args: string[]) {
+  const script = new URL("./native/import_probe.ts", import.meta.url).pathname;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", "--no-prompt", ...permissions, script, ...args],
+    cwd: new URL("..", import.meta.url).pathname,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.ok(output.success, stderr);
+  return JSON.parse(new TextDecoder().decode(output.stdout));
+}
+
+Deno.test("importing and constructing need no permission; the first call asks for --allow-ffi", async () => {
+  const result = await probe([], {}, JSON.stringify(built.paths));
+  assert.equal(result.imported, true);
+  assert.equal(result.loaded, false);
+  // SystemRoot could not be read: the usual location.
+  assert.equal(result.defaultPath, "C:\\Windows\\System32\\computenetwork.dll");
+  assert.equal(result.call.name, "NativeLoadError");
+  assert.match(result.call.message, /run Deno with --allow-ffi/);
+});
+
+Deno.test("SystemRoot is read when the first default path is needed", async () => {
+  const result = await probe(["--allow-env=SystemRoot"], { SystemRoot: "E:\\WinNT" });
+  assert.equal(result.defaultPath, "E:\\WinNT\\System32\\computenetwork.dll");
+});
+
+Deno.test("createWindowsPorts over bad paths fails only when called, and then clearly", async () => {
+  await using ports = createWindowsPorts({
+    vmId: "uvm-1",
+    guest: "wcow",
+    libraries: { ...built.paths, vmcompute: "/nonexistent/libvmcompute.so" },
+  });
+  assert.equal(ports.ownsLibraries, true);
+  await assert.rejects(
+    ports.vm.addNic({
+      nicId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0",
+      endpointId: "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d",
+    }),
+    loadError(/vmcompute\.dll from \/nonexistent\/libvmcompute\.so/),
+  );
+});
