@@ -1,0 +1,372 @@
+import assert from "node:assert/strict";
+import { HResultError } from "../domain/errors.ts";
+import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
+import type { HcnApi } from "../adapters/native/hcn_api.ts";
+import type { HcsApi, HcsSystemHandle } from "../adapters/native/hcs_api.ts";
+import { HRESULT } from "../adapters/native/hresult.ts";
+import { openHarness, readFixture } from "./native/standins.ts";
+
+// The stand-in libraries check documents like the simulated host does: the
+// same requests, applied in the same order to both, give the same HRESULTs.
+
+const fixture = await readFixture();
+const NS = fixture.namespace.ID;
+const EP = [
+  "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d",
+  "b1e2c3d4-0001-4a5b-8c6d-7e8f9a0b1c2d",
+  "b1e2c3d4-0002-4a5b-8c6d-7e8f9a0b1c2d",
+] as const;
+const NIC = [
+  "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0",
+  "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f1",
+  "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f2",
+] as const;
+const VM = "uvm-rules";
+const PATH = "VirtualMachine/Devices/NetworkAdapters/";
+
+type Doc = Record<string, unknown>;
+
+const host = (request: string, nic: string, settings?: Doc): Doc => ({
+  ResourcePath: `${PATH}${nic}`,
+  RequestType: request,
+  ...(settings === undefined ? {} : { Settings: settings }),
+});
+const guest = (type: string, request: string, settings?: unknown): Doc => ({
+  GuestRequest: {
+    ResourceType: type,
+    RequestType: request,
+    ...(settings === undefined ? {} : { Settings: settings }),
+  },
+});
+const lcowAdapter = (nic: string, extra: Doc = {}): Doc => ({
+  NamespaceID: NS,
+  ID: nic,
+  MacAddress: "00-15-5D-52-C0-0A",
+  DNSSuffix: "svc.cluster.local",
+  DNSServerList: "10.96.0.10,fd00:10:96::a",
+  EncapOverhead: 50,
+  IPConfigs: [
+    { IPAddress: "10.244.1.17", PrefixLength: 24 },
+    { IPAddress: "fd00:10:244:1::11", PrefixLength: 64 },
+  ],
+  Routes: [
+    { NextHop: "10.244.1.1", DestinationPrefix: "0.0.0.0/0", Metric: 0 },
+    { NextHop: "fd00:10:244:1::1", DestinationPrefix: "::/0" },
+  ],
+  PolicyBasedRouting: false,
+  ...extra,
+});
+
+/** Documents as text, so malformed JSON can be among them. */
+const COMMON: readonly string[] = [
+  "",
+  "not json",
+  "[]",
+  JSON.stringify({}),
+  JSON.stringify({ ResourcePath: `${PATH}${NIC[0]}` }),
+  JSON.stringify({ ...host("Add", NIC[0], { EndpointId: EP[0] }), Extra: 1 }),
+  JSON.stringify(host("Add", "not-a-guid", { EndpointId: EP[0] })),
+  JSON.stringify(host("Add", `${NIC[0]}/x`, { EndpointId: EP[0] })),
+  JSON.stringify(host("Add", `{${NIC[0].toUpperCase()}}`, { EndpointId: EP[0] })),
+  JSON.stringify(host("Remove", NIC[0])),
+  JSON.stringify(host("Add", NIC[0], { EndpointId: EP[0] })),
+  JSON.stringify(host("Add", NIC[1])),
+  JSON.stringify(host("Add", NIC[1], { EndpointId: "eth0" })),
+  JSON.stringify(host("Add", NIC[1], { EndpointId: EP[1], MacAddress: "00-15-5D" })),
+  JSON.stringify(host("Add", NIC[1], { EndpointId: EP[1], Mac: "00-15-5D-52-C0-0B" })),
+  JSON.stringify(host("Add", NIC[1], { EndpointId: "00000000-0000-4000-8000-000000000000" })),
+  JSON.stringify(host("Add", NIC[1], { EndpointId: EP[0] })),
+  JSON.stringify(host("Add", NIC[1], { EndpointId: EP[1], MacAddress: "00:15:5d:52:c0:0b" })),
+  JSON.stringify(host("Add", NIC[1], { EndpointId: EP[1] })),
+  JSON.stringify(host("Update", NIC[2], { EndpointId: EP[2] })),
+  JSON.stringify(host("Update", NIC[1], { EndpointId: EP[0] })),
+  JSON.stringify(host("Update", NIC[1], { EndpointId: EP[1], MacAddress: "00-15-5D-52-C0-0C" })),
+  JSON.stringify(host("Delete", NIC[1])),
+  JSON.stringify(host("Add", NIC[2], { EndpointId: EP[2] })),
+  JSON.stringify({ ...guest("Network", "Add", {}), ResourcePath: `${PATH}${NIC[0]}` }),
+  JSON.stringify({ GuestRequest: { ResourceType: "Network" } }),
+  JSON.stringify({ GuestRequest: { ResourceType: "Network", RequestType: "Add", X: 1 } }),
+  JSON.stringify(guest("MappedVirtualDisk", "Add", {})),
+  JSON.stringify(guest("Network", "Update", {})),
+];
+
+const LCOW: readonly string[] = [
+  JSON.stringify(guest("NetworkNamespace", "Add", fixture.namespace)),
+  JSON.stringify(guest("Network", "Add", lcowAdapter("0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1ff"))),
+  JSON.stringify(guest("Network", "Add", lcowAdapter(NIC[0], { Unknown: true }))),
+  JSON.stringify(guest("Network", "Add", lcowAdapter(NIC[0], { EncapOverhead: 70000 }))),
+  JSON.stringify(guest("Network", "Add", lcowAdapter(NIC[0], { EncapOverhead: 1.5 }))),
+  JSON.stringify(guest("Network", "Add", lcowAdapter(NIC[0], { VPCIAssigned: "no" }))),
+  JSON.stringify(
+    guest("Network", "Add", lcowAdapter(NIC[0], { IPConfigs: [{ IPAddress: "10.0.0.1" }] })),
+  ),
+  JSON.stringify(
+    guest(
+      "Network",
+      "Add",
+      lcowAdapter(NIC[0], { IPConfigs: [{ IPAddress: "10.0.0.1", PrefixLength: 33 }] }),
+    ),
+  ),
+  JSON.stringify(
+    guest(
+      "Network",
+      "Add",
+      lcowAdapter(NIC[0], { IPConfigs: [{ IPAddress: "10.0.0.256", PrefixLength: 8 }] }),
+    ),
+  ),
+  JSON.stringify(
+    guest(
+      "Network",
+      "Add",
+      lcowAdapter(NIC[0], { IPConfigs: [{ IPAddress: "fd00::1::2", PrefixLength: 64 }] }),
+    ),
+  ),
+  JSON.stringify(
+    guest(
+      "Network",
+      "Add",
+      lcowAdapter(NIC[0], { Routes: [{ NextHop: "10.0.0.1", DestinationPrefix: "10.0.0.0" }] }),
+    ),
+  ),
+  JSON.stringify(
+    guest("Network", "Add", lcowAdapter(NIC[0], { Routes: [{ DestinationPrefix: "::/0" }] })),
+  ),
+  JSON.stringify(
+    guest(
+      "Network",
+      "Add",
+      lcowAdapter(NIC[0], {
+        Routes: [{ NextHop: "fe80::1%eth0", DestinationPrefix: "::/129" }],
+      }),
+    ),
+  ),
+  JSON.stringify(
+    guest(
+      "Network",
+      "Add",
+      lcowAdapter(NIC[0], {
+        IPConfigs: [{ IPAddress: "::ffff:10.0.0.1", PrefixLength: 128 }],
+        Routes: [{ NextHop: "fe80::1%eth0", DestinationPrefix: "::/0", Metric: 65535 }],
+      }),
+    ),
+  ),
+  JSON.stringify(guest("Network", "Add", lcowAdapter(NIC[0]))),
+  JSON.stringify(guest("Network", "Add", lcowAdapter(NIC[0]))),
+  JSON.stringify(guest("Network", "Add", { ID: NIC[1] })),
+  JSON.stringify(guest("Network", "Add", lcowAdapter(NIC[1], { MacAddress: "00:15:5D:52:C0:0B" }))),
+  JSON.stringify(guest("Network", "Remove", { NamespaceID: NS, ID: NIC[2] })),
+  JSON.stringify(
+    guest("Network", "Remove", { NamespaceID: "00000000-0000-4000-8000-000000000000", ID: NIC[0] }),
+  ),
+  JSON.stringify(guest("Network", "Remove", { NamespaceID: NS, ID: NIC[0], X: 1 })),
+  JSON.stringify(guest("Network", "Remove", { NamespaceID: NS, ID: NIC[0] })),
+  JSON.stringify(guest("Network", "Remove", { NamespaceID: NS, ID: NIC[0] })),
+  JSON.stringify(host("Remove", NIC[0], { EndpointId: EP[0] })),
+  JSON.stringify(host("Remove", NIC[0])),
+];
+
+const WCOW: readonly string[] = [
+  JSON.stringify(guest("NetworkNamespace", "Add", { Type: "Host" })),
+  JSON.stringify(guest("NetworkNamespace", "Add", fixture.namespace)),
+  JSON.stringify(guest("NetworkNamespace", "Add", fixture.namespace)),
+  JSON.stringify(
+    guest("Network", "Add", { AdapterId: NIC[0], RequestType: "Add" }),
+  ),
+  JSON.stringify(
+    guest("Network", "Add", { AdapterId: NIC[0], RequestType: "PreAdd" }),
+  ),
+  JSON.stringify(
+    guest("Network", "Add", { AdapterId: NIC[0], RequestType: "PreAdd", Settings: { Name: "x" } }),
+  ),
+  JSON.stringify(
+    guest("Network", "Add", { AdapterId: NIC[0], RequestType: "Remove" }),
+  ),
+  JSON.stringify(
+    guest("Network", "Add", {
+      AdapterId: NIC[0],
+      RequestType: "PreAdd",
+      Settings: fixture.endpoints[1],
+      Extra: 1,
+    }),
+  ),
+  JSON.stringify(
+    guest("Network", "Add", {
+      AdapterId: NIC[0],
+      RequestType: "PreAdd",
+      Settings: fixture.endpoints[1],
+    }),
+  ),
+  JSON.stringify(
+    guest("Network", "Add", {
+      AdapterId: NIC[0],
+      RequestType: "PreAdd",
+      Settings: fixture.endpoints[1],
+    }),
+  ),
+  JSON.stringify(
+    guest("Network", "Add", {
+      AdapterId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1ff",
+      RequestType: "PreAdd",
+      Settings: fixture.endpoints[0],
+    }),
+  ),
+  JSON.stringify(
+    guest("Network", "Add", {
+      AdapterId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1ff",
+      RequestType: "Add",
+    }),
+  ),
+  JSON.stringify(guest("Network", "Add", { AdapterId: NIC[0], RequestType: "Add" })),
+  JSON.stringify(guest("Network", "Add", { AdapterId: NIC[0], RequestType: "Add" })),
+  JSON.stringify(guest("Network", "Remove", { AdapterId: NIC[0], RequestType: "PreAdd" })),
+  JSON.stringify(guest("Network", "Remove", { AdapterId: NIC[2], RequestType: "Remove" })),
+  JSON.stringify(guest("Network", "Remove", { AdapterId: NIC[0], RequestType: "Remove" })),
+  JSON.stringify(guest("Network", "Remove", { AdapterId: NIC[0], RequestType: "Remove" })),
+  JSON.stringify(guest("NetworkNamespace", "Remove", fixture.namespace)),
+  JSON.stringify(guest("NetworkNamespace", "Remove", fixture.namespace)),
+];
+
+async function outcome(run: () => Promise<unknown>): Promise<string> {
+  try {
+    await run();
+    return "ok";
+  } catch (error) {
+    if (error instanceof HResultError) return error.hex;
+    throw error;
+  }
+}
+
+async function modifyAll(hcs: HcsApi, docs: readonly string[]): Promise<string[]> {
+  const vm: HcsSystemHandle = await hcs.openComputeSystem(VM);
+  try {
+    const results: string[] = [];
+    for (const doc of docs) results.push(await outcome(() => hcs.modifyComputeSystem(vm, doc)));
+    return results;
+  } finally {
+    hcs.closeComputeSystem(vm);
+  }
+}
+
+for (const platform of ["lcow", "wcow"] as const) {
+  for (const supported of [true, false]) {
+    Deno.test(`${platform} (namespace requests ${supported ? "supported" : "not supported"}): stand-in and simulated host agree on every document`, async () => {
+      const docs = [...COMMON, ...(platform === "lcow" ? LCOW : WCOW)];
+      const sim = new SimulatedHost({
+        guest: platform,
+        vmId: VM,
+        namespaceAddRequestSupported: supported,
+      });
+      sim.loadFixture(fixture);
+      const expected = await modifyAll(sim.hcs, docs);
+      await using h = await openHarness();
+      h.standins.addSystem(VM, platform, supported);
+      const actual = await modifyAll(h.hcs, docs);
+      const differences = docs
+        .map((doc, i) => ({ doc: doc.slice(0, 160), sim: expected[i], standin: actual[i] }))
+        .filter((d) => d.sim !== d.standin);
+      assert.deepEqual(differences, []);
+      // Not a vacuous agreement: both accepted some documents and refused others.
+      assert.ok(actual.includes("ok") && actual.some((r) => r !== "ok"));
+      await h.assertClean();
+    });
+  }
+}
+
+Deno.test("stand-in and simulated host agree on property queries and a stopped or disconnected VM", async () => {
+  const queries = [
+    "",
+    "  ",
+    "{}",
+    "[]",
+    "nope",
+    '{"PropertyTypes":["GuestConnection"]}',
+    '{"PropertyTypes":["Memory"]}',
+    '{"PropertyTypes":"GuestConnection"}',
+    '{"PropertyTypes":[1]}',
+    '{"PropertyTypes":[],"Other":1}',
+  ];
+  async function run(hcs: HcsApi, disconnect: () => void, stop: () => void): Promise<string[]> {
+    const vm = await hcs.openComputeSystem(VM);
+    const results: string[] = [];
+    const all = async () => {
+      for (const q of queries) {
+        results.push(
+          await outcome(async () => {
+            const answer = JSON.parse(await hcs.getComputeSystemProperties(vm, q));
+            results.push(
+              JSON.stringify(answer.GuestConnectionInfo?.GuestDefinedCapabilities ?? null),
+            );
+          }),
+        );
+      }
+    };
+    await all();
+    disconnect();
+    await all();
+    results.push(
+      await outcome(() =>
+        hcs.modifyComputeSystem(
+          vm,
+          JSON.stringify(guest("Network", "Remove", { NamespaceID: NS, ID: NIC[0] })),
+        )
+      ),
+    );
+    stop();
+    await all();
+    results.push(await outcome(() => hcs.modifyComputeSystem(vm, "{}")));
+    hcs.closeComputeSystem(vm);
+    results.push(await outcome(() => hcs.openComputeSystem(VM)));
+    return results;
+  }
+  const sim = new SimulatedHost({ guest: "lcow", vmId: VM });
+  const expected = await run(sim.hcs, () => sim.disconnectGuest(), () => sim.stopVm());
+  await using h = await openHarness();
+  h.standins.addSystem(VM, "lcow");
+  const actual = await run(
+    h.hcs,
+    () => h.standins.setGuestConnection(VM, "closed"),
+    () => h.standins.stopSystem(VM),
+  );
+  assert.deepEqual(actual, expected);
+  assert.ok(actual.includes(`0x${HRESULT.HCS_E_SYSTEM_NOT_FOUND.toString(16).toUpperCase()}`));
+  await h.assertClean();
+});
+
+Deno.test("stand-in and simulated host agree on HCN queries, filters and missing objects", async () => {
+  const queries = [
+    "",
+    "{}",
+    '{"SchemaVersion":{"Major":1,"Minor":0}}',
+    '{"SchemaVersion":{"Major":2}}',
+    '{"SchemaVersion":{"Major":2,"Minor":0},"Flags":-1}',
+    '{"SchemaVersion":{"Major":2,"Minor":0},"Flags":0}',
+    '{"SchemaVersion":{"Major":2,"Minor":0},"Filter":""}',
+    '{"SchemaVersion":{"Major":2,"Minor":0},"Filter":"[]"}',
+    '{"SchemaVersion":{"Major":2,"Minor":0},"Filter":"{"}',
+    `{"SchemaVersion":{"Major":2,"Minor":0},"Filter":"{\\"ID\\":\\"{${EP[1].toUpperCase()}}\\"}"}`,
+    `{"SchemaVersion":{"Major":2,"Minor":0},"Filter":"{\\"Name\\":\\"4f1d0c2b9a7e_eth2\\"}"}`,
+    `{"SchemaVersion":{"Major":2,"Minor":0},"Filter":"{\\"HostComputeNamespace\\":\\"${NS}\\",\\"Flags\\":0}"}`,
+    `{"SchemaVersion":{"Major":2,"Minor":0},"Filter":"{\\"Missing\\":null}"}`,
+  ];
+  async function run(hcn: HcnApi): Promise<string[]> {
+    const results: string[] = [];
+    for (const q of queries) {
+      results.push(await outcome(async () => results.push(await hcn.enumerateEndpoints(q))));
+      results.push(await outcome(async () => results.push(await hcn.enumerateNamespaces(q))));
+    }
+    const ns = await hcn.openNamespace(NS);
+    for (const q of queries.slice(0, 6)) {
+      results.push(await outcome(() => hcn.queryNamespaceProperties(ns, q)));
+    }
+    hcn.closeNamespace(ns);
+    results.push(await outcome(() => hcn.openNamespace(EP[0])));
+    results.push(await outcome(() => hcn.openEndpoint(NS)));
+    return results;
+  }
+  const sim = new SimulatedHost({ guest: "lcow", vmId: VM });
+  sim.loadFixture(fixture);
+  const expected = await run(sim.hcn);
+  await using h = await openHarness();
+  assert.deepEqual(await run(h.hcn), expected);
+  await h.assertClean();
+});
