@@ -1,0 +1,248 @@
+import assert from "node:assert/strict";
+import { SetupError, TeardownError } from "../domain/errors.ts";
+import { NetworkController } from "../domain/network_controller.ts";
+import { createPorts } from "../adapters/create_ports.ts";
+import {
+  createWindowsPorts,
+  type WindowsPorts,
+} from "../adapters/native/ffi/create_windows_ports.ts";
+import { WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
+import type { HcsApi } from "../adapters/native/hcs_api.ts";
+import { HRESULT } from "../adapters/native/hresult.ts";
+import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
+import type { GuestPlatform } from "../ports/guest_network.ts";
+import { openStandins, readFixture, type Standins } from "./native/standins.ts";
+
+// The whole controller through the FFI bindings against the stand-in DLLs.
+// Every test ends with no outstanding string and no open handle, failures
+// included.
+
+const fixture = await readFixture();
+const NS = fixture.namespace.ID;
+const VM = "uvm-ffi";
+const POD = "default/web-0";
+
+interface Stack extends AsyncDisposable {
+  readonly standins: Standins;
+  readonly libraries: WindowsLibraries;
+  readonly ports: WindowsPorts;
+  readonly controller: NetworkController;
+  /** Ports for another process on the same host (shares the libraries). */
+  morePorts(): WindowsPorts;
+}
+
+async function stack(guest: GuestPlatform, options: { timeoutMs?: number } = {}): Promise<Stack> {
+  const standins = await openStandins();
+  standins.seed(fixture);
+  standins.addSystem(VM, guest);
+  const libraries = new WindowsLibraries(standins.paths);
+  const opened: WindowsPorts[] = [];
+  const morePorts = (): WindowsPorts => {
+    const ports = createWindowsPorts({ vmId: VM, guest, libraries, ...options });
+    opened.push(ports);
+    return ports;
+  };
+  const ports = morePorts();
+  const controller = new NetworkController({ podId: POD, namespaceId: NS }, ports);
+  return {
+    standins,
+    libraries,
+    ports,
+    controller,
+    morePorts,
+    async [Symbol.asyncDispose]() {
+      try {
+        for (const p of opened) await p.close();
+        await standins.assertClean(libraries);
+      } finally {
+        await libraries.close();
+        await standins.close();
+      }
+    },
+  };
+}
+
+function vmIsEmpty(s: Stack): void {
+  const state = s.standins.systemState(VM);
+  assert.deepEqual(
+    { nics: state.Nics, adapters: state.GuestAdapters, namespaces: state.GuestNamespaces },
+    { nics: [], adapters: [], namespaces: [] },
+  );
+}
+
+function recordModifies(hcs: HcsApi, into: string[]): HcsApi {
+  return {
+    openComputeSystem: (id, o) => hcs.openComputeSystem(id, o),
+    modifyComputeSystem: (h, configuration, o) => {
+      into.push(configuration);
+      return hcs.modifyComputeSystem(h, configuration, o);
+    },
+    getComputeSystemProperties: (h, q, o) => hcs.getComputeSystemProperties(h, q, o),
+    closeComputeSystem: (h) => hcs.closeComputeSystem(h),
+  };
+}
+
+/** The modify documents the same controller run sends to the simulated host. */
+async function simulatedDocuments(guest: GuestPlatform): Promise<string[]> {
+  const sim = new SimulatedHost({ guest, vmId: VM });
+  sim.loadFixture(fixture);
+  const sent: string[] = [];
+  using ports = createPorts({ hcn: sim.hcn, hcs: recordModifies(sim.hcs, sent), vmId: VM, guest });
+  const controller = new NetworkController({ podId: POD, namespaceId: NS }, ports);
+  await controller.setup();
+  await controller.teardown();
+  return sent;
+}
+
+for (const guest of ["lcow", "wcow"] as const) {
+  Deno.test(`${guest}: setup and teardown through FFI send the simulated host's documents`, async () => {
+    await using s = await stack(guest);
+    await s.controller.setup();
+    assert.equal(s.controller.state, "Configured");
+    assert.deepEqual(s.controller.bindings.map((b) => b.endpointName), [
+      "4f1d0c2b9a7e_eth0",
+      "4f1d0c2b9a7e_eth1",
+      "4f1d0c2b9a7e_eth2",
+    ]);
+    const state = s.standins.systemState(VM);
+    assert.deepEqual(
+      state.Nics.map((n) => n.EndpointId).sort(),
+      fixture.endpoints.map((e) => e.ID).sort(),
+    );
+    assert.deepEqual(state.GuestAdapters.map((a) => a.State), ["Attached", "Attached", "Attached"]);
+    assert.deepEqual(state.GuestNamespaces, guest === "wcow" ? [NS] : []);
+    // The stand-in holds the compute system handle the ports keep open.
+    assert.equal(s.standins.counters().hcsHandles, 1);
+    assert.equal(s.standins.counters().hcnHandles, 0);
+
+    await s.controller.teardown();
+    assert.equal(s.controller.state, "TornDown");
+    vmIsEmpty(s);
+    const sent = s.standins.documents("hcs")
+      .filter((d) => d.Call === "HcsModifyComputeSystem")
+      .map((d) => d.Document);
+    assert.deepEqual(sent, await simulatedDocuments(guest));
+    s.ports.computeSystem.close();
+    await s.standins.assertClean(s.libraries);
+  });
+
+  Deno.test(`${guest}: migration reset through FFI re-sends the guest side under the new namespace`, async () => {
+    await using s = await stack(guest);
+    const NEW = "0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b60";
+    s.standins.addNamespace({ ...fixture.namespace, ID: NEW });
+    await s.controller.setup();
+    const snapshot = JSON.stringify(await s.controller.save());
+    assert.equal(s.controller.state, "SourceMigrating");
+
+    const dest = NetworkController.import(snapshot);
+    await dest.patch(NEW);
+    await dest.resume(s.morePorts());
+    s.standins.reset("hcs");
+    await dest.resetAfterMigration();
+    assert.equal(dest.state, "Configured");
+    const sent = s.standins.documents("hcs")
+      .filter((d) => d.Call === "HcsModifyComputeSystem")
+      .map((d) => JSON.parse(d.Document));
+    assert.ok(sent.every((d) => d.GuestRequest !== undefined), "host NICs are left as they are");
+    const state = s.standins.systemState(VM);
+    assert.equal(state.Nics.length, 3);
+    assert.deepEqual(state.GuestAdapters.map((a) => a.State), ["Attached", "Attached", "Attached"]);
+    if (guest === "lcow") {
+      assert.deepEqual(state.GuestAdapters.map((a) => a.NamespaceId), [NEW, NEW, NEW]);
+    } else {
+      assert.deepEqual(state.GuestNamespaces, [NEW]);
+    }
+
+    await s.controller.teardown(); // the source lets go without touching the VM
+    assert.equal(s.controller.state, "TornDown");
+    assert.equal(s.standins.systemState(VM).Nics.length, 3);
+    await dest.teardown();
+    assert.equal(dest.state, "TornDown");
+    vmIsEmpty(s);
+  });
+
+  Deno.test(`${guest}: a setup that fails half-way is rolled back through FFI`, async () => {
+    await using s = await stack(guest);
+    // Let the first NIC through, fail on the second NIC's host hot-add.
+    const before = guest === "wcow" ? 5 : 2;
+    for (let i = 0; i < before; i++) s.standins.failNext("hcs", "HcsModifyComputeSystem", 0);
+    s.standins.failNext(
+      "hcs",
+      "HcsModifyComputeSystem",
+      HRESULT.E_INVALIDARG,
+      '{"Error":-2147024809,"ErrorMessage":"no slot"}',
+    );
+    await assert.rejects(s.controller.setup(), (e: unknown) => {
+      assert.ok(e instanceof SetupError);
+      assert.equal(e.rolledBack, true);
+      assert.ok(e.cause instanceof Error);
+      assert.match(e.cause.message, /no slot/);
+      return true;
+    });
+    assert.equal(s.controller.state, "TornDown");
+    vmIsEmpty(s);
+    // The first NIC made it in, and was taken out again.
+    const removals = s.standins.documents("hcs")
+      .map((d) => d.Document)
+      .filter((d) => d.includes('"RequestType":"Remove"') && d.includes("ResourcePath"));
+    assert.equal(removals.length, 1);
+  });
+
+  Deno.test(`${guest}: a host read that outlives the time limit fails setup cleanly`, async () => {
+    await using s = await stack(guest, { timeoutMs: 60 });
+    s.standins.setDelay("hcn", "HcnQueryEndpointProperties", 250);
+    await assert.rejects(s.controller.setup(), SetupError);
+    assert.equal(s.controller.state, "TornDown");
+    vmIsEmpty(s);
+  });
+
+  Deno.test(`${guest}: teardown of a VM that is gone counts as done`, async () => {
+    await using s = await stack(guest);
+    await s.controller.setup();
+    s.standins.stopSystem(VM);
+    await s.controller.teardown();
+    assert.equal(s.controller.state, "TornDown");
+  });
+
+  Deno.test(`${guest}: teardown with the guest gone still removes the host NICs`, async () => {
+    await using s = await stack(guest);
+    await s.controller.setup();
+    s.standins.setGuestConnection(VM, "closed");
+    await s.controller.teardown();
+    assert.equal(s.controller.state, "TornDown");
+    assert.deepEqual(s.standins.systemState(VM).Nics, []);
+  });
+
+  Deno.test(`${guest}: a failed teardown step is reported, and a second teardown finishes`, async () => {
+    await using s = await stack(guest);
+    await s.controller.setup();
+    const call = "HcsModifyComputeSystem";
+    // The second request of teardown is the last NIC's host hot-remove.
+    s.standins.failNext("hcs", call, 0);
+    s.standins.failNext("hcs", call, HRESULT.E_FAIL, '{"Error":-2147467259,"ErrorMessage":"busy"}');
+    await assert.rejects(s.controller.teardown(), (e: unknown) => {
+      assert.ok(e instanceof TeardownError);
+      assert.equal(e.errors.length, 1);
+      assert.equal(e.errors[0]?.step, "vm-remove");
+      return true;
+    });
+    assert.equal(s.controller.state, "Invalid");
+    assert.equal(s.standins.systemState(VM).Nics.length, 1);
+    await s.controller.teardown();
+    assert.equal(s.controller.state, "TornDown");
+    vmIsEmpty(s);
+  });
+
+  Deno.test(`${guest}: a teardown step that times out leaves Invalid; the retry finishes`, async () => {
+    await using s = await stack(guest, { timeoutMs: 80 });
+    await s.controller.setup();
+    s.standins.setDelay("hcs", "HcsModifyComputeSystem", 200);
+    await assert.rejects(s.controller.teardown(), TeardownError);
+    assert.equal(s.controller.state, "Invalid");
+    s.standins.setDelay("hcs", "HcsModifyComputeSystem", 0);
+    await s.libraries.settled(); // the late removals land
+    await s.controller.teardown();
+    assert.equal(s.controller.state, "TornDown");
+    vmIsEmpty(s);
+  });
+}
