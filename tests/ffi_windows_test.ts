@@ -1,0 +1,109 @@
+import assert from "node:assert/strict";
+import { HResultError } from "../domain/errors.ts";
+import { isCanonicalGuid, normalizeGuid } from "../domain/guid.ts";
+import { FfiHcnApi } from "../adapters/native/ffi/ffi_hcn_api.ts";
+import { FfiHcsApi } from "../adapters/native/ffi/ffi_hcs_api.ts";
+import { WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
+import { HRESULT, isNotFoundHResult, isVmGoneHResult } from "../adapters/native/hresult.ts";
+import { openHarness } from "./native/standins.ts";
+
+// Each test runs twice: against the real DLLs from System32 (on Windows with
+// the Containers feature; ignored elsewhere) and against the stand-ins (here).
+// Same body, same assertions.
+
+const QUERY = '{"SchemaVersion":{"Major":2,"Minor":0},"Flags":0}';
+const ABSENT = "3a1c5e7f-9b2d-4f60-8a1b-2c3d4e5f6071";
+
+interface Target {
+  readonly libraries: WindowsLibraries;
+  readonly hcn: FfiHcnApi;
+  readonly hcs: FfiHcsApi;
+}
+
+function twin(name: string, body: (target: Target) => Promise<void>): void {
+  Deno.test({
+    name: `${name} (Windows DLLs)`,
+    ignore: Deno.build.os !== "windows",
+    async fn() {
+      const libraries = new WindowsLibraries();
+      try {
+        await body({ libraries, hcn: new FfiHcnApi(libraries), hcs: new FfiHcsApi(libraries) });
+        await libraries.settled();
+        assert.equal(libraries.openHandles, 0);
+      } finally {
+        await libraries.close();
+      }
+    },
+  });
+  Deno.test(`${name} (stand-ins)`, async () => {
+    await using h = await openHarness();
+    await body(h);
+    await h.assertClean();
+  });
+}
+
+twin("the namespaces are a JSON array of GUIDs, each one opens and answers", async (t) => {
+  const ids: unknown = JSON.parse(await t.hcn.enumerateNamespaces(QUERY));
+  assert.ok(Array.isArray(ids));
+  for (const id of ids) {
+    assert.equal(typeof id, "string");
+    const canonical = normalizeGuid(String(id));
+    assert.ok(canonical !== undefined && isCanonicalGuid(canonical), String(id));
+    const handle = await t.hcn.openNamespace(canonical);
+    try {
+      const doc = JSON.parse(await t.hcn.queryNamespaceProperties(handle, QUERY));
+      assert.equal(normalizeGuid(String(doc.ID)), canonical);
+    } finally {
+      t.hcn.closeNamespace(handle);
+    }
+  }
+});
+
+twin("every endpoint listed opens, answers its document, and closes", async (t) => {
+  const ids: unknown = JSON.parse(await t.hcn.enumerateEndpoints(QUERY));
+  assert.ok(Array.isArray(ids));
+  for (const id of ids) {
+    const handle = await t.hcn.openEndpoint(String(id));
+    try {
+      const doc = JSON.parse(await t.hcn.queryEndpointProperties(handle, QUERY));
+      assert.equal(normalizeGuid(String(doc.ID)), normalizeGuid(String(id)));
+    } finally {
+      t.hcn.closeEndpoint(handle);
+    }
+  }
+});
+
+twin("an enumeration filtered by an absent ID is an empty array", async (t) => {
+  const query = JSON.stringify({
+    SchemaVersion: { Major: 2, Minor: 0 },
+    Flags: 0,
+    Filter: JSON.stringify({ ID: ABSENT }),
+  });
+  assert.deepEqual(JSON.parse(await t.hcn.enumerateNamespaces(query)), []);
+  assert.deepEqual(JSON.parse(await t.hcn.enumerateEndpoints(query)), []);
+});
+
+twin("an absent namespace and endpoint are not-found HRESULTs", async (t) => {
+  await assert.rejects(t.hcn.openNamespace(ABSENT), (e: unknown) => {
+    assert.ok(e instanceof HResultError);
+    assert.ok(isNotFoundHResult(e.hresult), e.hex);
+    return true;
+  });
+  await assert.rejects(t.hcn.openEndpoint(ABSENT), (e: unknown) => {
+    assert.ok(e instanceof HResultError);
+    assert.ok(isNotFoundHResult(e.hresult), e.hex);
+    return true;
+  });
+});
+
+twin("an absent compute system cannot be opened: the VM is gone", async (t) => {
+  await assert.rejects(t.hcs.openComputeSystem(`podnet-absent-${ABSENT}`), (e: unknown) => {
+    assert.ok(e instanceof HResultError);
+    assert.equal(e.call, "HcsOpenComputeSystem");
+    assert.ok(
+      e.hresult === HRESULT.HCS_E_SYSTEM_NOT_FOUND || isVmGoneHResult(e.hresult),
+      e.hex,
+    );
+    return true;
+  });
+});
