@@ -1,0 +1,152 @@
+/**
+ * One HCN query round trip (a ~300-byte query in, a ~1 KB endpoint document
+ * out) through the FFI bindings against the stand-in computenetwork library,
+ * nonblocking (as podnet calls it: on a worker thread) and blocking (on the
+ * event loop thread), beside the same call on the simulated host (the
+ * baseline). A fourth case decodes the returned string one code unit at a
+ * time instead of measuring it with lstrlenW and copying it whole.
+ *
+ * Every call decodes and frees both returned strings, as the bindings do.
+ * Every bench function is `async`: deno bench awaits only async functions.
+ */
+import { COMPUTENETWORK_SYMBOLS } from "../adapters/native/ffi/computenetwork_symbols.ts";
+import { FfiHcnApi } from "../adapters/native/ffi/ffi_hcn_api.ts";
+import { guidBytes } from "../adapters/native/ffi/guid_layout.ts";
+import { WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
+import { encodeWide } from "../adapters/native/ffi/wide_string.ts";
+import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
+import { openStandins, readFixture } from "../tests/native/standins.ts";
+
+const fixture = await readFixture();
+const EP0 = "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d";
+const source = fixture.endpoints.find((e) => e.ID === EP0);
+if (source === undefined) throw new Error("the fixture lacks eth0");
+// The fixture's eth0, padded to about 1 KB with one more policy.
+const endpoint = {
+  ...source,
+  Policies: [
+    ...(Array.isArray(source.Policies) ? source.Policies : []),
+    { Type: "ACL", Settings: { Protocols: "6", Action: "Allow", RemoteAddresses: "10.0.0.0/8" } },
+  ],
+};
+const QUERY = JSON.stringify({
+  SchemaVersion: { Major: 2, Minor: 0 },
+  Flags: 0,
+  Filter: JSON.stringify({
+    ID: EP0,
+    HostComputeNamespace: fixture.namespace.ID,
+    HostComputeNetwork: "aa11bb22-cc33-4d44-8e55-ff6677889900",
+    Name: "4f1d0c2b9a7e_eth0",
+    MacAddress: "00-15-5D-52-C0-0A",
+  }),
+});
+const OUT_BYTES = JSON.stringify(endpoint).length;
+if (QUERY.length < 250 || QUERY.length > 350 || OUT_BYTES < 900 || OUT_BYTES > 1200) {
+  throw new Error(`sizes drifted: ${QUERY.length} bytes in, ${OUT_BYTES} bytes out`);
+}
+
+// Simulated host: zero latency.
+const sim = new SimulatedHost({ guest: "lcow" });
+sim.loadFixture({ namespace: fixture.namespace, endpoints: [endpoint] });
+const simHandle = await sim.hcn.openEndpoint(EP0);
+
+// Stand-ins: a private copy, seeded with the same documents.
+const standins = await openStandins();
+standins.addNamespace(fixture.namespace);
+standins.addEndpoint(endpoint);
+const libraries = new WindowsLibraries(standins.paths);
+const hcn = new FfiHcnApi(libraries);
+const ffiHandle = await hcn.openEndpoint(EP0);
+
+// The same call as a blocking symbol, with the bindings' marshalling.
+const blocking = Deno.dlopen(standins.paths.computenetwork ?? "", {
+  HcnOpenEndpoint: { ...COMPUTENETWORK_SYMBOLS.HcnOpenEndpoint, nonblocking: false },
+  HcnQueryEndpointProperties: {
+    ...COMPUTENETWORK_SYMBOLS.HcnQueryEndpointProperties,
+    nonblocking: false,
+  },
+});
+const handleSlot = new BigUint64Array(1);
+const openRecord = new BigUint64Array(1);
+if (blocking.symbols.HcnOpenEndpoint(guidBytes(EP0), handleSlot, openRecord) !== 0) {
+  throw new Error("cannot open the endpoint");
+}
+const rawHandle = Deno.UnsafePointer.create(handleSlot[0] ?? 0n);
+
+function queryBlocking(decode: (address: bigint) => string): string {
+  const properties = new BigUint64Array(1);
+  const record = new BigUint64Array(1);
+  const hr = blocking.symbols.HcnQueryEndpointProperties(
+    rawHandle,
+    encodeWide(QUERY),
+    properties,
+    record,
+  );
+  const text = decode(properties[0] ?? 0n);
+  const errors = libraries.takeString(record[0] ?? 0n);
+  if (hr < 0 || errors !== "") throw new Error(`query failed: ${hr} ${errors}`);
+  return text;
+}
+
+/** Decoding without lstrlenW: one code unit at a time, then free. */
+function decodeByUnit(address: bigint): string {
+  const pointer = Deno.UnsafePointer.create(address);
+  if (pointer === null) return "";
+  const view = new Deno.UnsafePointerView(pointer);
+  const units: number[] = [];
+  for (let offset = 0;; offset += 2) {
+    const unit = view.getUint16(offset);
+    if (unit === 0) break;
+    units.push(unit);
+  }
+  libraries.ole32.symbols.CoTaskMemFree(pointer);
+  let text = "";
+  for (let i = 0; i < units.length; i += 4096) {
+    text += String.fromCharCode(...units.slice(i, i + 4096));
+  }
+  return text;
+}
+
+const GROUP = `HCN query round trip (${QUERY.length} B in, ${OUT_BYTES} B out)`;
+
+Deno.bench({
+  name: "simulated host",
+  group: GROUP,
+  baseline: true,
+  async fn() {
+    await sim.hcn.queryEndpointProperties(simHandle, QUERY);
+  },
+});
+
+Deno.bench({
+  name: "FFI stand-in, nonblocking (as podnet calls it)",
+  group: GROUP,
+  async fn() {
+    await hcn.queryEndpointProperties(ffiHandle, QUERY);
+  },
+});
+
+Deno.bench({
+  name: "FFI stand-in, blocking",
+  group: GROUP,
+  async fn() {
+    queryBlocking((address) => libraries.takeString(address));
+    await Promise.resolve();
+  },
+});
+
+Deno.bench({
+  name: "FFI stand-in, blocking, decoded one code unit at a time",
+  group: GROUP,
+  async fn() {
+    queryBlocking(decodeByUnit);
+    await Promise.resolve();
+  },
+});
+
+// deno bench has no "after all": release everything when the process ends.
+globalThis.addEventListener("unload", () => {
+  hcn.closeEndpoint(ffiHandle);
+  blocking.close();
+  sim.hcn.closeEndpoint(simHandle);
+});
