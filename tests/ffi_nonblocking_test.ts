@@ -37,6 +37,19 @@ Deno.test("an abort rejects at once with its reason; the late handle is closed w
   await h.assertClean();
 });
 
+Deno.test("an abort between the call's return and its hand-over still closes the handle", async () => {
+  await using h = await openHarness();
+  const controller = new AbortController();
+  const opening = h.hcn.openNamespace(NS, { signal: controller.signal });
+  // The call has returned and its handle is adopted, but not yet handed over.
+  await h.libraries.settled();
+  assert.equal(h.standins.counters().hcnHandles, 1);
+  controller.abort(new Error("changed my mind"));
+  await assert.rejects(opening, /changed my mind/);
+  assert.equal(h.standins.counters().hcnHandles, 0);
+  await h.assertClean();
+});
+
 Deno.test("an already aborted signal calls nothing", async () => {
   await using h = await openHarness();
   const signal = AbortSignal.abort(new Error("too late"));

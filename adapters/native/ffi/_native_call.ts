@@ -70,6 +70,7 @@ export function runNativeCall<T>(
     return Promise.reject(error);
   }
   let abandoned = false;
+  let finished: { readonly value: T } | undefined;
   const work = libraries.track(started.then((hresult) => {
     let value: T;
     try {
@@ -78,12 +79,15 @@ export function runNativeCall<T>(
       call.settle?.();
     }
     if (abandoned) call.discard?.(value);
+    else finished = { value };
     return value;
   }));
   if (signal === undefined) return work;
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => {
       abandoned = true;
+      // Finished but not yet handed over: nobody will take it now.
+      if (finished !== undefined) call.discard?.(finished.value);
       work.catch(() => {
         // Nobody waits for this failure; its strings were freed in finish().
       });
