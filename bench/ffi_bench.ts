@@ -4,7 +4,8 @@
  * nonblocking (as podnet calls it: on a worker thread) and blocking (on the
  * event loop thread), beside the same call on the simulated host (the
  * baseline). A fourth case decodes the returned string one code unit at a
- * time instead of measuring it with lstrlenW and copying it whole.
+ * time instead of measuring it with lstrlenW and copying it whole; a
+ * second group compares the two decodings alone.
  *
  * Every call decodes and frees both returned strings, as the bindings do.
  * Every bench function is `async`: deno bench awaits only async functions.
@@ -13,7 +14,7 @@ import { COMPUTENETWORK_SYMBOLS } from "../adapters/native/ffi/computenetwork_sy
 import { FfiHcnApi } from "../adapters/native/ffi/ffi_hcn_api.ts";
 import { guidBytes } from "../adapters/native/ffi/guid_layout.ts";
 import { WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
-import { encodeWide } from "../adapters/native/ffi/wide_string.ts";
+import { decodeWide, encodeWide } from "../adapters/native/ffi/wide_string.ts";
 import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
 import { openStandins, readFixture } from "../tests/native/standins.ts";
 
@@ -144,9 +145,42 @@ Deno.bench({
   },
 });
 
+// Decoding alone: the ~1 KB endpoint document as the DLL returns it.
+const returned = encodeWide(JSON.stringify(endpoint));
+const returnedPointer = Deno.UnsafePointer.of(returned);
+if (returnedPointer === null) throw new Error("no pointer");
+const DECODE = `decode a returned string (${OUT_BYTES} characters)`;
+
+Deno.bench({
+  name: "lstrlenW, one copy, one TextDecoder call (the bindings)",
+  group: DECODE,
+  baseline: true,
+  async fn() {
+    decodeWide(returnedPointer, libraries.kernel32.symbols.lstrlenW(returnedPointer));
+    await Promise.resolve();
+  },
+});
+
+Deno.bench({
+  name: "one code unit at a time",
+  group: DECODE,
+  async fn() {
+    const view = new Deno.UnsafePointerView(returnedPointer);
+    let text = "";
+    for (let offset = 0;; offset += 2) {
+      const unit = view.getUint16(offset);
+      if (unit === 0) break;
+      text += String.fromCharCode(unit);
+    }
+    if (text.length !== OUT_BYTES) throw new Error("decoded wrong");
+    await Promise.resolve();
+  },
+});
+
 // deno bench has no "after all": release everything when the process ends.
 globalThis.addEventListener("unload", () => {
   hcn.closeEndpoint(ffiHandle);
   blocking.close();
   sim.hcn.closeEndpoint(simHandle);
+  Deno.removeSync(standins.dir, { recursive: true });
 });

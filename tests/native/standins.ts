@@ -105,6 +105,8 @@ export interface StandinCounters {
 export class Standins implements AsyncDisposable {
   /** Library paths for `WindowsLibraries` / `createWindowsPorts`. */
   readonly paths: WindowsLibraryPaths;
+  /** The temporary folder holding this copy. */
+  readonly dir: string;
   readonly #copy: StandinBuild;
   readonly #hcn: Deno.DynamicLibrary<typeof HCN_CONTROLS>;
   readonly #hcs: Deno.DynamicLibrary<typeof HCS_CONTROLS>;
@@ -115,6 +117,7 @@ export class Standins implements AsyncDisposable {
   constructor(copy: StandinBuild) {
     this.#copy = copy;
     this.paths = { ...copy.paths };
+    this.dir = copy.dir;
     this.#hcn = Deno.dlopen(copy.paths.computenetwork, HCN_CONTROLS);
     this.#hcs = Deno.dlopen(copy.paths.vmcompute, HCS_CONTROLS);
     this.#ole32 = Deno.dlopen(copy.paths.ole32, OLE32_CONTROLS);
