@@ -75,11 +75,11 @@ async function run(command: string, args: string[]): Promise<string> {
     output = await new Deno.Command(command, { args, stdout: "piped", stderr: "piped" }).output();
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
-      console.error(
-        `native:header: ${command} not found; install it with ` +
+      throw new Error(
+        `${command} not found; install it with ` +
           "`apt-get install -y gcc-mingw-w64-x86-64` (or set MINGW_CC)",
+        { cause: error },
       );
-      Deno.exit(1);
     }
     throw error;
   }
@@ -125,6 +125,7 @@ function resultTypeFor(result: string): string | undefined {
 
 const temp = await Deno.makeTempDir({ prefix: "podnet-header-" });
 try {
+  await run(cc, ["--version"]); // one clear message when the compiler is missing
   let checked = 0;
   for (const name of Object.keys(TABLES) as WindowsLibraryName[]) {
     const dll = `${temp}/${name}.dll`;
@@ -198,12 +199,16 @@ try {
   if (problems.length > 0) {
     console.error(`native:header: ${problems.length} problem(s)`);
     for (const problem of problems) console.error(`- ${problem}`);
-    Deno.exit(1);
+    Deno.exitCode = 1;
+  } else {
+    console.log(
+      `native:header: ok (${checked} functions of 4 libraries: stand-ins built against ` +
+        "computenetwork.h, objbase.h and windows.h; FFI tables match the prototypes)",
+    );
   }
-  console.log(
-    `native:header: ok (${checked} functions of 4 libraries: stand-ins built against ` +
-      "computenetwork.h, objbase.h and windows.h; FFI tables match the prototypes)",
-  );
+} catch (error) {
+  console.error(`native:header: ${error instanceof Error ? error.message : String(error)}`);
+  Deno.exitCode = 1;
 } finally {
   await Deno.remove(temp, { recursive: true });
 }
