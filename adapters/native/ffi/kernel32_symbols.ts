@@ -7,8 +7,9 @@
 
 /**
  * kernel32.dll: `int lstrlenW(LPCWSTR lpString)`, the length in UTF-16 code
- * units (0 for NULL). Measuring once and copying the whole string is about
- * ten times faster than reading one code unit at a time from JavaScript.
+ * units (0 for NULL). Measuring once, copying the whole string and decoding it
+ * in one call is about five times faster for a 1 KB string than reading one
+ * code unit at a time from JavaScript (bench/ffi_bench.ts).
  *
  * @example Measure a returned string
  * ```ts ignore
