@@ -107,6 +107,25 @@ export type { GuestAdapterOptions } from "./adapters/guest/guest_adapter_options
 export { MemoryStore } from "./adapters/store/memory_store.ts";
 export { FileStore } from "./adapters/store/file_store.ts";
 
+// Windows: FFI bindings of the real DLLs
+export { createWindowsPorts } from "./adapters/native/ffi/create_windows_ports.ts";
+export type {
+  WindowsPorts,
+  WindowsPortsOptions,
+} from "./adapters/native/ffi/create_windows_ports.ts";
+export { WindowsLibraries } from "./adapters/native/ffi/windows_libraries.ts";
+export type {
+  WindowsLibraryName,
+  WindowsLibraryPaths,
+} from "./adapters/native/ffi/library_paths.ts";
+export { LazyLibrary } from "./adapters/native/ffi/lazy_library.ts";
+export { COMPUTENETWORK_SYMBOLS } from "./adapters/native/ffi/computenetwork_symbols.ts";
+export { VMCOMPUTE_SYMBOLS } from "./adapters/native/ffi/vmcompute_symbols.ts";
+export { OLE32_SYMBOLS } from "./adapters/native/ffi/ole32_symbols.ts";
+export { KERNEL32_SYMBOLS } from "./adapters/native/ffi/kernel32_symbols.ts";
+export { FfiHcnApi } from "./adapters/native/ffi/ffi_hcn_api.ts";
+export { FfiHcsApi } from "./adapters/native/ffi/ffi_hcs_api.ts";
+
 // DLL level
 export type { HcnApi, HcnEndpointHandle, HcnNamespaceHandle } from "./adapters/native/hcn_api.ts";
 export type { HcsApi, HcsSystemHandle } from "./adapters/native/hcs_api.ts";
