@@ -138,3 +138,4 @@ export {
 } from "./adapters/native/hresult.ts";
 export { hresultError, parseErrorRecord } from "./adapters/native/error_record.ts";
 export { withTimeLimit } from "./adapters/native/time_limit.ts";
+export { raceSignal } from "./adapters/native/race_signal.ts";

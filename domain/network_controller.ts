@@ -543,19 +543,8 @@ export class NetworkController {
       attached: "none",
     };
     this.#bindings.push(binding);
-    const config: GuestNicConfig = {
-      nicId,
-      endpointId: endpoint.id,
-      namespaceId: this.#namespaceId,
-      endpoint,
-      policyBasedRouting: this.#policyBasedRouting,
-    };
-    await this.#trackNic(
-      binding,
-      "prepared",
-      "guest-prepare",
-      () => ports.guest.prepare(config, { signal }),
-    );
+    const config = this.#nicConfig(binding, endpoint);
+    await this.#guestPrepare(ports, binding, config, signal);
     this.#checkStop(signal);
     await this.#trackNic(
       binding,
@@ -564,7 +553,40 @@ export class NetworkController {
       () => ports.vm.addNic(vmNic(binding), { signal }).then(() => true),
     );
     this.#checkStop(signal);
-    await this.#trackNic(
+    await this.#guestAttach(ports, binding, config, signal);
+  }
+
+  #nicConfig(binding: MutableBinding, endpoint: HostEndpoint): GuestNicConfig {
+    return {
+      nicId: binding.nicId,
+      endpointId: binding.endpointId,
+      namespaceId: this.#namespaceId,
+      endpoint,
+      policyBasedRouting: this.#policyBasedRouting,
+    };
+  }
+
+  #guestPrepare(
+    ports: NetworkPorts,
+    binding: MutableBinding,
+    config: GuestNicConfig,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    return this.#trackNic(
+      binding,
+      "prepared",
+      "guest-prepare",
+      () => ports.guest.prepare(config, { signal }),
+    );
+  }
+
+  #guestAttach(
+    ports: NetworkPorts,
+    binding: MutableBinding,
+    config: GuestNicConfig,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    return this.#trackNic(
       binding,
       "attached",
       "guest-attach",
@@ -759,25 +781,9 @@ export class NetworkController {
           binding,
           () => ports.host.getEndpoint(binding.endpointId, { signal }),
         );
-        const config: GuestNicConfig = {
-          nicId: binding.nicId,
-          endpointId: binding.endpointId,
-          namespaceId: this.#namespaceId,
-          endpoint,
-          policyBasedRouting: this.#policyBasedRouting,
-        };
-        await this.#trackNic(
-          binding,
-          "prepared",
-          "guest-prepare",
-          () => ports.guest.prepare(config, { signal }),
-        );
-        await this.#trackNic(
-          binding,
-          "attached",
-          "guest-attach",
-          () => ports.guest.attach(config, { signal }).then(() => true),
-        );
+        const config = this.#nicConfig(binding, endpoint);
+        await this.#guestPrepare(ports, binding, config, signal);
+        await this.#guestAttach(ports, binding, config, signal);
       }
       this.#operation = null;
       await this.#persist(false);

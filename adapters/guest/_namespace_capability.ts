@@ -11,6 +11,7 @@ import {
 } from "../../domain/errors.ts";
 import type { CallOptions } from "../../ports/call_options.ts";
 import type { ComputeSystem } from "../hcs/compute_system.ts";
+import { raceSignal } from "../native/race_signal.ts";
 
 const flag = z.boolean({ error: "must be a boolean" }).nullish();
 const objectError = { error: "must be a JSON object" };
@@ -96,24 +97,4 @@ export class NamespaceCapability {
 function reasonOf(error: Error): string {
   const at = error.message.indexOf(": ");
   return at < 0 ? error.message : error.message.slice(at + 2);
-}
-
-/** Waits for a shared promise, unless the caller's signal aborts first. */
-function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }

@@ -25,7 +25,7 @@ import {
   isVmGoneHResult,
 } from "../native/hresult.ts";
 import { withTimeLimit } from "../native/time_limit.ts";
-import { raceSignal } from "./_race_signal.ts";
+import { raceSignal } from "../native/race_signal.ts";
 
 const logger = getLogger(["podnet", "hcs"]);
 

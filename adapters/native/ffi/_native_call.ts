@@ -6,6 +6,7 @@
  */
 import { hresultError } from "../error_record.ts";
 import type { WindowsLibraries } from "./windows_libraries.ts";
+import { raceSignal } from "../race_signal.ts";
 
 /**
  * An 8-byte out-slot for a returned string (`PWSTR*`). `take()` decodes and
@@ -82,28 +83,13 @@ export function runNativeCall<T>(
     else finished = { value };
     return value;
   }));
-  if (signal === undefined) return work;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => {
-      abandoned = true;
-      // Finished but not yet handed over: nobody will take it now.
-      if (finished !== undefined) call.discard?.(finished.value);
-      work.catch(() => {
-        // Nobody waits for this failure; its strings were freed in finish().
-      });
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
+  return raceSignal(work, signal, () => {
+    abandoned = true;
+    // Finished but not yet handed over: nobody will take it now.
+    if (finished !== undefined) call.discard?.(finished.value);
+    work.catch(() => {
+      // Nobody waits for this failure; its strings were freed in finish().
+    });
   });
 }
 
