@@ -703,25 +703,32 @@ export class NetworkController {
   ): Promise<boolean> {
     const ids = binding === undefined ? {} : nicIds(binding);
     const log = binding === undefined ? this.#log : this.#log.with(logIds(binding));
+    const subject = binding === undefined
+      ? "(pod namespace)"
+      : `NIC ${binding.nicId} (endpoint ${binding.endpointId})`;
     this.#emit({ type: "step", step, phase: "start", ...ids });
     try {
       await run();
       this.#emit({ type: "step", step, phase: "done", ...ids });
-      log.info("{step}: done", { step });
+      log.info("{step} {subject}: done", { step, subject });
       return true;
     } catch (error) {
       if (countsAsGone(step, error)) {
         this.#emit({ type: "step", step, phase: "gone", ...ids, error });
-        log.info("{step}: {reason}, counted as done", { step, reason: reason(error) });
+        log.info("{step} {subject}: {reason}, counted as done", {
+          step,
+          subject,
+          reason: reason(error),
+        });
         return true;
       }
       if (error instanceof NotFoundError) {
         this.#emit({ type: "step", step, phase: "gone", ...ids, error });
-        log.info("{step}: already gone, counted as done", { step });
+        log.info("{step} {subject}: already gone, counted as done", { step, subject });
         return true;
       }
       this.#emit({ type: "step", step, phase: "failed", ...ids, error });
-      log.error("{step} failed: {error}", { step, error });
+      log.error("{step} {subject} failed: {error}", { step, subject, error });
       failures.push(new TeardownStepError(step, error, binding?.nicId, binding?.endpointId));
       return false;
     }
@@ -853,6 +860,9 @@ export class NetworkController {
   ): Promise<void> {
     const ids = binding === undefined ? {} : nicIds(binding);
     const log = binding === undefined ? this.#log : this.#log.with(logIds(binding));
+    const subject = binding === undefined
+      ? "(pod namespace)"
+      : `NIC ${binding.nicId} (endpoint ${binding.endpointId})`;
     const before = cell.progress;
     cell.progress = "pending";
     try {
@@ -868,12 +878,15 @@ export class NetworkController {
     } catch (error) {
       cell.progress = isDefinitive(error) ? "none" : "pending";
       this.#emit({ type: "step", step, phase: "failed", ...ids, error });
-      log.error("{step} failed: {error}", { step, error });
+      log.error("{step} {subject} failed: {error}", { step, subject, error });
       throw error;
     }
     cell.progress = did ? "done" : "none";
     this.#emit({ type: "step", step, phase: did ? "done" : "skipped", ...ids });
-    log.info(did ? "{step}: done" : "{step}: nothing to do", { step });
+    log.info(did ? "{step} {subject}: done" : "{step} {subject}: nothing to do", {
+      step,
+      subject,
+    });
     await this.#persist(false);
   }
 }

@@ -9,7 +9,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { configure, getConsoleSink, reset } from "@logtape/logtape";
+import { configure, getStreamSink, reset } from "@logtape/logtape";
 import { NetworkController } from "../../domain/network_controller.ts";
 import type { ControllerEvent } from "../../domain/controller_event.ts";
 import type { NicBinding } from "../../domain/binding.ts";
@@ -161,10 +161,11 @@ export async function runDemo(args: string[], io: Output): Promise<number> {
   }
   if (v.verbose) {
     await configure({
-      sinks: { console: getConsoleSink() },
+      // Log records go to stderr, so that --json output stays one document.
+      sinks: { stderr: getStreamSink(Deno.stderr.writable) },
       loggers: [
-        { category: ["podnet"], lowestLevel: "debug", sinks: ["console"] },
-        { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["console"] },
+        { category: ["podnet"], lowestLevel: "debug", sinks: ["stderr"] },
+        { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["stderr"] },
       ],
     });
   }
