@@ -409,18 +409,21 @@ export class NetworkController {
           return;
         case "snapshot":
           this.#moveTo("SourceMigrating", operation);
+          await this.#persist(false);
           return this.#snapshot();
         case "resume-source":
           this.#moveTo("Configured", operation);
+          await this.#persist(false);
           return;
         case "bind-ports":
           this.#ports = checkPorts(argument as NetworkPorts);
           this.#moveTo("Configured", operation);
-          await this.#persist(true);
+          await this.#persist(false);
           return;
         case "patch":
           this.#namespaceId = argument as string;
           this.#log = this.#log.with({ namespaceId: this.#namespaceId });
+          await this.#persist(false);
           return;
         case "reset":
           return await this.#reset(signal);

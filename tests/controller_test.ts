@@ -435,3 +435,19 @@ Deno.test("events report transitions and every step", async () => {
   assert.equal(adds.length, 3);
   for (const e of adds) assert.ok(e.type === "step" && e.nicId && e.endpointId);
 });
+
+Deno.test("the store follows migration states, so a restarted source knows it was migrating", async () => {
+  const w = world();
+  const store = new MemoryStore();
+  const src = new NetworkController({ podId: "pod-a", namespaceId: NS, store }, w.ports());
+  await src.setup();
+  await src.save();
+  assert.equal((await store.load("pod-a"))?.state, "SourceMigrating");
+  const restarted = NetworkController.recover(await store.load("pod-a"), w.ports(), { store });
+  assert.equal(restarted.state, "SourceMigrating");
+  await restarted.resume();
+  assert.equal((await store.load("pod-a"))?.state, "Configured");
+  await restarted.teardown();
+  assert.ok(w.clean);
+  assert.equal(await store.load("pod-a"), undefined);
+});
