@@ -42,6 +42,13 @@ export interface HcnEndpointHandle {
  * already decoded and freed. `close*` never throws for a handle this API
  * returned and not yet closed; closing twice throws.
  *
+ * Each asynchronous call takes `NativeCallOptions`: when its `signal` aborts
+ * it rejects at once with the signal's reason. If the DLL call keeps running
+ * after that (a worker thread cannot be stopped), the implementation calls
+ * `options.onAbandoned` once with a promise that resolves when the call has
+ * really finished and its results are freed or closed; an implementation
+ * whose work stops with the wait never calls it.
+ *
  * @example
  * ```ts
  * import type { HcnApi } from "@podnet/hcs";

@@ -25,6 +25,16 @@ export interface HcsSystemHandle {
  * `HResultError` carrying the parsed ResultError document; returned strings
  * are already decoded and freed.
  *
+ * Each asynchronous call takes `NativeCallOptions`: when its `signal` aborts
+ * it rejects at once with the signal's reason. If the DLL call keeps running
+ * after that (a worker thread cannot be stopped), the implementation calls
+ * `options.onAbandoned` once with a promise that resolves when the call has
+ * really finished and its results are freed or closed: until then an
+ * abandoned `modifyComputeSystem` may still take effect, so a caller that
+ * needs its modifications applied in order waits for that promise before
+ * sending the next one. An implementation whose work stops with the wait
+ * never calls it.
+ *
  * @example
  * ```ts
  * import type { HcsApi } from "@podnet/hcs";
