@@ -9,7 +9,10 @@ import assert from "node:assert/strict";
 import type { WindowsLibraryPaths } from "../../adapters/native/ffi/library_paths.ts";
 import { FfiHcnApi } from "../../adapters/native/ffi/ffi_hcn_api.ts";
 import { FfiHcsApi } from "../../adapters/native/ffi/ffi_hcs_api.ts";
-import { WindowsLibraries } from "../../adapters/native/ffi/windows_libraries.ts";
+import {
+  WindowsLibraries,
+  type WindowsLibrariesOptions,
+} from "../../adapters/native/ffi/windows_libraries.ts";
 import { buildStandins, copyStandins, type StandinBuild } from "./standin_build.ts";
 
 /** The controls every API stand-in (computenetwork, vmcompute) exports. */
@@ -310,15 +313,15 @@ export interface FfiHarness extends AsyncDisposable {
 
 /**
  * Opens stand-ins, seeded with the fixture (unless `seed` is false), and
- * FFI APIs over them. Disposing waits for pending calls, asserts that nothing
- * leaked, then closes everything.
+ * FFI APIs over them (with the given libraries options). Disposing waits for
+ * pending calls, asserts that nothing leaked, then closes everything.
  */
 export async function openHarness(
-  options: { fixture?: PodFixture; seed?: boolean } = {},
+  options: { fixture?: PodFixture; seed?: boolean; libraries?: WindowsLibrariesOptions } = {},
 ): Promise<FfiHarness> {
   const standins = await openStandins();
   if (options.seed !== false) standins.seed(options.fixture ?? await readFixture());
-  const libraries = new WindowsLibraries(standins.paths);
+  const libraries = new WindowsLibraries(standins.paths, options.libraries);
   const assertClean = (): Promise<void> => standins.assertClean(libraries);
   return {
     standins,

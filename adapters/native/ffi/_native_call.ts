@@ -4,9 +4,13 @@
  *
  * @module
  */
+import { getLogger } from "@logtape/logtape";
 import { hresultError } from "../error_record.ts";
+import type { NativeCallOptions } from "../native_call_options.ts";
 import type { WindowsLibraries } from "./windows_libraries.ts";
 import { raceSignal } from "../race_signal.ts";
+
+const logger = getLogger(["podnet", "ffi"]);
 
 /**
  * An 8-byte out-slot for a returned string (`PWSTR*`). `take()` decodes and
@@ -50,39 +54,51 @@ export interface NativeCall<T> {
 }
 
 /**
- * Runs `call` as pending work of `libraries`. When `signal` aborts first, the
- * promise rejects with its reason at once; the call still finishes on its
- * worker thread, and its result is then finished and discarded.
+ * Runs `call` as pending work of `libraries`: it starts when the libraries
+ * admit it (at once, or when a worker slot frees up). When `options.signal`
+ * aborts first, the promise rejects with its reason at once. A call still
+ * queued is then dropped and never started. A call already running finishes
+ * on its worker thread, its result is finished and discarded, and
+ * `options.onAbandoned` receives the promise of that clean-up.
  */
 export function runNativeCall<T>(
   libraries: WindowsLibraries,
   call: NativeCall<T>,
-  signal: AbortSignal | undefined,
+  options: NativeCallOptions | undefined,
 ): Promise<T> {
+  const signal = options?.signal;
   if (signal?.aborted) {
     call.settle?.();
     return Promise.reject(signal.reason);
   }
-  let started: Promise<number>;
-  try {
-    started = call.start();
-  } catch (error) {
-    call.settle?.();
-    return Promise.reject(error);
-  }
+  let phase: "queued" | "running" | "returned" = "queued";
   let abandoned = false;
   let finished: { readonly value: T } | undefined;
-  const work = libraries.track(started.then((hresult) => {
-    let value: T;
-    try {
-      value = call.finish(hresult);
-    } finally {
+  const hresult = libraries.schedule(() => {
+    const native = call.start();
+    phase = "running";
+    return native;
+  }, signal);
+  const work = libraries.track(hresult.then(
+    (code) => {
+      phase = "returned";
+      let value: T;
+      try {
+        value = call.finish(code);
+      } finally {
+        call.settle?.();
+      }
+      if (abandoned) call.discard?.(value);
+      else finished = { value };
+      return value;
+    },
+    (error: unknown) => {
+      // Never started (dropped from the queue, or the start threw): nothing to finish.
+      phase = "returned";
       call.settle?.();
-    }
-    if (abandoned) call.discard?.(value);
-    else finished = { value };
-    return value;
-  }));
+      throw error;
+    },
+  ));
   return raceSignal(work, signal, () => {
     abandoned = true;
     // Finished but not yet handed over: nobody will take it now.
@@ -90,7 +106,23 @@ export function runNativeCall<T>(
     work.catch(() => {
       // Nobody waits for this failure; its strings were freed in finish().
     });
+    if (phase === "running") notifyAbandoned(options?.onAbandoned, work);
   });
+}
+
+/** Hands the caller the promise of an abandoned call's clean-up. */
+function notifyAbandoned(
+  onAbandoned: ((settled: Promise<void>) => void) | undefined,
+  work: Promise<unknown>,
+): void {
+  if (onAbandoned === undefined) return;
+  const settled = work.then(() => {}, () => {});
+  try {
+    onAbandoned(settled);
+  } catch (error) {
+    // A throwing callback must not turn the abort into an uncaught error.
+    logger.warn("onAbandoned threw; ignored: {error}", { error });
+  }
 }
 
 /**

@@ -37,8 +37,10 @@ const CALLS = {
  * with `CoTaskMemFree` exactly once, on success and failure alike; every
  * handle is closed on every path (a handle that came with a failure, a late
  * handle nobody waits for, the handles still open when the libraries close).
- * Opens, queries and enumerations run on worker threads and stop waiting
- * when `options.signal` aborts. Failures are `HResultError`s built like the
+ * Opens, queries and enumerations run on worker threads (admitted by the
+ * libraries' `maxInFlight`) and stop waiting when `options.signal` aborts; a
+ * call that keeps running after that is reported through
+ * `options.onAbandoned`. Failures are `HResultError`s built like the
  * simulated host's.
  *
  * @example
@@ -170,7 +172,7 @@ export class FfiHcnApi implements HcnApi {
           return table.adopt(address, create());
         },
         discard: (handle) => table.discard(handle),
-      }, options?.signal);
+      }, options);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -197,7 +199,7 @@ export class FfiHcnApi implements HcnApi {
         start: () => fn(lease.pointer, text, properties.slot, record.slot),
         finish: (hresult) => finishWithResult(call, hresult, properties, record),
         settle: () => lease.release(),
-      }, options?.signal);
+      }, options);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -216,7 +218,7 @@ export class FfiHcnApi implements HcnApi {
       return runNativeCall(this.#libraries, {
         start: () => fn(text, result.slot, record.slot),
         finish: (hresult) => finishWithResult(call, hresult, result, record),
-      }, options?.signal);
+      }, options);
     } catch (error) {
       return Promise.reject(error);
     }

@@ -21,8 +21,11 @@ const CLOSE = "HcsCloseComputeSystem";
  * NUL-terminated UTF-16LE; every returned string (properties, ResultError
  * document) is decoded then freed with `CoTaskMemFree` exactly once; every
  * handle is closed on every path. Open, modify and property queries run on
- * worker threads and stop waiting when `options.signal` aborts. Failures are
- * `HResultError`s carrying the parsed ResultError document.
+ * worker threads (admitted by the libraries' `maxInFlight`) and stop waiting
+ * when `options.signal` aborts; a call that keeps running after that is
+ * reported through `options.onAbandoned` (a late modify may still take
+ * effect). Failures are `HResultError`s carrying the parsed ResultError
+ * document.
  *
  * @example
  * ```ts ignore
@@ -78,7 +81,7 @@ export class FfiHcsApi implements HcsApi {
           return table.adopt(address, Object.freeze({ hcsSystem: true as const }));
         },
         discard: (handle) => table.discard(handle),
-      }, options?.signal);
+      }, options);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -103,7 +106,7 @@ export class FfiHcsApi implements HcsApi {
           if (hresult < 0 || errors.length > 0) throw hresultError(MODIFY, hresult, errors);
         },
         settle: () => lease.release(),
-      }, options?.signal);
+      }, options);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -126,7 +129,7 @@ export class FfiHcsApi implements HcsApi {
           symbols.HcsGetComputeSystemProperties(lease.pointer, text, properties.slot, record.slot),
         finish: (hresult) => finishWithResult(PROPERTIES, hresult, properties, record),
         settle: () => lease.release(),
-      }, options?.signal);
+      }, options);
     } catch (error) {
       return Promise.reject(error);
     }

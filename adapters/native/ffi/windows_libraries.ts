@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { NativeLoadError } from "../../../domain/errors.ts";
+import { InvalidArgumentError, NativeLoadError } from "../../../domain/errors.ts";
 import { COMPUTENETWORK_SYMBOLS } from "./computenetwork_symbols.ts";
 import { KERNEL32_SYMBOLS } from "./kernel32_symbols.ts";
 import { LazyLibrary } from "./lazy_library.ts";
@@ -13,6 +13,37 @@ import type { WindowsLibraryPaths } from "./library_paths.ts";
 import { OLE32_SYMBOLS } from "./ole32_symbols.ts";
 import { VMCOMPUTE_SYMBOLS } from "./vmcompute_symbols.ts";
 import { decodeWide } from "./wide_string.ts";
+
+/**
+ * The most native calls Deno runs on worker threads at once; calls beyond it
+ * would wait inside Deno, where they can no longer be cancelled.
+ */
+const DENO_NONBLOCKING_LIMIT = 32;
+
+/**
+ * Options of {@linkcode WindowsLibraries}.
+ *
+ * @example
+ * ```ts
+ * import type { WindowsLibrariesOptions } from "./windows_libraries.ts";
+ * const options: WindowsLibrariesOptions = { maxInFlight: 8 };
+ * ```
+ */
+export interface WindowsLibrariesOptions {
+  /**
+   * How many native calls may run on worker threads at once, abandoned ones
+   * included: an integer from 1 to 32 (Deno's own limit). Default 32.
+   */
+  readonly maxInFlight?: number;
+}
+
+/** A call waiting for a worker slot. */
+interface QueuedCall {
+  readonly start: () => Promise<number>;
+  readonly resolve: (hresult: Promise<number>) => void;
+  readonly signal: AbortSignal | undefined;
+  readonly onAbort: () => void;
+}
 
 /**
  * computenetwork.dll, vmcompute.dll, ole32.dll and kernel32.dll. Nothing is
@@ -24,6 +55,12 @@ import { decodeWide } from "./wide_string.ts";
  * threads (their late results are freed, their late handles closed), closes
  * the handles still open, then closes the libraries.
  *
+ * Admission: at most `maxInFlight` native calls run on worker threads at
+ * once (a call whose caller stopped waiting still counts until it returns).
+ * Later calls wait in a first-in, first-out queue on the JavaScript side, so
+ * that none waits inside Deno, where it could not be cancelled; a queued
+ * call whose signal aborts leaves the queue and is never started.
+ *
  * @example Load stand-in libraries from explicit paths
  * ```ts ignore
  * import { WindowsLibraries } from "./windows_libraries.ts";
@@ -32,8 +69,8 @@ import { decodeWide } from "./wide_string.ts";
  *   vmcompute: "/opt/standins/libvmcompute.so",
  *   ole32: "/opt/standins/libole32.so",
  *   kernel32: "/opt/standins/libkernel32.so",
- * });
- * console.log(libraries.pending); // 0
+ * }, { maxInFlight: 16 });
+ * console.log(libraries.pending, libraries.inFlight, libraries.queued); // 0 0 0
  * ```
  */
 export class WindowsLibraries implements Disposable, AsyncDisposable {
@@ -45,7 +82,11 @@ export class WindowsLibraries implements Disposable, AsyncDisposable {
   readonly ole32: LazyLibrary<typeof OLE32_SYMBOLS>;
   /** kernel32.dll (`lstrlenW`). */
   readonly kernel32: LazyLibrary<typeof KERNEL32_SYMBOLS>;
+  /** How many native calls may run on worker threads at once. */
+  readonly maxInFlight: number;
   #pending = 0;
+  #inFlight = 0;
+  readonly #queue: QueuedCall[] = [];
   #idle: PromiseWithResolvers<void> | undefined;
   #closing: Promise<void> | undefined;
   #finished = false;
@@ -55,8 +96,19 @@ export class WindowsLibraries implements Disposable, AsyncDisposable {
    * Describes the libraries; nothing is loaded yet.
    *
    * @param paths explicit library paths; the System32 defaults otherwise
+   * @param options how many native calls may run at once
    */
-  constructor(paths: WindowsLibraryPaths = {}) {
+  constructor(paths: WindowsLibraryPaths = {}, options: WindowsLibrariesOptions = {}) {
+    const maxInFlight = options.maxInFlight ?? DENO_NONBLOCKING_LIMIT;
+    if (
+      !Number.isInteger(maxInFlight) || maxInFlight < 1 || maxInFlight > DENO_NONBLOCKING_LIMIT
+    ) {
+      throw new InvalidArgumentError(
+        "maxInFlight",
+        `must be an integer from 1 to ${DENO_NONBLOCKING_LIMIT}`,
+      );
+    }
+    this.maxInFlight = maxInFlight;
     this.computenetwork = new LazyLibrary(
       "computenetwork",
       COMPUTENETWORK_SYMBOLS,
@@ -67,9 +119,22 @@ export class WindowsLibraries implements Disposable, AsyncDisposable {
     this.kernel32 = new LazyLibrary("kernel32", KERNEL32_SYMBOLS, paths.kernel32);
   }
 
-  /** Calls running on worker threads (or handle closes waiting for them). */
+  /**
+   * Calls not finished yet: waiting for a worker slot, running on a worker
+   * thread, or having their results freed.
+   */
   get pending(): number {
     return this.#pending;
+  }
+
+  /** Native calls running on worker threads now (abandoned ones included). */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** Calls waiting for a worker slot. */
+  get queued(): number {
+    return this.#queue.length;
   }
 
   /** Handles opened through these libraries and not closed yet. */
@@ -117,6 +182,36 @@ export class WindowsLibraries implements Disposable, AsyncDisposable {
     } finally {
       this.ole32.symbols.CoTaskMemFree(pointer);
     }
+  }
+
+  /**
+   * Starts a nonblocking native call: at once when fewer than `maxInFlight`
+   * calls run and none waits, else when its turn in the queue comes. Resolves
+   * or rejects like the call's promise. When `signal` aborts while the call
+   * waits, it leaves the queue, `start` never runs, and the promise rejects
+   * with the signal's reason.
+   *
+   * @param start starts the call (a nonblocking FFI function) and returns its promise
+   * @param signal drops the call while it waits
+   */
+  schedule(start: () => Promise<number>, signal?: AbortSignal): Promise<number> {
+    if (this.#queue.length === 0 && this.#inFlight < this.maxInFlight) return this.#launch(start);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const { promise, resolve, reject } = Promise.withResolvers<number>();
+    const entry: QueuedCall = {
+      start,
+      resolve,
+      signal,
+      onAbort: () => {
+        const index = this.#queue.indexOf(entry);
+        if (index < 0) return;
+        this.#queue.splice(index, 1);
+        reject(signal?.reason);
+      },
+    };
+    signal?.addEventListener("abort", entry.onAbort, { once: true });
+    this.#queue.push(entry);
+    return promise;
   }
 
   /**
@@ -184,6 +279,30 @@ export class WindowsLibraries implements Disposable, AsyncDisposable {
    */
   [Symbol.dispose](): void {
     void this.close();
+  }
+
+  #launch(start: () => Promise<number>): Promise<number> {
+    let native: Promise<number>;
+    try {
+      native = start();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#inFlight++;
+    return native.finally(() => {
+      this.#inFlight--;
+      this.#admit();
+    });
+  }
+
+  /** Starts queued calls while worker slots are free, oldest first. */
+  #admit(): void {
+    while (this.#inFlight < this.maxInFlight) {
+      const next = this.#queue.shift();
+      if (next === undefined) return;
+      next.signal?.removeEventListener("abort", next.onAbort);
+      next.resolve(this.#launch(next.start));
+    }
   }
 
   #ready(file: string): void {
