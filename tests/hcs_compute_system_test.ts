@@ -278,3 +278,102 @@ Deno.test("ComputeSystem rejects an empty VM ID and a bad time limit", () => {
   );
   assert.equal(new ComputeSystem(hcs, "uvm").timeoutMs, 30_000);
 });
+
+const ADD = {
+  ResourcePath: "VirtualMachine/Devices/NetworkAdapters/0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0",
+  RequestType: "Add",
+};
+const REMOVE = { ...ADD, RequestType: "Remove" };
+
+function later(ms = 20): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A modify that the fake keeps "running" after its caller gives up, until `finish()`. */
+function straggler(hcs: RecordingHcs): () => void {
+  let finish = (): void => {};
+  hcs.script("HcsModifyComputeSystem", { straggle: new Promise<void>((r) => (finish = r)) });
+  return () => finish();
+}
+
+Deno.test("ComputeSystem: a modify is not sent until an abandoned modify has finished", async () => {
+  const hcs = new RecordingHcs();
+  using system = new ComputeSystem(hcs, "uvm-test");
+  const finish = straggler(hcs);
+  const caller = new AbortController();
+  const add = system.modify(ADD, "add NIC 0f1e", { signal: caller.signal });
+  await later(5);
+  caller.abort(new Error("gave up"));
+  await assert.rejects(add, /gave up/);
+  assert.equal(system.stragglers, 1);
+
+  let removed = false;
+  const remove = system.modify(REMOVE, "remove NIC 0f1e").then(() => (removed = true));
+  await later();
+  assert.deepEqual(hcs.modifyDocuments(), [ADD], "the remove waits for the late add");
+  assert.equal(removed, false);
+  finish();
+  await remove;
+  assert.deepEqual(hcs.modifyDocuments(), [ADD, REMOVE]);
+  assert.equal(system.stragglers, 0);
+});
+
+Deno.test("ComputeSystem: a modify whose time limit passes while it waits fails and is never sent", async () => {
+  const hcs = new RecordingHcs();
+  using system = new ComputeSystem(hcs, "uvm-test", { timeoutMs: 30 });
+  const finish = straggler(hcs);
+  await assert.rejects(system.modify(ADD, "add NIC 0f1e"), OperationTimeoutError);
+  assert.equal(system.stragglers, 1);
+  await assert.rejects(system.modify(REMOVE, "remove NIC 0f1e"), (e: unknown) => {
+    assert.ok(e instanceof OperationTimeoutError);
+    assert.equal(e.message, "Cannot complete remove NIC 0f1e: timed out after 30 ms");
+    return true;
+  });
+  // The caller's own abort while waiting: its reason, and nothing sent either.
+  const caller = new AbortController();
+  const aborted = system.modify(REMOVE, "remove NIC 0f1e", { signal: caller.signal });
+  caller.abort(new Error("stop waiting"));
+  await assert.rejects(aborted, /stop waiting/);
+  assert.deepEqual(hcs.modifyDocuments(), [ADD]);
+
+  finish();
+  await later(0);
+  assert.equal(system.stragglers, 0);
+  await system.modify(REMOVE, "remove NIC 0f1e");
+  assert.deepEqual(hcs.modifyDocuments(), [ADD, REMOVE]);
+});
+
+Deno.test("ComputeSystem: property reads do not wait for an abandoned modify", async () => {
+  const hcs = new RecordingHcs();
+  using system = new ComputeSystem(hcs, "uvm-test", { timeoutMs: 30 });
+  const finish = straggler(hcs);
+  await assert.rejects(system.modify(ADD, "add NIC 0f1e"), OperationTimeoutError);
+  const props = await system.properties({ PropertyTypes: ["GuestConnection"] }, "read");
+  assert.equal(props.Id, "uvm-test");
+  finish();
+});
+
+Deno.test("ComputeSystem: close() keeps the handle until an abandoned call has finished; a waiting modify is dropped", async () => {
+  const hcs = new RecordingHcs();
+  const system = new ComputeSystem(hcs, "uvm-test", { timeoutMs: 1_000 });
+  const finish = straggler(hcs);
+  const caller = new AbortController();
+  const add = system.modify(ADD, "add NIC 0f1e", { signal: caller.signal });
+  await later(5);
+  caller.abort(new Error("gave up"));
+  await assert.rejects(add, /gave up/);
+  const waiting = system.modify(REMOVE, "remove NIC 0f1e");
+  await later(5);
+  system.close();
+  assert.equal(hcs.openHandles, 1, "the late add still uses the handle");
+  finish();
+  await assert.rejects(waiting, (e: unknown) => {
+    assert.ok(e instanceof PodnetError);
+    assert.equal(e.code, "INVALID_STATE");
+    return true;
+  });
+  await later(0);
+  assert.equal(hcs.openHandles, 0);
+  assert.deepEqual(hcs.modifyDocuments(), [ADD]);
+  assert.equal(hcs.callNames().filter((n) => n === "HcsCloseComputeSystem").length, 1);
+});

@@ -29,6 +29,8 @@ import { raceSignal } from "../native/race_signal.ts";
 
 const logger = getLogger(["podnet", "hcs"]);
 
+function noop(): void {}
+
 /**
  * The time limit of one compute system call when none is given: 30 seconds.
  *
@@ -105,6 +107,16 @@ interface Lease {
  * drops it (the next call opens a new one). `close()` closes it; a handle in
  * use by a running call is closed when that call settles.
  *
+ * Late results: a call cut off by its time limit or its caller's signal may
+ * still be running in the DLL (the HcsApi reports it through
+ * `onAbandoned`), and an abandoned modify may still take effect. Such calls
+ * are this VM's stragglers: every later `modify` (host NIC or guest request)
+ * waits until the current stragglers have finished before it is sent, under
+ * its own time limit and signal, so a remove can never overtake the add it
+ * undoes. A modify whose wait is cut off fails like any call cut off (with
+ * `OperationTimeoutError`, or the caller's reason) and is not sent. The
+ * handle stays open until every abandoned call using it has finished.
+ *
  * Errors of every call: VM gone (or handle invalid) → `VmUnavailableError`;
  * guest connection closed or never made → `GuestUnavailableError`; "not
  * found" → `NotFoundError` when the call names its target (else
@@ -129,6 +141,8 @@ export class ComputeSystem implements Disposable {
   #lease: Lease | undefined;
   #opening: Promise<Lease> | undefined;
   #closed = false;
+  /** Abandoned modify calls still running: settle when they have finished. */
+  readonly #stragglers = new Set<Promise<void>>();
 
   /**
    * Creates the handle holder; nothing is opened until the first call.
@@ -161,7 +175,16 @@ export class ComputeSystem implements Disposable {
   }
 
   /**
-   * Sends a modify document (HcsModifyComputeSystem).
+   * Modify calls whose callers stopped waiting (time limit or abort) and
+   * that still run in the DLL; the next modify waits for them.
+   */
+  get stragglers(): number {
+    return this.#stragglers.size;
+  }
+
+  /**
+   * Sends a modify document (HcsModifyComputeSystem), once the stragglers of
+   * earlier modify calls have finished.
    *
    * @param document the configuration document
    * @param describe what the call does, for messages ("attach NIC 3f2a...")
@@ -173,8 +196,8 @@ export class ComputeSystem implements Disposable {
     options: ComputeSystemCallOptions = {},
   ): Promise<void> {
     const text = JSON.stringify(document);
-    return this.#run(describe, options, async (handle, signal) => {
-      await this.#hcs.modifyComputeSystem(handle, text, { signal });
+    return this.#run(describe, options, true, async (handle, signal, onAbandoned) => {
+      await this.#hcs.modifyComputeSystem(handle, text, { signal, onAbandoned });
     });
   }
 
@@ -192,13 +215,19 @@ export class ComputeSystem implements Disposable {
     options: ComputeSystemCallOptions = {},
   ): Promise<JsonObject> {
     const text = JSON.stringify(query);
-    return this.#run(describe, options, async (handle, signal) => {
-      const result = await this.#hcs.getComputeSystemProperties(handle, text, { signal });
+    return this.#run(describe, options, false, async (handle, signal, onAbandoned) => {
+      const result = await this.#hcs.getComputeSystemProperties(handle, text, {
+        signal,
+        onAbandoned,
+      });
       return this.#parseObject(result);
     });
   }
 
-  /** Closes the handle (at once, or when the calls using it settle). Idempotent. */
+  /**
+   * Closes the handle (at once, or when the calls using it, abandoned ones
+   * included, have finished). Idempotent.
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -214,7 +243,12 @@ export class ComputeSystem implements Disposable {
   async #run<T>(
     describe: string,
     options: ComputeSystemCallOptions,
-    call: (handle: HcsSystemHandle, signal: AbortSignal) => Promise<T>,
+    ordered: boolean,
+    call: (
+      handle: HcsSystemHandle,
+      signal: AbortSignal,
+      onAbandoned: (settled: Promise<void>) => void,
+    ) => Promise<T>,
   ): Promise<T> {
     if (this.#closed) throw this.#closedError(describe);
     return await withTimeLimit(describe, this.timeoutMs, options.signal, async (signal) => {
@@ -225,7 +259,13 @@ export class ComputeSystem implements Disposable {
         throw this.#mapOpenError(error, describe);
       }
       try {
-        return await call(lease.handle, signal);
+        if (ordered) await this.#awaitStragglers(describe, signal);
+        let reported = false;
+        return await call(lease.handle, signal, (settled) => {
+          if (reported) return;
+          reported = true;
+          this.#abandoned(lease, settled, ordered);
+        });
       } catch (error) {
         if (error instanceof HResultError && isVmGoneHResult(error.hresult)) {
           logger.debug("Dropping the handle of VM {vmId}: {describe} found it gone", {
@@ -240,6 +280,45 @@ export class ComputeSystem implements Disposable {
         this.#release(lease);
       }
     });
+  }
+
+  /**
+   * Waits, under `signal`, until no abandoned modify of this VM still runs.
+   * Loops: a call abandoned during the wait started before this one too.
+   */
+  async #awaitStragglers(describe: string, signal: AbortSignal): Promise<void> {
+    if (this.#stragglers.size === 0) return;
+    logger.warn(
+      "{describe} waits for {count} earlier change(s) to VM {vmId} that timed out or were " +
+        "aborted but still run",
+      { vmId: this.vmId, describe, count: this.#stragglers.size },
+    );
+    try {
+      while (this.#stragglers.size > 0) {
+        await raceSignal(Promise.all(this.#stragglers), signal);
+      }
+      // Closed while it waited: the owner is done with this VM; send nothing new.
+      if (this.#closed) throw this.#closedError(describe);
+    } catch (error) {
+      logger.warn(
+        "Not sending {describe}: an earlier change to VM {vmId} still runs ({error})",
+        { vmId: this.vmId, describe, error },
+      );
+      throw error;
+    }
+  }
+
+  /**
+   * A call stopped waiting while its DLL work runs on: it keeps the handle
+   * in use until that work has finished, and a modify becomes a straggler.
+   */
+  #abandoned(lease: Lease, settled: Promise<void>, ordered: boolean): void {
+    lease.users++;
+    const finished: Promise<void> = settled.then(noop, noop).then(() => {
+      this.#stragglers.delete(finished);
+      this.#release(lease);
+    });
+    if (ordered) this.#stragglers.add(finished);
   }
 
   async #acquire(describe: string, signal: AbortSignal): Promise<Lease> {

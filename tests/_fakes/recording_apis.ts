@@ -22,13 +22,18 @@ import type { NativeCallOptions } from "../../adapters/native/native_call_option
  * - `fail`: fail with this HRESULT (and error record text);
  * - `hang`: never answer (until the call's signal aborts);
  * - `result`: answer this text (query calls) instead of the default;
- * - `gate`: wait for the promise, then answer as usual.
+ * - `gate`: wait for the promise, then answer as usual;
+ * - `straggle`: never answer; when the call's signal aborts, reject with its
+ *   reason and report the call as abandoned (`options.onAbandoned`), its work
+ *   finishing when the promise settles, like a DLL call still running on its
+ *   worker thread.
  */
 export type Scripted =
   | { readonly fail: number; readonly record?: string }
   | { readonly hang: true }
   | { readonly result: string }
-  | { readonly gate: Promise<unknown> };
+  | { readonly gate: Promise<unknown> }
+  | { readonly straggle: Promise<unknown> };
 
 /** One recorded call: the DLL function name and its string arguments. */
 export interface RecordedCall {
@@ -67,8 +72,12 @@ class Recorder {
       signal?.throwIfAborted();
       return undefined;
     }
+    const straggle = "straggle" in step ? step.straggle : undefined;
     return await new Promise<never>((_, reject) => {
-      signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+      signal?.addEventListener("abort", () => {
+        if (straggle !== undefined) options?.onAbandoned?.(straggle.then(() => {}, () => {}));
+        reject(signal.reason);
+      }, { once: true });
     });
   }
 
