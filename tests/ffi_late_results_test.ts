@@ -1,0 +1,187 @@
+import assert from "node:assert/strict";
+import { OperationTimeoutError, SetupError } from "../domain/errors.ts";
+import { NetworkController } from "../domain/network_controller.ts";
+import type { ControllerEvent } from "../domain/controller_event.ts";
+import { createWindowsPorts } from "../adapters/native/ffi/create_windows_ports.ts";
+import { WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
+import type { GuestPlatform } from "../ports/guest_network.ts";
+import { openHarness, openStandins, readFixture, type Standins } from "./native/standins.ts";
+
+// Late results: a DLL call whose caller stopped waiting still runs on its
+// worker thread and may still take effect. The FFI bindings report it
+// through onAbandoned; the compute system holds back later changes to the
+// same VM until it has finished, so a hot-remove cannot overtake the late
+// hot-add it undoes and leak the NIC.
+
+const fixture = await readFixture();
+const NS = fixture.namespace.ID;
+const VM = "uvm-late";
+const MODIFY = "HcsModifyComputeSystem";
+const EP0 = "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d";
+const NIC = { nicId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0", endpointId: EP0 };
+
+function modifyDocuments(standins: Standins): Array<Record<string, unknown>> {
+  return standins.documents("hcs")
+    .filter((d) => d.Call === MODIFY)
+    .map((d) => JSON.parse(d.Document) as Record<string, unknown>);
+}
+
+function assertVmEmpty(standins: Standins): void {
+  const state = standins.systemState(VM);
+  assert.deepEqual(
+    { nics: state.Nics, adapters: state.GuestAdapters, namespaces: state.GuestNamespaces },
+    { nics: [], adapters: [], namespaces: [] },
+  );
+}
+
+Deno.test("onAbandoned receives a promise that resolves once the late result is freed", async () => {
+  await using h = await openHarness();
+  h.standins.setDelay("hcn", "HcnOpenNamespace", 150);
+  const reports: Promise<void>[] = [];
+  await assert.rejects(
+    h.hcn.openNamespace(NS, {
+      signal: AbortSignal.timeout(20),
+      onAbandoned: (settled) => reports.push(settled),
+    }),
+    (e: unknown) => e instanceof DOMException && e.name === "TimeoutError",
+  );
+  assert.equal(reports.length, 1);
+  assert.equal(h.libraries.pending, 1, "the open still runs");
+  await reports[0];
+  // By then the late handle is closed and nothing is pending.
+  assert.equal(h.libraries.pending, 0);
+  assert.equal(h.standins.callCount("hcn", "HcnCloseNamespace"), 1);
+  assert.equal(h.standins.counters().hcnHandles, 0);
+
+  // A signal aborted before the call starts: nothing runs, nothing is reported.
+  await assert.rejects(
+    h.hcn.openNamespace(NS, {
+      signal: AbortSignal.abort(new Error("too late")),
+      onAbandoned: () => assert.fail("nothing ran"),
+    }),
+    /too late/,
+  );
+  await h.assertClean();
+});
+
+Deno.test("a hot-add that outlives its time limit lands late; the hot-remove sent next waits and takes it out", async () => {
+  await using standins = await openStandins();
+  standins.seed(fixture);
+  standins.addSystem(VM, "lcow");
+  await using ports = createWindowsPorts({
+    vmId: VM,
+    guest: "lcow",
+    timeoutMs: 300,
+    libraries: standins.paths,
+  });
+  standins.setDelay("hcs", MODIFY, 450);
+  await assert.rejects(ports.vm.addNic(NIC), OperationTimeoutError);
+  standins.setDelay("hcs", MODIFY, 0);
+  assert.equal(ports.computeSystem.stragglers, 1);
+  assert.deepEqual(standins.systemState(VM).Nics, [], "the add has not landed yet");
+
+  await ports.vm.removeNic(NIC); // waits for the late add, then removes its NIC
+  assert.equal(ports.computeSystem.stragglers, 0);
+  assert.deepEqual(modifyDocuments(standins).map((d) => d.RequestType), ["Add", "Remove"]);
+  assert.deepEqual(standins.systemState(VM).Nics, []);
+  await ports.close();
+  await standins.assertClean(ports.libraries);
+});
+
+Deno.test("a hot-remove whose time limit passes while the late add runs is not sent; the retry removes", async () => {
+  await using standins = await openStandins();
+  standins.seed(fixture);
+  standins.addSystem(VM, "lcow");
+  await using ports = createWindowsPorts({
+    vmId: VM,
+    guest: "lcow",
+    timeoutMs: 100,
+    libraries: standins.paths,
+  });
+  standins.setDelay("hcs", MODIFY, 400);
+  await assert.rejects(ports.vm.addNic(NIC), OperationTimeoutError);
+  standins.setDelay("hcs", MODIFY, 0);
+  await assert.rejects(ports.vm.removeNic(NIC), OperationTimeoutError);
+  await ports.libraries.settled();
+  assert.deepEqual(modifyDocuments(standins).map((d) => d.RequestType), ["Add"]);
+  assert.equal(standins.systemState(VM).Nics.length, 1, "the late add landed");
+  await ports.vm.removeNic(NIC);
+  assert.deepEqual(standins.systemState(VM).Nics, []);
+  await ports.close();
+  await standins.assertClean(ports.libraries);
+});
+
+/**
+ * A controller over the stand-ins whose `nth` host hot-add sleeps `delayMs`
+ * in the DLL (the other calls do not).
+ */
+async function slowNthAdd(
+  guest: GuestPlatform,
+  options: { timeoutMs: number; nth: number; delayMs: number },
+) {
+  const standins = await openStandins();
+  standins.seed(fixture);
+  standins.addSystem(VM, guest);
+  const libraries = new WindowsLibraries(standins.paths);
+  const ports = createWindowsPorts({ vmId: VM, guest, timeoutMs: options.timeoutMs, libraries });
+  let adds = 0;
+  const onEvent = (event: ControllerEvent): void => {
+    if (event.type !== "step" || event.step !== "vm-add") return;
+    if (event.phase === "start") adds++;
+    if (adds !== options.nth) return;
+    // Read by the DLL when the call enters it: only this add sleeps.
+    standins.setDelay("hcs", MODIFY, event.phase === "start" ? options.delayMs : 0);
+  };
+  const controller = new NetworkController(
+    { podId: "default/late-0", namespaceId: NS, onEvent },
+    ports,
+  );
+  return {
+    standins,
+    libraries,
+    ports,
+    controller,
+    async [Symbol.asyncDispose](): Promise<void> {
+      try {
+        await ports.close();
+        await standins.assertClean(libraries);
+      } finally {
+        await libraries.close();
+        await standins.close();
+      }
+    },
+  };
+}
+
+for (const guest of ["lcow", "wcow"] as const) {
+  Deno.test(`${guest}: a setup whose second hot-add times out rolls back after it lands: nothing leaks`, async () => {
+    await using s = await slowNthAdd(guest, { timeoutMs: 300, nth: 2, delayMs: 450 });
+    await assert.rejects(s.controller.setup(), (e: unknown) => {
+      assert.ok(e instanceof SetupError);
+      assert.ok(e.cause instanceof OperationTimeoutError);
+      assert.equal(e.rolledBack, true);
+      return true;
+    });
+    assert.equal(s.controller.state, "TornDown");
+    await s.libraries.settled();
+    assertVmEmpty(s.standins);
+    // Two adds, and both NICs taken out after them.
+    const host = modifyDocuments(s.standins).filter((d) => d.ResourcePath !== undefined);
+    assert.deepEqual(host.map((d) => d.RequestType), ["Add", "Add", "Remove", "Remove"]);
+  });
+
+  Deno.test(`${guest}: a late hot-add that outlasts the rollback's time limits is removed by the next teardown`, async () => {
+    await using s = await slowNthAdd(guest, { timeoutMs: 100, nth: 2, delayMs: 400 });
+    await assert.rejects(s.controller.setup(), (e: unknown) => {
+      assert.ok(e instanceof SetupError);
+      assert.equal(e.rolledBack, false);
+      return true;
+    });
+    assert.equal(s.controller.state, "Invalid");
+    await s.libraries.settled();
+    assert.equal(s.ports.computeSystem.stragglers, 0);
+    await s.controller.teardown();
+    assert.equal(s.controller.state, "TornDown");
+    assertVmEmpty(s.standins);
+  });
+}
