@@ -114,6 +114,7 @@ export type {
   WindowsPortsOptions,
 } from "./adapters/native/ffi/create_windows_ports.ts";
 export { WindowsLibraries } from "./adapters/native/ffi/windows_libraries.ts";
+export type { WindowsLibrariesOptions } from "./adapters/native/ffi/windows_libraries.ts";
 export type {
   WindowsLibraryName,
   WindowsLibraryPaths,
