@@ -15,7 +15,7 @@ import { normalizeGuid } from "../../../domain/guid.ts";
  * ```ts
  * import { guidBytes } from "./guid_layout.ts";
  * const bytes = guidBytes("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
- * console.log(bytes[0].toString(16), bytes[4].toString(16)); // 3c 5a
+ * console.log(bytes[0]?.toString(16), bytes[4]?.toString(16)); // 3c 5a
  * ```
  *
  * @param id the GUID text
