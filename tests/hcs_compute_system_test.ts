@@ -10,6 +10,8 @@ import {
   VmUnavailableError,
 } from "../domain/errors.ts";
 import { ComputeSystem } from "../adapters/hcs/compute_system.ts";
+import { HcsVmNetwork } from "../adapters/hcs/hcs_vm_network.ts";
+import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
 import { HRESULT } from "../adapters/native/hresult.ts";
 import { RecordingHcs } from "./_fakes/recording_apis.ts";
 
@@ -376,4 +378,29 @@ Deno.test("ComputeSystem: close() keeps the handle until an abandoned call has f
   assert.equal(hcs.openHandles, 0);
   assert.deepEqual(hcs.modifyDocuments(), [ADD]);
   assert.equal(hcs.callNames().filter((n) => n === "HcsCloseComputeSystem").length, 1);
+});
+
+Deno.test("a caller that joined an open which then ran out of time opens afresh", async () => {
+  const host = new SimulatedHost({ guest: "lcow" });
+  host.faults.inject({ on: "HcsOpenComputeSystem", action: { type: "hang" } });
+  using system = new ComputeSystem(host.hcs, host.vmId, { timeoutMs: 20 });
+  const vm = new HcsVmNetwork(system);
+  const nic = {
+    nicId: "9e83eed9-564c-5672-bac9-0c218d6506f0",
+    endpointId: "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d",
+  };
+  // The first caller starts the open that hangs; the second joins it later,
+  // when the first open has almost no time left.
+  const first = vm.removeNic(nic).catch((e) => e);
+  await new Promise((r) => setTimeout(r, 15));
+  const second = await vm.removeNic(nic).catch((e) => e);
+  assert.ok((await first) instanceof OperationTimeoutError);
+  assert.ok(second instanceof NotFoundError, `the second caller reached the VM: ${second}`);
+  assert.deepEqual(
+    host.trace.filter((t) => t.op === "HcsOpenComputeSystem").map((t) => t.outcome),
+    [
+      "hang",
+      "ok",
+    ],
+  );
 });

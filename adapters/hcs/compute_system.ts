@@ -12,6 +12,7 @@ import {
   InvalidArgumentError,
   InvalidHostDataError,
   NotFoundError,
+  OperationTimeoutError,
   PodnetError,
   VmUnavailableError,
 } from "../../domain/errors.ts";
@@ -329,8 +330,16 @@ export class ComputeSystem implements Disposable {
         held.users++;
         return held;
       }
+      const joined = this.#opening !== undefined;
       this.#opening ??= this.#open();
-      await raceSignal(this.#opening, signal);
+      try {
+        await raceSignal(this.#opening, signal);
+      } catch (error) {
+        // An open started by an earlier caller ran out of its own time: that
+        // says nothing about ours, so try a fresh open while time is left.
+        if (!joined || !(error instanceof OperationTimeoutError) || signal.aborted) throw error;
+        continue;
+      }
       // Loop: the new lease may already be retired, or close() ran meanwhile.
     }
   }
