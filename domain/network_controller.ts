@@ -507,7 +507,7 @@ export class NetworkController {
       const endpoints = await this.#observe(
         "read-endpoints",
         undefined,
-        () => Promise.all(ids.map((id) => ports.host.getEndpoint(id, { signal }))),
+        () => allOrFirstFailure(ids.map((id) => ports.host.getEndpoint(id, { signal }))),
       );
       const ordered = orderEndpoints(endpoints);
       this.#checkStop(signal);
@@ -651,25 +651,26 @@ export class NetworkController {
         namespaceId: guestNamespaceId,
       };
       if (binding.prepared !== "none" || binding.attached !== "none") {
-        const ok = await this.#undoStep(
+        const known = binding.prepared === "done" || binding.attached === "done";
+        const outcome = await this.#undoStep(
           "guest-detach",
           binding,
+          known,
           failures,
           () => ports.guest.detach(nic, { signal }),
         );
-        if (ok) {
-          binding.prepared = "none";
-          binding.attached = "none";
-        }
+        binding.prepared = after(binding.prepared, outcome);
+        binding.attached = after(binding.attached, outcome);
       }
       if (binding.vmAdded !== "none") {
-        const ok = await this.#undoStep(
+        const outcome = await this.#undoStep(
           "vm-remove",
           binding,
+          binding.vmAdded === "done",
           failures,
           () => ports.vm.removeNic(vmNic(binding), { signal }),
         );
-        if (ok) binding.vmAdded = "none";
+        binding.vmAdded = after(binding.vmAdded, outcome);
       }
       if (
         binding.prepared === "none" && binding.vmAdded === "none" && binding.attached === "none"
@@ -681,29 +682,38 @@ export class NetworkController {
     const gns = this.#guestNamespace;
     if (gns !== null && gns.progress !== "none") {
       checkSignal(operation, signal);
-      const ok = await this.#undoStep(
+      const outcome = await this.#undoStep(
         "guest-namespace-remove",
         undefined,
+        gns.progress === "done",
         failures,
         () =>
           ports.guest.removeNamespace({ id: guestNamespaceId, document: gns.document }, {
             signal,
           }),
       );
-      if (ok) gns.progress = "none";
+      gns.progress = after(gns.progress, outcome);
       await this.#persist(false);
     }
     if (failures.length > 0) throw new TeardownError(this.#podId, failures);
     this.#guestNamespace = null;
   }
 
-  /** Runs one undo step; true when it counts as done. Failures are gathered. */
+  /**
+   * Runs one undo step. Failures are gathered. A VM or guest that is gone
+   * counts as done. "Not found" counts as done for a step whose outcome was
+   * unknown; for a step known to be done it is a surprise: it is reported as
+   * a failure and the step becomes unknown, so the next teardown retries it
+   * once and then believes a second "not found". An undo whose own outcome is
+   * unknown (timeout, lost call) also leaves the step unknown.
+   */
   async #undoStep(
     step: TeardownStep,
     binding: MutableBinding | undefined,
+    known: boolean,
     failures: TeardownStepError[],
     run: () => Promise<void>,
-  ): Promise<boolean> {
+  ): Promise<UndoOutcome> {
     const ids = binding === undefined ? {} : nicIds(binding);
     const log = binding === undefined ? this.#log : this.#log.with(logIds(binding));
     const subject = binding === undefined
@@ -714,7 +724,7 @@ export class NetworkController {
       await run();
       this.#emit({ type: "step", step, phase: "done", ...ids });
       log.info("{step} {subject}: done", { step, subject });
-      return true;
+      return "done";
     } catch (error) {
       if (countsAsGone(step, error)) {
         this.#emit({ type: "step", step, phase: "gone", ...ids, error });
@@ -723,17 +733,19 @@ export class NetworkController {
           subject,
           reason: reason(error),
         });
-        return true;
+        return "done";
       }
-      if (error instanceof NotFoundError) {
+      if (error instanceof NotFoundError && !known) {
         this.#emit({ type: "step", step, phase: "gone", ...ids, error });
         log.info("{step} {subject}: already gone, counted as done", { step, subject });
-        return true;
+        return "done";
       }
       this.#emit({ type: "step", step, phase: "failed", ...ids, error });
       log.error("{step} {subject} failed: {error}", { step, subject, error });
       failures.push(new TeardownStepError(step, error, binding?.nicId, binding?.endpointId));
-      return false;
+      // The host said no: nothing changed. Anything else (a timeout, a lost
+      // call, a surprising "not found") leaves the step's outcome unknown.
+      return isDefinitive(error) && !(error instanceof NotFoundError) ? "failed" : "unknown";
     }
   }
 
@@ -812,7 +824,7 @@ export class NetworkController {
     run: () => Promise<void>,
   ): Promise<void> {
     const failures: TeardownStepError[] = [];
-    if (!(await this.#undoStep(step, binding, failures, run))) throw failures[0];
+    if ((await this.#undoStep(step, binding, false, failures, run)) !== "done") throw failures[0];
   }
 
   /** Runs a read step, reporting it. */
@@ -892,6 +904,34 @@ export class NetworkController {
     });
     await this.#persist(false);
   }
+}
+
+/**
+ * How an undo step went: counts as done; failed with nothing changed (the
+ * host said no); or failed with an unknown outcome (a timeout, a lost call, a
+ * "not found" for a step known to be done), which makes the step pending.
+ */
+type UndoOutcome = "done" | "failed" | "unknown";
+
+/** The progress of a step after an undo attempt. */
+function after(progress: StepProgress, outcome: UndoOutcome): StepProgress {
+  if (outcome === "done") return "none";
+  if (outcome === "unknown" && progress === "done") return "pending";
+  return progress;
+}
+
+/**
+ * Like `Promise.all`, but settles only when every promise has: a failed read
+ * must not leave its siblings running past the operation.
+ */
+async function allOrFirstFailure<T>(promises: Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(promises);
+  const values: T[] = [];
+  for (const r of results) {
+    if (r.status === "rejected") throw r.reason;
+    values.push(r.value);
+  }
+  return values;
 }
 
 function checkSignal(operation: string, signal: AbortSignal | undefined): void {

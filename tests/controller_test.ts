@@ -6,6 +6,7 @@ import {
   HResultError,
   InvalidArgumentError,
   InvalidStateError,
+  NotFoundError,
   OperationTimeoutError,
   PodnetError,
   SetupError,
@@ -450,4 +451,68 @@ Deno.test("the store follows migration states, so a restarted source knows it wa
   await restarted.teardown();
   assert.ok(w.clean);
   assert.equal(await store.load("pod-a"), undefined);
+});
+
+Deno.test("a 'not found' for a NIC known to be added is doubted once, then believed", async () => {
+  const w = world();
+  const c = new NetworkController({ podId: "pod-a", namespaceId: NS }, w.ports());
+  await c.setup();
+  const nic0 = deriveNicId("pod-a", EP0);
+  // The host wrongly says the NIC is not there: podnet reports it and asks again.
+  w.fail("removeNic", () => new NotFoundError("NIC", nic0), 3);
+  await assert.rejects(c.teardown(), (e: unknown) => {
+    assert.ok(e instanceof TeardownError);
+    assert.equal(e.errors[0]?.nicId, nic0);
+    assert.ok(e.errors[0]?.cause instanceof NotFoundError);
+    return true;
+  });
+  assert.equal(c.bindings[0]?.vmAdded, "pending", "its outcome is now unknown");
+  assert.ok(w.vmNics.has(nic0), "and the NIC really is still there");
+  await c.teardown();
+  assert.ok(w.clean);
+  // Removed by someone else: the second "not found" is believed.
+  const w2 = world();
+  const c2 = new NetworkController({ podId: "pod-b", namespaceId: NS }, w2.ports());
+  await c2.setup();
+  w2.vmNics.clear();
+  await assert.rejects(c2.teardown(), TeardownError);
+  await c2.teardown();
+  assert.equal(c2.state, "TornDown");
+});
+
+Deno.test("an undo whose outcome is unknown (timeout) makes the step pending", async () => {
+  const w = world();
+  const c = new NetworkController({ podId: "pod-a", namespaceId: NS }, w.ports());
+  await c.setup();
+  w.fail("removeNic", () => new OperationTimeoutError("HcsModifyComputeSystem", 5), 1, true);
+  await assert.rejects(c.teardown(), TeardownError);
+  assert.equal(c.bindings.at(-1)?.vmAdded, "pending");
+  await c.teardown();
+  assert.ok(w.clean);
+  assert.equal(c.state, "TornDown");
+});
+
+Deno.test("setup does not return while sibling endpoint reads still run", async () => {
+  const w = world();
+  let open = 0;
+  const ports = w.ports();
+  const slowHost = {
+    getNamespace: ports.host.getNamespace,
+    getEndpoint: async (id: string) => {
+      open++;
+      try {
+        if (id === EP1) throw new NotFoundError("endpoint", id);
+        await new Promise((r) => setTimeout(r, 10));
+        return await ports.host.getEndpoint(id);
+      } finally {
+        open--;
+      }
+    },
+  };
+  const c = new NetworkController({ podId: "pod-a", namespaceId: NS }, {
+    ...ports,
+    host: slowHost,
+  });
+  await assert.rejects(c.setup(), SetupError);
+  assert.equal(open, 0, "every read had finished");
 });
