@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { getLogger } from "@logtape/logtape";
 import { InvalidHostDataError } from "../../domain/errors.ts";
 import type { CallOptions } from "../../ports/call_options.ts";
 import type {
@@ -15,11 +14,9 @@ import type {
 import type { HostEndpoint } from "../../ports/host_network.ts";
 import type { JsonObject } from "../../ports/json.ts";
 import type { ComputeSystem } from "../hcs/compute_system.ts";
-import { guestRequest, requireGuid, signalOnly } from "./_guest_request.ts";
+import { requireGuid } from "./_guest_request.ts";
+import { GatedGuestRequests } from "./_gated_requests.ts";
 import type { GuestAdapterOptions } from "./guest_adapter_options.ts";
-import { NamespaceCapability } from "./_namespace_capability.ts";
-
-const logger = getLogger(["podnet", "guest"]);
 
 const MAX_OVERHEAD = 65_535;
 
@@ -152,8 +149,7 @@ function lowerNonBlank(values: readonly string[]): string[] {
 export class LcowGuestNetwork implements GuestNetwork {
   /** Always "lcow". */
   readonly platform = "lcow" as const;
-  readonly #system: ComputeSystem;
-  readonly #capability: NamespaceCapability;
+  readonly #requests: GatedGuestRequests;
 
   /**
    * Creates the adapter over the VM's compute system.
@@ -162,8 +158,7 @@ export class LcowGuestNetwork implements GuestNetwork {
    * @param _options reserved
    */
   constructor(system: ComputeSystem, _options: GuestAdapterOptions = {}) {
-    this.#system = system;
-    this.#capability = new NamespaceCapability(system);
+    this.#requests = new GatedGuestRequests(system);
   }
 
   /** Does nothing (the pause container owns the namespace); resolves false. */
@@ -188,37 +183,26 @@ export class LcowGuestNetwork implements GuestNetwork {
   async attach(nic: GuestNicConfig, options: CallOptions = {}): Promise<void> {
     const adapter = buildLcowAdapter(nic);
     const nicId = String(adapter.ID);
-    const log = { nicId, endpointId: nic.endpointId };
-    const describe = `attach NIC ${nicId}`;
-    if (!(await this.#capability.supported(describe, options))) {
-      logger.debug("Skipping attach of NIC {nicId}: no namespace support in the guest", log);
-      return;
-    }
-    logger.debug("Attaching NIC {nicId} in the guest", log);
-    await this.#system.modify(
-      guestRequest("Network", "Add", adapter),
-      describe,
-      signalOnly(options),
-    );
-    logger.debug("Attached NIC {nicId} in the guest", log);
+    await this.#requests.send({
+      describe: `attach NIC ${nicId}`,
+      resourceType: "Network",
+      requestType: "Add",
+      settings: adapter,
+      log: { nicId, endpointId: nic.endpointId },
+    }, options);
   }
 
   /** Sends the guest "Network Remove" (when the guest supports namespace requests). */
   async detach(nic: GuestNic, options: CallOptions = {}): Promise<void> {
     const nicId = requireGuid("nicId", nic.nicId);
     const namespaceId = requireGuid("namespaceId", nic.namespaceId);
-    const log = { nicId, endpointId: nic.endpointId };
-    const describe = `detach NIC ${nicId}`;
-    if (!(await this.#capability.supported(describe, options))) {
-      logger.debug("Skipping detach of NIC {nicId}: no namespace support in the guest", log);
-      return;
-    }
-    logger.debug("Detaching NIC {nicId} in the guest", log);
-    await this.#system.modify(
-      guestRequest("Network", "Remove", { NamespaceID: namespaceId, ID: nicId }),
-      describe,
-      { ...signalOnly(options), notFound: { kind: "guest NIC", id: nicId } },
-    );
-    logger.debug("Detached NIC {nicId} in the guest", log);
+    await this.#requests.send({
+      describe: `detach NIC ${nicId}`,
+      resourceType: "Network",
+      requestType: "Remove",
+      settings: { NamespaceID: namespaceId, ID: nicId },
+      notFound: { kind: "guest NIC", id: nicId },
+      log: { nicId, endpointId: nic.endpointId },
+    }, options);
   }
 }

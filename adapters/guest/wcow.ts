@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { getLogger } from "@logtape/logtape";
 import type { CallOptions } from "../../ports/call_options.ts";
 import type {
   GuestNamespace,
@@ -12,11 +11,9 @@ import type {
   GuestNicConfig,
 } from "../../ports/guest_network.ts";
 import type { ComputeSystem } from "../hcs/compute_system.ts";
-import { guestRequest, requireGuid, signalOnly } from "./_guest_request.ts";
+import { requireGuid } from "./_guest_request.ts";
+import { GatedGuestRequests } from "./_gated_requests.ts";
 import type { GuestAdapterOptions } from "./guest_adapter_options.ts";
-import { NamespaceCapability } from "./_namespace_capability.ts";
-
-const logger = getLogger(["podnet", "guest"]);
 
 /**
  * `GuestNetwork` for a Windows guest. Every step is gated by the guest's
@@ -49,8 +46,7 @@ const logger = getLogger(["podnet", "guest"]);
 export class WcowGuestNetwork implements GuestNetwork {
   /** Always "wcow". */
   readonly platform = "wcow" as const;
-  readonly #system: ComputeSystem;
-  readonly #capability: NamespaceCapability;
+  readonly #requests: GatedGuestRequests;
 
   /**
    * Creates the adapter over the VM's compute system.
@@ -59,95 +55,68 @@ export class WcowGuestNetwork implements GuestNetwork {
    * @param _options reserved
    */
   constructor(system: ComputeSystem, _options: GuestAdapterOptions = {}) {
-    this.#system = system;
-    this.#capability = new NamespaceCapability(system);
+    this.#requests = new GatedGuestRequests(system);
   }
 
   /** Sends the guest "NetworkNamespace Add" when supported; resolves whether it did. */
   async addNamespace(namespace: GuestNamespace, options: CallOptions = {}): Promise<boolean> {
     const namespaceId = requireGuid("namespaceId", namespace.id);
-    const describe = `add namespace ${namespaceId} to the guest`;
-    if (!(await this.#capability.supported(describe, options))) {
-      logger.debug("Skipping namespace {namespaceId}: no namespace support in the guest", {
-        namespaceId,
-      });
-      return false;
-    }
-    await this.#system.modify(
-      guestRequest("NetworkNamespace", "Add", namespace.document),
-      describe,
-      signalOnly(options),
-    );
-    logger.debug("Added namespace {namespaceId} to the guest", { namespaceId });
-    return true;
+    return await this.#requests.send({
+      describe: `add namespace ${namespaceId} to the guest`,
+      resourceType: "NetworkNamespace",
+      requestType: "Add",
+      settings: namespace.document,
+      log: { namespaceId },
+    }, options);
   }
 
   /** Sends the guest "NetworkNamespace Remove" when supported. */
   async removeNamespace(namespace: GuestNamespace, options: CallOptions = {}): Promise<void> {
     const namespaceId = requireGuid("namespaceId", namespace.id);
-    const describe = `remove namespace ${namespaceId} from the guest`;
-    if (!(await this.#capability.supported(describe, options))) return;
-    await this.#system.modify(
-      guestRequest("NetworkNamespace", "Remove", namespace.document),
-      describe,
-      { ...signalOnly(options), notFound: { kind: "guest namespace", id: namespaceId } },
-    );
-    logger.debug("Removed namespace {namespaceId} from the guest", { namespaceId });
+    await this.#requests.send({
+      describe: `remove namespace ${namespaceId} from the guest`,
+      resourceType: "NetworkNamespace",
+      requestType: "Remove",
+      settings: namespace.document,
+      notFound: { kind: "guest namespace", id: namespaceId },
+      log: { namespaceId },
+    }, options);
   }
 
   /** Sends the guest pre-add when supported; resolves whether it did. */
   async prepare(nic: GuestNicConfig, options: CallOptions = {}): Promise<boolean> {
     const nicId = requireGuid("nicId", nic.nicId);
-    const log = { nicId, endpointId: nic.endpointId };
-    const describe = `prepare NIC ${nicId}`;
-    if (!(await this.#capability.supported(describe, options))) {
-      logger.debug("Skipping pre-add of NIC {nicId}: no namespace support in the guest", log);
-      return false;
-    }
-    await this.#system.modify(
-      guestRequest("Network", "Add", {
-        AdapterId: nicId,
-        RequestType: "PreAdd",
-        Settings: nic.endpoint.document,
-      }),
-      describe,
-      signalOnly(options),
-    );
-    logger.debug("Pre-added NIC {nicId} in the guest", log);
-    return true;
+    return await this.#requests.send({
+      describe: `prepare NIC ${nicId}`,
+      resourceType: "Network",
+      requestType: "Add",
+      settings: { AdapterId: nicId, RequestType: "PreAdd", Settings: nic.endpoint.document },
+      log: { nicId, endpointId: nic.endpointId },
+    }, options);
   }
 
   /** Sends the guest add when supported. */
   async attach(nic: GuestNicConfig, options: CallOptions = {}): Promise<void> {
     const nicId = requireGuid("nicId", nic.nicId);
-    const log = { nicId, endpointId: nic.endpointId };
-    const describe = `attach NIC ${nicId}`;
-    if (!(await this.#capability.supported(describe, options))) {
-      logger.debug("Skipping attach of NIC {nicId}: no namespace support in the guest", log);
-      return;
-    }
-    await this.#system.modify(
-      guestRequest("Network", "Add", { AdapterId: nicId, RequestType: "Add" }),
-      describe,
-      signalOnly(options),
-    );
-    logger.debug("Attached NIC {nicId} in the guest", log);
+    await this.#requests.send({
+      describe: `attach NIC ${nicId}`,
+      resourceType: "Network",
+      requestType: "Add",
+      settings: { AdapterId: nicId, RequestType: "Add" },
+      log: { nicId, endpointId: nic.endpointId },
+    }, options);
   }
 
   /** Sends the guest remove when supported. */
   async detach(nic: GuestNic, options: CallOptions = {}): Promise<void> {
     const nicId = requireGuid("nicId", nic.nicId);
-    const log = { nicId, endpointId: nic.endpointId };
-    const describe = `detach NIC ${nicId}`;
-    if (!(await this.#capability.supported(describe, options))) {
-      logger.debug("Skipping detach of NIC {nicId}: no namespace support in the guest", log);
-      return;
-    }
-    await this.#system.modify(
-      guestRequest("Network", "Remove", { AdapterId: nicId, RequestType: "Remove" }),
-      describe,
-      { ...signalOnly(options), notFound: { kind: "guest NIC", id: nicId } },
-    );
-    logger.debug("Detached NIC {nicId} in the guest", log);
+    await this.#requests.send({
+      describe: `detach NIC ${nicId}`,
+      resourceType: "Network",
+      requestType: "Remove",
+      settings: { AdapterId: nicId, RequestType: "Remove" },
+      notFound: { kind: "guest NIC", id: nicId },
+      log: { nicId, endpointId: nic.endpointId },
+    }, options);
   }
 }

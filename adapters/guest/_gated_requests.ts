@@ -1,0 +1,62 @@
+/**
+ * Sending guest requests through the compute system, gated by the guest's
+ * namespace capability: the one path every guest step of both adapters
+ * takes.
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import type { CallOptions } from "../../ports/call_options.ts";
+import type { JsonValue } from "../../ports/json.ts";
+import type { ComputeSystem, NotFoundTarget } from "../hcs/compute_system.ts";
+import { guestRequest, type GuestResourceType, signalOnly } from "./_guest_request.ts";
+import { NamespaceCapability } from "./_namespace_capability.ts";
+
+const logger = getLogger(["podnet", "guest"]);
+
+/** One guest request, described for messages and logs. */
+export interface GatedRequest {
+  /** The step, for messages: "attach NIC 3f2a...". */
+  readonly describe: string;
+  /** The guest resource type. */
+  readonly resourceType: GuestResourceType;
+  /** Add or Remove. */
+  readonly requestType: "Add" | "Remove";
+  /** The request's Settings. */
+  readonly settings: JsonValue;
+  /** What a "not found" answer is about, when it should be a `NotFoundError`. */
+  readonly notFound?: NotFoundTarget;
+  /** Log properties (nicId, endpointId, namespaceId). */
+  readonly log: Readonly<Record<string, string>>;
+}
+
+/** Sends guest requests when, and only when, the guest supports namespace requests. */
+export class GatedGuestRequests {
+  readonly #system: ComputeSystem;
+  readonly #capability: NamespaceCapability;
+
+  constructor(system: ComputeSystem) {
+    this.#system = system;
+    this.#capability = new NamespaceCapability(system);
+  }
+
+  /** Sends the request if the guest supports it; resolves whether it did. */
+  async send(request: GatedRequest, options: CallOptions = {}): Promise<boolean> {
+    const props = { ...request.log, describe: request.describe };
+    if (!(await this.#capability.supported(request.describe, options))) {
+      logger.debug("Skipping {describe}: no namespace support in the guest", props);
+      return false;
+    }
+    logger.debug("Sending {describe}", props);
+    await this.#system.modify(
+      guestRequest(request.resourceType, request.requestType, request.settings),
+      request.describe,
+      {
+        ...signalOnly(options),
+        ...(request.notFound === undefined ? {} : { notFound: request.notFound }),
+      },
+    );
+    logger.debug("Done: {describe}", props);
+    return true;
+  }
+}
