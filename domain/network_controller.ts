@@ -323,9 +323,11 @@ export class NetworkController {
    * declare const controller: NetworkController;
    * const json = JSON.stringify(await controller.save());
    * ```
+   *
+   * @param options abort signal
    */
-  save(): Promise<Snapshot> {
-    return this.#dispatch("save", {}, undefined) as Promise<Snapshot>;
+  save(options: OperationOptions = {}): Promise<Snapshot> {
+    return this.#dispatch("save", options, undefined) as Promise<Snapshot>;
   }
 
   /**
@@ -340,10 +342,11 @@ export class NetworkController {
    * ```
    *
    * @param namespaceId the destination's HCN namespace
+   * @param options abort signal
    */
-  async patch(namespaceId: string): Promise<void> {
+  async patch(namespaceId: string, options: OperationOptions = {}): Promise<void> {
     const id = checkNamespaceId(namespaceId);
-    await this.#dispatch("patch", {}, id);
+    await this.#dispatch("patch", options, id);
   }
 
   /**
@@ -360,9 +363,10 @@ export class NetworkController {
    * ```
    *
    * @param ports the destination's ports
+   * @param options abort signal
    */
-  resume(ports?: NetworkPorts): Promise<void> {
-    return this.#dispatch("resume", {}, ports).then(() => undefined);
+  resume(ports?: NetworkPorts, options: OperationOptions = {}): Promise<void> {
+    return this.#dispatch("resume", options, ports).then(() => undefined);
   }
 
   /**
@@ -393,8 +397,14 @@ export class NetworkController {
     return this.#queue.run(async () => {
       const action: TransitionAction = TRANSITIONS[this.#state][operation];
       if (action === "reject") throw new InvalidStateError(operation, this.#state);
-      if (action === "noop") return;
       const signal = options.signal;
+      if (signal?.aborted) {
+        // Aborted before it started (perhaps while it waited its turn): nothing changes.
+        throw new CancelledError(operation, "the operation was aborted before it started", {
+          cause: signal.reason,
+        });
+      }
+      if (action === "noop") return;
       switch (action) {
         case "setup":
           return await this.#setup(signal);

@@ -259,12 +259,34 @@ Deno.test("abort stops setup and rolls back", async () => {
   assert.ok(w.clean);
 });
 
-Deno.test("an aborted teardown stops, stays Invalid, and can be retried", async () => {
+Deno.test("an operation aborted before it starts changes nothing", async () => {
   const w = world();
   const c = new NetworkController({ podId: "pod-a", namespaceId: NS }, w.ports());
+  await assert.rejects(c.setup({ signal: AbortSignal.abort() }), CancelledError);
+  assert.equal(c.state, "NotConfigured");
+  assert.deepEqual(w.calls, []);
   await c.setup();
   await assert.rejects(c.teardown({ signal: AbortSignal.abort() }), CancelledError);
+  assert.equal(c.state, "Configured");
+  await assert.rejects(c.save({ signal: AbortSignal.abort() }), CancelledError);
+  assert.equal(c.state, "Configured");
+});
+
+Deno.test("an aborted teardown stops, stays Invalid, and can be retried", async () => {
+  const w = world();
+  const ctl = new AbortController();
+  const c = new NetworkController({
+    podId: "pod-a",
+    namespaceId: NS,
+    // The operator gives up right after the first NIC is hot-removed.
+    onEvent: (e) => {
+      if (e.type === "step" && e.step === "vm-remove" && e.phase === "done") ctl.abort();
+    },
+  }, w.ports());
+  await c.setup();
+  await assert.rejects(c.teardown({ signal: ctl.signal }), CancelledError);
   assert.equal(c.state, "Invalid");
+  assert.equal(w.vmNics.size, 2, "it stopped after the first NIC");
   await c.teardown();
   assert.ok(w.clean);
 });
