@@ -404,3 +404,66 @@ Deno.test("a caller that joined an open which then ran out of time opens afresh"
     ],
   );
 });
+
+/** Settles `promise` into "ok", its rejection, or "pending" after `ms`. */
+function settleWithin(promise: Promise<unknown>, ms: number): Promise<unknown> {
+  return Promise.race([
+    promise.then(() => "ok", (e: unknown) => e),
+    later(ms).then(() => "pending"),
+  ]);
+}
+
+function isClosedError(e: unknown): boolean {
+  return e instanceof PodnetError && e.code === "INVALID_STATE" && /is closed$/.test(e.message);
+}
+
+Deno.test("ComputeSystem: a call made just before close() is never sent after it", async () => {
+  const hcs = new RecordingHcs();
+  const system = new ComputeSystem(hcs, "uvm-test");
+  await system.modify(ADD, "open it");
+  const modify = system.modify(REMOVE, "remove NIC 0f1e");
+  const read = system.properties({ PropertyTypes: ["GuestConnection"] }, "read");
+  system.close();
+  assert.ok(isClosedError(await settleWithin(modify, 1_000)));
+  assert.ok(isClosedError(await settleWithin(read, 1_000)));
+  assert.deepEqual(hcs.modifyDocuments(), [ADD]);
+  assert.deepEqual(hcs.propertyQueries(), []);
+  assert.equal(hcs.openHandles, 0);
+});
+
+Deno.test("ComputeSystem: close() fails a modify waiting for an abandoned one at once", async () => {
+  const hcs = new RecordingHcs();
+  const system = new ComputeSystem(hcs, "uvm-test", { timeoutMs: 10_000 });
+  const finish = straggler(hcs);
+  const caller = new AbortController();
+  const add = system.modify(ADD, "add NIC 0f1e", { signal: caller.signal });
+  await later(5);
+  caller.abort(new Error("gave up"));
+  await assert.rejects(add, /gave up/);
+  const waiting = system.modify(REMOVE, "remove NIC 0f1e");
+  await later(5);
+  system.close();
+  // Not after the straggler, nor after the 10 s limit: at once.
+  assert.ok(isClosedError(await settleWithin(waiting, 1_000)));
+  assert.equal(hcs.openHandles, 1, "the late add still uses the handle");
+  finish();
+  await later(0);
+  assert.equal(hcs.openHandles, 0);
+  assert.deepEqual(hcs.modifyDocuments(), [ADD]);
+});
+
+Deno.test("ComputeSystem: close() fails a call waiting for the open at once; the late handle is closed", async () => {
+  const hcs = new RecordingHcs();
+  let release = (): void => {};
+  hcs.script("HcsOpenComputeSystem", { gate: new Promise<void>((r) => (release = r)) });
+  const system = new ComputeSystem(hcs, "uvm-test", { timeoutMs: 10_000 });
+  const waiting = system.modify(ADD, "add NIC 0f1e");
+  await later(5);
+  system.close();
+  assert.ok(isClosedError(await settleWithin(waiting, 1_000)));
+  release();
+  await later(0);
+  assert.equal(hcs.opened, 1);
+  assert.equal(hcs.openHandles, 0, "the handle that came after close() was closed");
+  assert.deepEqual(hcs.modifyDocuments(), []);
+});

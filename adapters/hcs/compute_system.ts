@@ -106,7 +106,10 @@ interface Lease {
  * adapters. The handle is opened on first use (concurrent first uses share
  * one open) and kept; a call that finds the VM gone or the handle invalid
  * drops it (the next call opens a new one). `close()` closes it; a handle in
- * use by a running call is closed when that call settles.
+ * use by a running call is closed when that call settles. After `close()`
+ * nothing more is sent: a call that has not reached the DLL yet (waiting for
+ * the open, for earlier changes, or just for its turn) fails at once with an
+ * `INVALID_STATE` `PodnetError`.
  *
  * Late results: a call cut off by its time limit or its caller's signal may
  * still be running in the DLL (the HcsApi reports it through
@@ -142,6 +145,8 @@ export class ComputeSystem implements Disposable {
   #lease: Lease | undefined;
   #opening: Promise<Lease> | undefined;
   #closed = false;
+  /** Aborts when `close()` is called: wakes the calls still waiting to be sent. */
+  readonly #closing = new AbortController();
   /** Abandoned modify calls still running: settle when they have finished. */
   readonly #stragglers = new Set<Promise<void>>();
 
@@ -227,13 +232,15 @@ export class ComputeSystem implements Disposable {
 
   /**
    * Closes the handle (at once, or when the calls using it, abandoned ones
-   * included, have finished). Idempotent.
+   * included, have finished). Calls not yet sent fail at once and are never
+   * sent. Idempotent.
    */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     const lease = this.#lease;
     if (lease) this.#retire(lease);
+    this.#closing.abort();
   }
 
   /** Same as {@linkcode ComputeSystem.close}. */
@@ -261,6 +268,9 @@ export class ComputeSystem implements Disposable {
       }
       try {
         if (ordered) await this.#awaitStragglers(describe, signal);
+        // Closed while this call waited (for the open, earlier changes or
+        // just its turn): the owner is done with this VM; send nothing new.
+        if (this.#closed) throw this.#closedError(describe);
         let reported = false;
         return await call(lease.handle, signal, (settled) => {
           if (reported) return;
@@ -295,12 +305,13 @@ export class ComputeSystem implements Disposable {
       { vmId: this.vmId, describe, count: this.#stragglers.size },
     );
     try {
-      while (this.#stragglers.size > 0) {
-        await raceSignal(Promise.all(this.#stragglers), signal);
+      const wait = AbortSignal.any([signal, this.#closing.signal]);
+      while (this.#stragglers.size > 0 && !this.#closed) {
+        await raceSignal(Promise.all(this.#stragglers), wait);
       }
-      // Closed while it waited: the owner is done with this VM; send nothing new.
-      if (this.#closed) throw this.#closedError(describe);
     } catch (error) {
+      // close() woke the wait: the call fails as any call after close() does.
+      if (this.#closed && !signal.aborted) throw this.#closedError(describe);
       logger.warn(
         "Not sending {describe}: an earlier change to VM {vmId} still runs ({error})",
         { vmId: this.vmId, describe, error },
@@ -333,8 +344,10 @@ export class ComputeSystem implements Disposable {
       const joined = this.#opening !== undefined;
       this.#opening ??= this.#open();
       try {
-        await raceSignal(this.#opening, signal);
+        await raceSignal(this.#opening, AbortSignal.any([signal, this.#closing.signal]));
       } catch (error) {
+        // close() woke the wait; the open goes on and closes what it gets.
+        if (this.#closed && !signal.aborted) throw this.#closedError(describe);
         // An open started by an earlier caller ran out of its own time: that
         // says nothing about ours, so try a fresh open while time is left.
         if (!joined || !(error instanceof OperationTimeoutError) || signal.aborted) throw error;
