@@ -366,3 +366,50 @@ Deno.test("sim trace: numbers entries, names targets and can be cleared", async 
   host.hcs.closeComputeSystem(vm);
   assert.equal(host.trace[0]?.seq, 1);
 });
+
+Deno.test("sim faults: a failure or crash due on a call aborted during its latency stays due for the next call", async () => {
+  const host = hostWith({ latency: { "vm.add-nic": 50 } });
+  const vm = await host.hcs.openComputeSystem(host.vmId);
+  host.faults.inject({ on: "vm.add-nic", action: { type: "hresult", hresult: HRESULT.E_FAIL } });
+  host.faults.inject({ on: "vm.add-nic", nth: 2, action: { type: "crash", applied: false } });
+  const reason = new Error("gave up");
+  const abortedCall = () => {
+    const controller = new AbortController();
+    const call = host.hcs.modifyComputeSystem(vm, addNic(NIC0, EP0), {
+      signal: controller.signal,
+    });
+    controller.abort(reason); // during the latency: the call never reaches the host
+    return call;
+  };
+  assert.equal(await failure(abortedCall()), reason);
+  assert.deepEqual(host.faults.pending.map((f) => [f.on, f.nth, f.seen, f.action.type]), [
+    ["vm.add-nic", 1, 1, "hresult"],
+    ["vm.add-nic", 2, 1, "crash"],
+  ]);
+  const failed = await failure(host.hcs.modifyComputeSystem(vm, addNic(NIC0, EP0)));
+  assert.ok(failed instanceof HResultError && failed.hresult === HRESULT.E_FAIL);
+  assert.equal(await failure(abortedCall()), reason);
+  assert.equal(host.faults.pending.length, 1, "the crash is still due");
+  assert.ok(
+    await failure(host.hcs.modifyComputeSystem(vm, addNic(NIC0, EP0))) instanceof
+      SimulatedCrashError,
+  );
+  assert.deepEqual(host.faults.pending, []);
+  assert.deepEqual(host.trace.slice(1).map((e) => [e.op, e.outcome]), [
+    ["vm.add-nic", "aborted"],
+    ["vm.add-nic", "error"],
+    ["vm.add-nic", "aborted"],
+    ["vm.add-nic", "crash"],
+  ]);
+  // A fault cleared while its call waits stays cleared.
+  host.faults.inject({ on: "vm.add-nic", action: { type: "hresult", hresult: HRESULT.E_FAIL } });
+  const controller = new AbortController();
+  const call = host.hcs.modifyComputeSystem(vm, addNic(NIC0, EP0), { signal: controller.signal });
+  host.faults.clear();
+  controller.abort(reason);
+  assert.equal(await failure(call), reason);
+  assert.deepEqual(host.faults.pending, []);
+  await host.hcs.modifyComputeSystem(vm, addNic(NIC0, EP0));
+  assert.deepEqual(host.inventory().vmNics, [NIC0]);
+  host.hcs.closeComputeSystem(vm);
+});

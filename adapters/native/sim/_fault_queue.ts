@@ -2,7 +2,12 @@ import { InvalidArgumentError } from "../../../domain/errors.ts";
 import type { FaultAction, FaultPlan, FaultSpec, PendingFault } from "./fault_plan.ts";
 import { CLOSE_CALLS, isSimOp } from "./operations.ts";
 
-interface Armed {
+/** A fault in the queue. */
+export interface Armed {
+  /** Injection order: the first injected fires first when several are due. */
+  readonly order: number;
+  /** The `clear()` generation it was injected in. */
+  readonly generation: number;
   readonly on: string;
   readonly nth: number;
   seen: number;
@@ -46,6 +51,8 @@ function checkAction(action: unknown): FaultAction {
 /** The fault plan's implementation: counts calls and hands out due faults. */
 export class FaultQueue implements FaultPlan {
   #armed: Armed[] = [];
+  #injected = 0;
+  #generation = 0;
 
   inject(fault: FaultSpec): void {
     const on: unknown = fault?.on;
@@ -59,11 +66,20 @@ export class FaultQueue implements FaultPlan {
     if (typeof nth !== "number" || !Number.isInteger(nth) || nth < 1) {
       throw new InvalidArgumentError("fault.nth", "must be a positive integer");
     }
-    this.#armed.push({ on, nth, seen: 0, action: checkAction(fault.action) });
+    const action = checkAction(fault.action);
+    this.#armed.push({
+      order: this.#injected++,
+      generation: this.#generation,
+      on,
+      nth,
+      seen: 0,
+      action,
+    });
   }
 
   clear(): void {
     this.#armed = [];
+    this.#generation++;
   }
 
   get pending(): readonly PendingFault[] {
@@ -71,7 +87,7 @@ export class FaultQueue implements FaultPlan {
   }
 
   /** Counts one (non-close) call and returns the fault that fires on it, if any. */
-  take(call: string, op: string): FaultAction | undefined {
+  take(call: string, op: string): Armed | undefined {
     if (this.#armed.length === 0) return undefined;
     let due: number | undefined;
     for (let i = 0; i < this.#armed.length; i++) {
@@ -83,6 +99,17 @@ export class FaultQueue implements FaultPlan {
     }
     if (due === undefined) return undefined;
     const [fired] = this.#armed.splice(due, 1);
-    return fired?.action;
+    return fired;
+  }
+
+  /**
+   * Puts back a fault taken by a call that never reached the host (its
+   * signal aborted during its latency): it stays due and fires on the next
+   * call it matches. A fault dropped by `clear()` meanwhile stays dropped.
+   */
+  restore(fault: Armed): void {
+    if (fault.generation !== this.#generation) return;
+    const at = this.#armed.findIndex((f) => f.order > fault.order);
+    this.#armed.splice(at < 0 ? this.#armed.length : at, 0, fault);
   }
 }

@@ -78,7 +78,8 @@ export class Runner {
    */
   async run<T>(ctx: CallContext, effect: () => T, discard?: (value: T) => void): Promise<T> {
     ctx.signal?.throwIfAborted();
-    const fault = this.faults.take(ctx.call, ctx.op);
+    const taken = this.faults.take(ctx.call, ctx.op);
+    const fault = taken?.action;
     if (fault?.type === "vm-gone") this.host.stopVm();
     if (fault?.type === "guest-gone") this.host.disconnectGuest();
     if (fault?.type === "hang") {
@@ -90,6 +91,12 @@ export class Runner {
       try {
         await sleep(delay, ctx.signal);
       } catch (reason) {
+        // The call never reached the host: a failure or crash due on it
+        // stays due for the next call it matches (a lost VM or guest is
+        // already lost).
+        if (taken !== undefined && (fault?.type === "hresult" || fault?.type === "crash")) {
+          this.faults.restore(taken);
+        }
         this.record(ctx, "aborted", undefined, delay);
         throw reason;
       }

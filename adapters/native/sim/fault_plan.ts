@@ -39,7 +39,9 @@ export type FaultAction =
  * function name (`"HcsModifyComputeSystem"`) or `"*"` (any call except the
  * close calls, which are never faulted). `nth` (from 1, default 1) counts the
  * matching calls made after the injection; the fault fires once, at that
- * call.
+ * call. A call whose signal aborts during its latency never reaches the
+ * host: an `hresult` or `crash` fault due on it stays due and fires on the
+ * next call it matches (`vm-gone` and `guest-gone` took effect already).
  *
  * @example
  * ```ts
