@@ -317,6 +317,9 @@ Deno.test("sim options: malformed options are rejected", () => {
     { guest: "lcow", latency: { minMs: 5, maxMs: 1 } },
     { guest: "lcow", latency: { "vm.add-nicc": 1 } },
     { guest: "lcow", latency: { "*": "fast" } },
+    { guest: "lcow", latency: null },
+    { guest: "lcow", latency: [] },
+    { guest: "lcow", latency: "5" },
     { guest: "lcow", namespaceAddRequestSupported: "yes" },
   ];
   for (const options of bad) {

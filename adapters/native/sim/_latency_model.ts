@@ -44,14 +44,19 @@ export class LatencyModel {
     const byName = new Map<string, Range>();
     this.#byName = byName;
     if (latency === undefined) return;
-    if (typeof latency === "number" || (typeof latency === "object" && isRangeSpec(latency))) {
-      this.#global = toRange(latency, "latency");
+    const value: unknown = latency;
+    if (typeof value === "number") {
+      this.#global = toRange(value, "latency");
       return;
     }
-    if (typeof latency !== "object" || latency === null) {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
       throw new InvalidArgumentError("latency", "must be a LatencySpec or a profile object");
     }
-    for (const [name, spec] of Object.entries(latency)) {
+    if (isRangeSpec(value)) {
+      this.#global = toRange(value, "latency");
+      return;
+    }
+    for (const [name, spec] of Object.entries(value)) {
       if (name !== "*" && !isSimOp(name)) {
         throw new InvalidArgumentError(`latency.${name}`, "is not an operation name");
       }
