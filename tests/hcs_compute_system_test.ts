@@ -383,16 +383,21 @@ Deno.test("ComputeSystem: close() keeps the handle until an abandoned call has f
 Deno.test("a caller that joined an open which then ran out of time opens afresh", async () => {
   const host = new SimulatedHost({ guest: "lcow" });
   host.faults.inject({ on: "HcsOpenComputeSystem", action: { type: "hang" } });
-  using system = new ComputeSystem(host.hcs, host.vmId, { timeoutMs: 20 });
+  using system = new ComputeSystem(host.hcs, host.vmId, { timeoutMs: 300 });
   const vm = new HcsVmNetwork(system);
   const nic = {
     nicId: "9e83eed9-564c-5672-bac9-0c218d6506f0",
     endpointId: "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d",
   };
   // The first caller starts the open that hangs; the second joins it later,
-  // when the first open has almost no time left.
-  const first = vm.removeNic(nic).catch((e) => e);
-  await new Promise((r) => setTimeout(r, 15));
+  // when the first open has half its time left (wide margins: the suite runs
+  // in parallel on few cores, and a late timer must not turn the join into a
+  // plain second open, which would pass without testing the join).
+  let firstSettled = false;
+  const first = vm.removeNic(nic).catch((e) => e).finally(() => (firstSettled = true));
+  await later(150);
+  assert.equal(firstSettled, false, "the second caller must join the pending open");
+  assert.equal(system.hasHandle, false);
   const second = await vm.removeNic(nic).catch((e) => e);
   assert.ok((await first) instanceof OperationTimeoutError);
   assert.ok(second instanceof NotFoundError, `the second caller reached the VM: ${second}`);
