@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   GuestUnavailableError,
+  HResultError,
   NotFoundError,
   OperationTimeoutError,
   VmUnavailableError,
@@ -152,7 +153,18 @@ Deno.test("sim: a missing endpoint is NotFoundError and HCN handles are never le
     on: "HcnQueryNamespaceProperties",
     action: { type: "hresult", hresult: 0x803b0020 },
   });
-  await assert.rejects(ports.host.getNamespace(NS));
+  await assert.rejects(ports.host.getNamespace(NS), (e: unknown) => {
+    assert.ok(e instanceof HResultError, String(e));
+    assert.equal(e.hresult, 0x803b0020);
+    assert.equal(e.call, "HcnQueryNamespaceProperties");
+    return true;
+  });
+  assert.deepEqual(
+    sim.trace.filter((t) => t.op === "HcnOpenNamespace" || t.op === "HcnCloseNamespace")
+      .map((t) => [t.op, t.outcome]),
+    [["HcnOpenNamespace", "ok"], ["HcnCloseNamespace", "ok"]],
+    "the namespace handle was opened, then closed after the failed query",
+  );
   assert.equal(sim.inventory().openHandles, 0);
   ports[Symbol.dispose]();
 });
