@@ -416,3 +416,19 @@ Deno.test("sim faults: a failure or crash due on a call aborted during its laten
   assert.deepEqual(host.inventory().vmNics, [NIC0]);
   host.hcs.closeComputeSystem(vm);
 });
+
+Deno.test("sim faults: a crashed compute system open leaves no handle; one not applied opens nothing", async () => {
+  const host = hostWith();
+  host.faults.inject({ on: "HcsOpenComputeSystem", action: { type: "crash" } });
+  host.faults.inject({ on: "HcsOpenComputeSystem", action: { type: "crash", applied: false } });
+  for (const applied of [true, false]) {
+    const err = await failure(host.hcs.openComputeSystem(host.vmId));
+    assert.ok(err instanceof SimulatedCrashError && err.applied === applied);
+    assert.equal(host.inventory().openHandles, 0);
+  }
+  assert.deepEqual(host.trace.map((e) => [e.op, e.outcome]), [
+    ["HcsOpenComputeSystem", "crash"],
+    ["HcsOpenComputeSystem", "crash"],
+  ]);
+  assert.ok(host.isClean());
+});

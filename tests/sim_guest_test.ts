@@ -329,3 +329,19 @@ Deno.test("sim guest: disconnectGuest drops guest state and closes the connectio
   r.host.hcs.closeComputeSystem(r.vm);
   assert.ok(r.host.isClean());
 });
+
+Deno.test("sim guest wcow: Update requests are not modelled (E_NOTIMPL) and change nothing", async () => {
+  const r = await rig("wcow");
+  await r.guest("NetworkNamespace", "Add", { ID: NS });
+  for (
+    const [resource, settings] of [
+      ["Network", { AdapterId: NIC0, RequestType: "Add" }],
+      ["NetworkNamespace", { ID: NS }],
+    ] as const
+  ) {
+    assert.equal(await hresultOf(r.guest(resource, "Update", settings)), HRESULT.E_NOTIMPL);
+  }
+  assert.deepEqual(r.host.inventory().guestNamespaces, [NS]);
+  assert.equal(r.host.guestRequests().length, 1);
+  r.host.hcs.closeComputeSystem(r.vm);
+});

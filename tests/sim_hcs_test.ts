@@ -187,3 +187,42 @@ Deno.test("sim hcs: GuestConnection properties report the capability until the g
     host.hcs.closeComputeSystem(vm);
   }
 });
+
+Deno.test("sim hcs: an update checks its endpoint like an add; HCN handles are not compute system handles", async () => {
+  const { host, vm } = await opened();
+  await host.hcs.modifyComputeSystem(vm, nicDoc(NIC0, "Add", { EndpointId: EP0 }));
+  await host.hcs.modifyComputeSystem(vm, nicDoc(NIC1, "Add", { EndpointId: EP1 }));
+  const missing = await hresultOf(host.hcs.modifyComputeSystem(
+    vm,
+    nicDoc(NIC0, "Update", { EndpointId: "00000000-0000-4000-8000-000000000000" }),
+  ));
+  assert.equal(missing.hresult, HRESULT.HCN_E_ENDPOINT_NOT_FOUND);
+  const taken = await hresultOf(
+    host.hcs.modifyComputeSystem(vm, nicDoc(NIC0, "Update", { EndpointId: EP1 })),
+  );
+  assert.equal(taken.hresult, HRESULT.HCN_E_ENDPOINT_ALREADY_ATTACHED);
+  // Re-pointing a NIC at the endpoint it already uses is fine.
+  await host.hcs.modifyComputeSystem(
+    vm,
+    nicDoc(NIC0, "Update", { EndpointId: EP0, MacAddress: "00-15-5D-52-C0-0A" }),
+  );
+  assert.equal(host.hostRequests().length, 3);
+
+  const ep = await host.hcn.openEndpoint(EP0);
+  const wrongKind = ep as unknown as HcsSystemHandle;
+  for (
+    const call of [
+      () => host.hcs.modifyComputeSystem(wrongKind, nicDoc(NIC0, "Remove")),
+      () => host.hcs.getComputeSystemProperties(wrongKind, GUEST_QUERY),
+    ]
+  ) {
+    assert.equal((await hresultOf(call())).hresult, HRESULT.E_HANDLE);
+  }
+  assert.throws(
+    () => host.hcs.closeComputeSystem(wrongKind),
+    (e) => e instanceof HResultError && e.hresult === HRESULT.E_HANDLE,
+  );
+  host.hcn.closeEndpoint(ep);
+  assert.deepEqual(host.inventory().vmNics, [NIC0, NIC1]);
+  host.hcs.closeComputeSystem(vm);
+});
