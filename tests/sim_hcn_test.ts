@@ -151,11 +151,22 @@ Deno.test("sim hcn: query documents must be JSON with a version 2 SchemaVersion"
     const err = await hresultOf(host.hcn.queryNamespaceProperties(ns, query));
     assert.equal(err.hresult, HRESULT.HCN_E_INVALID_JSON, query);
   }
-  const badFilter = '{"SchemaVersion":{"Major":2,"Minor":0},"Filter":"[1]"}';
-  assert.equal(
-    (await hresultOf(host.hcn.enumerateEndpoints(badFilter))).hresult,
-    HRESULT.HCN_E_INVALID_JSON,
-  );
+  for (
+    const bad of [
+      '{"SchemaVersion":{"Major":2,"Minor":0},"Filter":"[1]"}',
+      '{"SchemaVersion":{"Major":2,"Minor":0},"Filter":"{"}',
+      '{"SchemaVersion":{"Major":2,"Minor":0},"Filter":{"ID":"x"}}',
+      '{"SchemaVersion":{"Major":2,"Minor":0},"Flags":-1}',
+      '{"SchemaVersion":{"Major":2}}',
+    ]
+  ) {
+    const err = await hresultOf(host.hcn.enumerateEndpoints(bad));
+    assert.equal(err.hresult, HRESULT.HCN_E_INVALID_JSON, bad);
+    assert.match(err.record?.message ?? "", /^Invalid query document: /);
+  }
+  // An empty Filter filters nothing.
+  const unfiltered = '{"SchemaVersion":{"Major":2,"Minor":1},"Filter":""}';
+  assert.equal(JSON.parse(await host.hcn.enumerateEndpoints(unfiltered)).length, 3);
   host.hcn.closeNamespace(ns);
 });
 
