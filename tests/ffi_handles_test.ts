@@ -149,3 +149,66 @@ Deno.test("closing the libraries waits for calls still running on worker threads
   assert.equal(libraries.pending, 0);
   await standins.assertClean();
 });
+
+/**
+ * Makes the next `TextDecoder#decode` call throw `error` (the decoding of a
+ * returned string failing, as it would when out of memory). Returns the
+ * restore function, for a `finally`.
+ */
+function failNextDecode(error: Error): () => void {
+  const original = TextDecoder.prototype.decode;
+  const restore = (): void => {
+    TextDecoder.prototype.decode = original;
+  };
+  TextDecoder.prototype.decode = function (): string {
+    restore();
+    throw error;
+  };
+  return restore;
+}
+
+Deno.test("an open whose error record cannot be decoded closes its handle and frees the record", async () => {
+  await using h = await openHarness();
+  h.standins.addSystem(VM, "lcow");
+  const cases = [
+    { api: "hcn", fn: "HcnOpenNamespace", open: () => h.hcn.openNamespace(NS) },
+    { api: "hcn", fn: "HcnOpenEndpoint", open: () => h.hcn.openEndpoint(EP0) },
+    { api: "hcs", fn: "HcsOpenComputeSystem", open: () => h.hcs.openComputeSystem(VM) },
+  ] as const;
+  for (const { api, fn, open } of cases) {
+    // The DLL opens the handle and attaches a record (a success code with a record).
+    h.standins.failNext(api, fn, 0, '{"Error":"half done"}');
+    const frees = h.standins.frees();
+    const boom = new RangeError("decoding failed");
+    const restore = failNextDecode(boom);
+    try {
+      await assert.rejects(open(), (e: unknown) => e === boom);
+    } finally {
+      restore();
+    }
+    assert.equal(h.standins.frees() - frees, 1, `${fn}: the record was not freed`);
+    assert.deepEqual(
+      [h.standins.counters().hcnHandles, h.standins.counters().hcsHandles, h.libraries.openHandles],
+      [0, 0, 0],
+      `${fn}: the handle was not closed`,
+    );
+  }
+  await h.assertClean();
+});
+
+Deno.test("a query whose result cannot be decoded still frees the result and the record", async () => {
+  await using h = await openHarness();
+  const handle = await h.hcn.openNamespace(NS);
+  h.standins.failNext("hcn", "HcnQueryNamespaceProperties", 0, '{"Error":"odd"}');
+  const frees = h.standins.frees();
+  const boom = new RangeError("decoding failed");
+  const restore = failNextDecode(boom);
+  try {
+    await assert.rejects(h.hcn.queryNamespaceProperties(handle, QUERY), (e: unknown) => e === boom);
+  } finally {
+    restore();
+  }
+  assert.equal(h.standins.frees() - frees, 2);
+  h.hcn.closeNamespace(handle);
+  await h.assertClean();
+});

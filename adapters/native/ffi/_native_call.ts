@@ -7,6 +7,7 @@
 import { getLogger } from "@logtape/logtape";
 import { hresultError } from "../error_record.ts";
 import type { NativeCallOptions } from "../native_call_options.ts";
+import type { HandleTable } from "./_handle_table.ts";
 import type { WindowsLibraries } from "./windows_libraries.ts";
 import { raceSignal } from "../race_signal.ts";
 
@@ -141,4 +142,36 @@ export function finishWithResult(
   const errors = record.take();
   if (hresult < 0 || errors.length > 0) throw hresultError(call, hresult, errors);
   return value;
+}
+
+/**
+ * Takes the handle and the error record an open call returned, and returns
+ * the adopted handle, or throws the failure. The record is freed whatever
+ * happens; the handle is closed on every path where it is not adopted: a
+ * failing HRESULT, a record with a success HRESULT, a record that cannot be
+ * decoded.
+ */
+export function finishOpen<H extends object>(
+  call: string,
+  hresult: number,
+  handleSlot: BigUint64Array,
+  recordSlot: StringSlot,
+  table: HandleTable<H>,
+  create: () => H,
+): H {
+  const address = handleSlot[0] ?? 0n;
+  handleSlot[0] = 0n;
+  let adopted = false;
+  try {
+    using record = recordSlot;
+    const errors = record.take();
+    if (hresult < 0 || errors.length > 0 || address === 0n) {
+      throw hresultError(call, hresult, errors);
+    }
+    const handle = table.adopt(address, create());
+    adopted = true;
+    return handle;
+  } finally {
+    if (!adopted && address !== 0n) table.closeAddress(address);
+  }
 }

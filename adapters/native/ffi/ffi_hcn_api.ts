@@ -9,7 +9,7 @@ import type { HcnApi, HcnEndpointHandle, HcnNamespaceHandle } from "../hcn_api.t
 import { HRESULT } from "../hresult.ts";
 import type { NativeCallOptions } from "../native_call_options.ts";
 import { HandleTable } from "./_handle_table.ts";
-import { finishWithResult, runNativeCall, StringSlot } from "./_native_call.ts";
+import { finishOpen, finishWithResult, runNativeCall, StringSlot } from "./_native_call.ts";
 import { guidBytes } from "./guid_layout.ts";
 import type { WindowsLibraries } from "./windows_libraries.ts";
 import { encodeWide } from "./wide_string.ts";
@@ -160,17 +160,7 @@ export class FfiHcnApi implements HcnApi {
       const record = new StringSlot(this.#libraries);
       return runNativeCall(this.#libraries, {
         start: () => open(guid, handleSlot, record.slot),
-        finish: (hresult) => {
-          using errors = record;
-          const address = handleSlot[0] ?? 0n;
-          handleSlot[0] = 0n;
-          const text = errors.take();
-          if (hresult < 0 || text.length > 0 || address === 0n) {
-            if (address !== 0n) table.closeAddress(address);
-            throw hresultError(call, hresult, text);
-          }
-          return table.adopt(address, create());
-        },
+        finish: (hresult) => finishOpen(call, hresult, handleSlot, record, table, create),
         discard: (handle) => table.discard(handle),
       }, options);
     } catch (error) {

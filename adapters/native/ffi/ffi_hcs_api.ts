@@ -7,7 +7,7 @@ import { hresultError } from "../error_record.ts";
 import type { HcsApi, HcsSystemHandle } from "../hcs_api.ts";
 import type { NativeCallOptions } from "../native_call_options.ts";
 import { HandleTable } from "./_handle_table.ts";
-import { finishWithResult, runNativeCall, StringSlot } from "./_native_call.ts";
+import { finishOpen, finishWithResult, runNativeCall, StringSlot } from "./_native_call.ts";
 import type { WindowsLibraries } from "./windows_libraries.ts";
 import { encodeWide } from "./wide_string.ts";
 
@@ -69,17 +69,15 @@ export class FfiHcsApi implements HcsApi {
       const table = this.#systems;
       return runNativeCall(this.#libraries, {
         start: () => symbols.HcsOpenComputeSystem(text, handleSlot, record.slot),
-        finish: (hresult) => {
-          using result = record;
-          const address = handleSlot[0] ?? 0n;
-          handleSlot[0] = 0n;
-          const errors = result.take();
-          if (hresult < 0 || errors.length > 0 || address === 0n) {
-            if (address !== 0n) table.closeAddress(address);
-            throw hresultError(OPEN, hresult, errors);
-          }
-          return table.adopt(address, Object.freeze({ hcsSystem: true as const }));
-        },
+        finish: (hresult) =>
+          finishOpen(
+            OPEN,
+            hresult,
+            handleSlot,
+            record,
+            table,
+            () => Object.freeze({ hcsSystem: true as const }),
+          ),
         discard: (handle) => table.discard(handle),
       }, options);
     } catch (error) {
