@@ -212,3 +212,26 @@ Deno.test("a query whose result cannot be decoded still frees the result and the
   h.hcn.closeNamespace(handle);
   await h.assertClean();
 });
+
+Deno.test("a compute system with a long ID (a sandbox ID and @vm) is used through its handle", async () => {
+  await using h = await openHarness();
+  const id = `${"3f9c2a7b41d0e8f6".repeat(4)}@vm`; // 67 characters, as containerd names UVMs
+  h.standins.addSystem(id, "lcow");
+  const vm = await h.hcs.openComputeSystem(id);
+  const answer = JSON.parse(
+    await h.hcs.getComputeSystemProperties(vm, '{"PropertyTypes":["GuestConnection"]}'),
+  );
+  assert.equal(answer.Id, id);
+  const nic = "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0";
+  await h.hcs.modifyComputeSystem(
+    vm,
+    JSON.stringify({
+      ResourcePath: `VirtualMachine/Devices/NetworkAdapters/${nic}`,
+      RequestType: "Add",
+      Settings: { EndpointId: EP0 },
+    }),
+  );
+  assert.deepEqual(h.standins.systemState(id).Nics.map((n) => n.Id), [nic]);
+  h.hcs.closeComputeSystem(vm);
+  await h.assertClean();
+});

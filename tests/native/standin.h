@@ -119,10 +119,14 @@ void standin_injected_success_record(standin_call *call, PWSTR *out);
 /* Remembers a document a call received (UTF-8). */
 void standin_record_document(const char *function, const char *utf8, size_t length);
 
-/* Handles: opaque, never reused, so use after close is always detected. */
+/* Handles: opaque, never reused, so use after close is always detected. The
+   object ID (a GUID, or a compute system ID such as "<64 hex>@vm") is kept
+   whole: up to STANDIN_ID_CAPACITY - 1 bytes; a longer one is refused (NULL),
+   never truncated. */
+#define STANDIN_ID_CAPACITY 128
 void *standin_handle_open(int kind, const char *object_id);
-/* Copies the object ID of a live handle of that kind into id (37 bytes + NUL);
-   returns 0 when the handle is not live. */
+/* Copies the object ID of a live handle of that kind into id (up to
+   `capacity` bytes with the NUL); returns 0 when the handle is not live. */
 int standin_handle_get(void *handle, int kind, char *id, size_t capacity);
 int standin_handle_close(void *handle, int kind);
 

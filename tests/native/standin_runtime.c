@@ -344,7 +344,7 @@ void standin_record_document(const char *function, const char *utf8, size_t leng
 typedef struct handle_entry {
   uintptr_t value;
   int kind;
-  char id[40];
+  char id[STANDIN_ID_CAPACITY];
 } handle_entry;
 
 static handle_entry *handles = NULL;
@@ -354,6 +354,7 @@ static uintptr_t next_handle = 0x10000;
 void *standin_handle_open(int kind, const char *object_id) {
   handle_entry *grown;
   uintptr_t value;
+  if (strlen(object_id) >= STANDIN_ID_CAPACITY) return NULL;
   standin_lock_acquire(&state_lock);
   grown = realloc(handles, (handle_count + 1) * sizeof(handle_entry));
   if (grown == NULL) {

@@ -37,7 +37,7 @@ typedef struct guest_adapter {
 } guest_adapter;
 
 typedef struct compute_system {
-  char id[128];
+  char id[STANDIN_ID_CAPACITY];
   int wcow;
   int namespace_supported;
   int connection;
@@ -60,9 +60,9 @@ static size_t system_count = 0;
 #define STANDIN_HCN_E_ENDPOINT_ALREADY_ATTACHED ((HRESULT)0x803B0014u)
 #define STANDIN_HCN_E_ENDPOINT_NAMESPACE_ALREADY_EXISTS ((HRESULT)0x803B002Bu)
 
-static int lower_id(const char *text, size_t length, char out[128]) {
+static int lower_id(const char *text, size_t length, char out[STANDIN_ID_CAPACITY]) {
   size_t i;
-  if (length == 0 || length >= 128) return 0;
+  if (length == 0 || length >= STANDIN_ID_CAPACITY) return 0;
   for (i = 0; i < length; i++) {
     char c = text[i];
     if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
@@ -676,7 +676,7 @@ STANDIN_EXPORT HRESULT WINAPI HcsOpenComputeSystem(PCWSTR Id, HCS_SYSTEM *Comput
   standin_call call;
   HRESULT hr = STANDIN_S_OK;
   char *text = NULL;
-  char id[128];
+  char id[STANDIN_ID_CAPACITY];
   size_t length;
   compute_system *s;
   if (ComputeSystem == NULL || Result == NULL) return STANDIN_E_POINTER;
@@ -718,7 +718,7 @@ STANDIN_EXPORT HRESULT WINAPI HcsModifyComputeSystem(HCS_SYSTEM ComputeSystem,
                                                      PCWSTR Configuration, PWSTR *Result) {
   standin_call call;
   HRESULT hr = STANDIN_S_OK;
-  char id[128];
+  char id[STANDIN_ID_CAPACITY];
   char error[160];
   char *text = NULL;
   size_t length;
@@ -764,7 +764,7 @@ STANDIN_EXPORT HRESULT WINAPI HcsGetComputeSystemProperties(HCS_SYSTEM ComputeSy
                                                             PWSTR *Properties, PWSTR *Result) {
   standin_call call;
   HRESULT hr = STANDIN_S_OK;
-  char id[128];
+  char id[STANDIN_ID_CAPACITY];
   char error[160];
   char *text = NULL;
   size_t length, i;
@@ -880,7 +880,7 @@ STANDIN_EXPORT HRESULT WINAPI HcsCloseComputeSystem(HCS_SYSTEM ComputeSystem) {
    -1 for a bad argument or a duplicate ID. */
 STANDIN_EXPORT int32_t HcsStandinAddSystem(const char *id, const char *platform,
                                            int32_t namespace_supported) {
-  char key[128];
+  char key[STANDIN_ID_CAPACITY];
   compute_system *s;
   compute_system **grown;
   int wcow;
@@ -935,7 +935,7 @@ STANDIN_EXPORT int32_t HcsStandinAddHostEndpoint(const char *id) {
 /* Sets the guest connection: 0 connected, 1 closed (the guest agent went
    away), 2 never made. Returns 0, or -1 for an unknown system. */
 STANDIN_EXPORT int32_t HcsStandinSetGuestConnection(const char *id, int32_t state) {
-  char key[128];
+  char key[STANDIN_ID_CAPACITY];
   compute_system *s;
   if (id == NULL || !lower_id(id, strlen(id), key) || state < 0 || state > 2) return -1;
   standin_lock_acquire(&systems_lock);
@@ -948,7 +948,7 @@ STANDIN_EXPORT int32_t HcsStandinSetGuestConnection(const char *id, int32_t stat
 /* Stops the VM: its NICs and guest state go with it; open handles stay open
    and later calls on them fail with HCS_E_SYSTEM_ALREADY_STOPPED. */
 STANDIN_EXPORT int32_t HcsStandinStopSystem(const char *id) {
-  char key[128];
+  char key[STANDIN_ID_CAPACITY];
   compute_system *s;
   if (id == NULL || !lower_id(id, strlen(id), key)) return -1;
   standin_lock_acquire(&systems_lock);
@@ -967,7 +967,7 @@ STANDIN_EXPORT int32_t HcsStandinStopSystem(const char *id) {
    "MacAddress"}],"GuestAdapters":[{"Id","NamespaceId","State"}],
    "GuestNamespaces":[...]}) and returns its full length; 0 when unknown. */
 STANDIN_EXPORT size_t HcsStandinSystemState(const char *id, char *buffer, size_t capacity) {
-  char key[128];
+  char key[STANDIN_ID_CAPACITY];
   compute_system *s;
   sj_buffer b = {0};
   size_t i, length;
