@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { HResultError, InvalidArgumentError } from "../domain/errors.ts";
+import { COMPUTENETWORK_SYMBOLS } from "../adapters/native/ffi/computenetwork_symbols.ts";
 import { guidBytes } from "../adapters/native/ffi/guid_layout.ts";
 import { decodeWide, encodeWide } from "../adapters/native/ffi/wide_string.ts";
 import { HRESULT } from "../adapters/native/hresult.ts";
-import { openHarness, readFixture } from "./native/standins.ts";
+import { openHarness, openStandins, readFixture } from "./native/standins.ts";
 
 const QUERY = '{"SchemaVersion":{"Major":2,"Minor":0},"Flags":0}';
 const fixture = await readFixture();
@@ -260,6 +261,136 @@ Deno.test("every HRESULT podnet names comes back as that code with its parsed re
       (e: unknown) => e instanceof HResultError && e.hresult === code && e.record === undefined,
     );
   }
+  h.hcs.closeComputeSystem(vm);
+  await h.assertClean();
+});
+
+const S_FALSE = 1;
+
+Deno.test("the stand-in returns an injected success code other than S_OK, having done the work", async () => {
+  // Raw symbols, no binding in between: the stand-in must really answer S_FALSE,
+  // or the binding tests below would prove nothing about it.
+  await using standins = await openStandins();
+  standins.seed(fixture);
+  const lib = Deno.dlopen(standins.paths.computenetwork ?? "", COMPUTENETWORK_SYMBOLS);
+  const ole32 = Deno.dlopen(standins.paths.ole32 ?? "", {
+    CoTaskMemFree: { parameters: ["pointer"], result: "void" },
+  });
+  try {
+    standins.failNext("hcn", "HcnEnumerateNamespaces", S_FALSE);
+    const result = new BigUint64Array(1);
+    const record = new BigUint64Array(1);
+    assert.equal(await lib.symbols.HcnEnumerateNamespaces(encodeWide(QUERY), result, record), 1);
+    assert.notEqual(result[0], 0n, "the work was done: a result came back");
+    assert.equal(record[0], 0n);
+    ole32.symbols.CoTaskMemFree(Deno.UnsafePointer.create(result[0] ?? 0n));
+    await standins.assertClean();
+  } finally {
+    lib.close();
+    ole32.close();
+  }
+});
+
+Deno.test("S_FALSE (and any success code) without a record is a success for every call", async () => {
+  await using h = await openHarness();
+  h.standins.addSystem(VM, "lcow");
+  const hcn = (fn: string) => h.standins.failNext("hcn", fn, S_FALSE);
+  const hcs = (fn: string) => h.standins.failNext("hcs", fn, S_FALSE);
+  hcn("HcnEnumerateNamespaces");
+  assert.deepEqual(JSON.parse(await h.hcn.enumerateNamespaces(QUERY)), [NS]);
+  hcn("HcnEnumerateEndpoints");
+  assert.equal(JSON.parse(await h.hcn.enumerateEndpoints(QUERY)).length, fixture.endpoints.length);
+  hcn("HcnOpenNamespace");
+  const namespace = await h.hcn.openNamespace(NS);
+  hcn("HcnQueryNamespaceProperties");
+  assert.equal(JSON.parse(await h.hcn.queryNamespaceProperties(namespace, QUERY)).ID, NS);
+  hcn("HcnCloseNamespace");
+  h.hcn.closeNamespace(namespace);
+  h.standins.failNext("hcn", "HcnOpenEndpoint", 0x7fffffff); // the largest success code
+  const endpoint = await h.hcn.openEndpoint(EP0);
+  hcn("HcnQueryEndpointProperties");
+  assert.equal(JSON.parse(await h.hcn.queryEndpointProperties(endpoint, QUERY)).ID, EP0);
+  h.hcn.closeEndpoint(endpoint);
+
+  hcs("HcsOpenComputeSystem");
+  const vm = await h.hcs.openComputeSystem(VM);
+  hcs("HcsGetComputeSystemProperties");
+  assert.equal(JSON.parse(await h.hcs.getComputeSystemProperties(vm, "")).Id, VM);
+  hcs("HcsModifyComputeSystem");
+  const nic = "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0";
+  await h.hcs.modifyComputeSystem(
+    vm,
+    JSON.stringify({
+      ResourcePath: `VirtualMachine/Devices/NetworkAdapters/${nic}`,
+      RequestType: "Add",
+      Settings: { EndpointId: EP0 },
+    }),
+  );
+  assert.equal(h.standins.systemState(VM).Nics.length, 1);
+  hcs("HcsCloseComputeSystem");
+  h.hcs.closeComputeSystem(vm);
+  await h.assertClean();
+});
+
+Deno.test("a failing HRESULT that comes with a handle or a result: the handle is closed, every string freed", async () => {
+  await using h = await openHarness();
+  h.standins.addSystem(VM, "lcow");
+  const record = (code: number) =>
+    JSON.stringify({ Error: code | 0, ErrorMessage: "late failure" });
+  for (const fn of ["HcnOpenNamespace", "HcnOpenEndpoint"] as const) {
+    h.standins.failAfterWork(
+      "hcn",
+      fn,
+      HRESULT.HCN_E_MANAGER_STOPPED,
+      record(HRESULT.HCN_E_MANAGER_STOPPED),
+    );
+    const frees = h.standins.frees();
+    const open = fn === "HcnOpenNamespace" ? h.hcn.openNamespace(NS) : h.hcn.openEndpoint(EP0);
+    await assert.rejects(open, (e: unknown) => {
+      assert.ok(e instanceof HResultError);
+      assert.equal(e.hresult, HRESULT.HCN_E_MANAGER_STOPPED);
+      assert.equal(e.record?.message, "late failure");
+      return true;
+    });
+    assert.equal(h.standins.frees() - frees, 1, `${fn}: the record`);
+    assert.equal(h.standins.counters().hcnHandles, 0, `${fn}: the handle came back and was closed`);
+  }
+  h.standins.failAfterWork("hcs", "HcsOpenComputeSystem", HRESULT.E_FAIL);
+  await assert.rejects(
+    h.hcs.openComputeSystem(VM),
+    (e: unknown) => e instanceof HResultError && e.hresult === HRESULT.E_FAIL,
+  );
+  assert.equal(h.standins.counters().hcsHandles, 0);
+
+  const namespace = await h.hcn.openNamespace(NS);
+  h.standins.failAfterWork(
+    "hcn",
+    "HcnQueryNamespaceProperties",
+    HRESULT.E_FAIL,
+    record(HRESULT.E_FAIL),
+  );
+  let frees = h.standins.frees();
+  await assert.rejects(
+    h.hcn.queryNamespaceProperties(namespace, QUERY),
+    (e: unknown) => e instanceof HResultError && e.hresult === HRESULT.E_FAIL,
+  );
+  assert.equal(h.standins.frees() - frees, 2, "the properties and the record");
+  h.hcn.closeNamespace(namespace);
+  h.standins.failAfterWork("hcn", "HcnEnumerateEndpoints", HRESULT.E_FAIL);
+  frees = h.standins.frees();
+  await assert.rejects(h.hcn.enumerateEndpoints(QUERY), HResultError);
+  assert.equal(h.standins.frees() - frees, 1, "the result");
+
+  const vm = await h.hcs.openComputeSystem(VM);
+  h.standins.failAfterWork(
+    "hcs",
+    "HcsGetComputeSystemProperties",
+    HRESULT.E_FAIL,
+    record(HRESULT.E_FAIL),
+  );
+  frees = h.standins.frees();
+  await assert.rejects(h.hcs.getComputeSystemProperties(vm, ""), HResultError);
+  assert.equal(h.standins.frees() - frees, 2, "the properties and the record");
   h.hcs.closeComputeSystem(vm);
   await h.assertClean();
 });

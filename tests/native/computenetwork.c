@@ -242,7 +242,7 @@ static HRESULT enumerate(const char *function, int kind, PCWSTR query, PWSTR *re
     goto done;
   }
   *result = standin_wide_from_utf8(b.data, b.length);
-  standin_injected_success_record(&call, error_record);
+  hr = standin_injected_result(&call, error_record, hr);
 done:
   sj_buffer_free(&b);
   sj_free(filter);
@@ -282,7 +282,7 @@ static HRESULT open_object(const char *function, int kind, REFGUID id, void **ha
     hr = standin_fail_hcn(error_record, STANDIN_E_OUTOFMEMORY, "Out of memory");
     goto done;
   }
-  standin_injected_success_record(&call, error_record);
+  hr = standin_injected_result(&call, error_record, hr);
 done:
   standin_leave(&call);
   return hr;
@@ -317,7 +317,7 @@ static HRESULT query_object(const char *function, int kind, void *handle, PCWSTR
                           message);
     goto done;
   }
-  standin_injected_success_record(&call, error_record);
+  hr = standin_injected_result(&call, error_record, hr);
 done:
   sj_free(doc);
   standin_leave(&call);
@@ -333,6 +333,8 @@ static HRESULT close_object(const char *function, int kind, void *handle) {
     standin_handle_close(handle, kind);
   } else if (!standin_handle_close(handle, kind)) {
     hr = STANDIN_E_HANDLE;
+  } else {
+    hr = standin_injected_result(&call, NULL, hr);
   }
   standin_leave(&call);
   return hr;

@@ -100,6 +100,7 @@ char *standin_utf8_from_wide(PCWSTR text, size_t *length);
 typedef struct standin_call {
   const char *function;
   int injected;
+  int after_work; /* the injected code is returned after the work is done */
   HRESULT hresult;
   char *record;
 } standin_call;
@@ -112,10 +113,13 @@ HRESULT standin_fail(PWSTR *out, HRESULT hr, const char *record);
 HRESULT standin_fail_hcn(PWSTR *out, HRESULT hr, const char *message);
 /* Builds an HCS ResultError document with one event; returns hr. */
 HRESULT standin_fail_hcs(PWSTR *out, HRESULT hr, const char *message);
-/* Applies an injected failure: returns 1 when the call must fail with it. */
+/* Applies an injected failure due before the work: returns 1 when the call
+   must fail with it (without doing the work). */
 int standin_injected_failure(standin_call *call, PWSTR *out, HRESULT *hr);
-/* Attaches an injected record that came with a success code, if any. */
-void standin_injected_success_record(standin_call *call, PWSTR *out);
+/* After the work succeeded with `hr`: the HRESULT the call returns. That is
+   an injected success code (S_FALSE...) or an injected failure due after the
+   work, with its record attached, the outputs left in place; else `hr`. */
+HRESULT standin_injected_result(standin_call *call, PWSTR *out, HRESULT hr);
 /* Remembers a document a call received (UTF-8). */
 void standin_record_document(const char *function, const char *utf8, size_t length);
 

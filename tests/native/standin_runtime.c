@@ -179,6 +179,7 @@ typedef struct function_stats {
 typedef struct injection {
   char function[64];
   HRESULT hresult;
+  int after_work;
   char *record;
   struct injection *next;
 } injection;
@@ -221,6 +222,7 @@ void standin_enter(standin_call *call, const char *function) {
   uint32_t delay;
   call->function = function;
   call->injected = 0;
+  call->after_work = 0;
   call->hresult = STANDIN_S_OK;
   call->record = NULL;
   standin_lock_acquire(&state_lock);
@@ -237,6 +239,7 @@ void standin_enter(standin_call *call, const char *function) {
       injection *hit = *link;
       *link = hit->next;
       call->injected = 1;
+      call->after_work = hit->after_work;
       call->hresult = hit->hresult;
       call->record = hit->record;
       free(hit);
@@ -297,14 +300,14 @@ HRESULT standin_fail_hcs(PWSTR *out, HRESULT hr, const char *message) {
 }
 
 int standin_injected_failure(standin_call *call, PWSTR *out, HRESULT *hr) {
-  if (!call->injected || call->hresult >= 0) return 0;
+  if (!call->injected || call->after_work || call->hresult >= 0) return 0;
   *hr = standin_fail(out, call->hresult, call->record);
   return 1;
 }
 
-void standin_injected_success_record(standin_call *call, PWSTR *out) {
-  if (!call->injected || call->hresult < 0 || call->record == NULL) return;
-  standin_fail(out, call->hresult, call->record);
+HRESULT standin_injected_result(standin_call *call, PWSTR *out, HRESULT hr) {
+  if (!call->injected || (call->hresult < 0 && !call->after_work)) return hr;
+  return standin_fail(out, call->hresult, call->record);
 }
 
 /* ---- received documents ------------------------------------------------ */
@@ -464,15 +467,14 @@ STANDIN_EXPORT void StandinReset(void) {
   standin_lock_release(&state_lock);
 }
 
-/* The next call of `function` returns `hresult` and, when `record` is not
-   NULL, that error record. A success code still does the work and attaches
-   the record. */
-STANDIN_EXPORT void StandinFailNext(const char *function, int32_t hresult, const char *record) {
+static void add_injection(const char *function, int32_t hresult, const char *record,
+                          int after_work) {
   injection *item = calloc(1, sizeof(injection));
   injection **link;
   if (item == NULL) return;
   snprintf(item->function, sizeof(item->function), "%s", function);
   item->hresult = hresult;
+  item->after_work = after_work;
   if (record != NULL) {
     size_t n = strlen(record);
     item->record = malloc(n + 1);
@@ -487,6 +489,22 @@ STANDIN_EXPORT void StandinFailNext(const char *function, int32_t hresult, const
   }
   *link = item;
   standin_lock_release(&state_lock);
+}
+
+/* The next call of `function` returns `hresult` and, when `record` is not
+   NULL, that error record. A failure is returned before any work is done; a
+   success code (S_OK, S_FALSE...) still does the work, then is returned with
+   the record attached. */
+STANDIN_EXPORT void StandinFailNext(const char *function, int32_t hresult, const char *record) {
+  add_injection(function, hresult, record, 0);
+}
+
+/* The next call of `function` does its work (opens the handle, writes the
+   result), then returns `hresult` with `record`, leaving its outputs in
+   place: a DLL that hands back a handle or a string with a failure. */
+STANDIN_EXPORT void StandinFailNextAfterWork(const char *function, int32_t hresult,
+                                             const char *record) {
+  add_injection(function, hresult, record, 1);
 }
 
 /* Every later call of `function` (NULL or "*": of every function) sleeps

@@ -19,6 +19,7 @@ import { buildStandins, copyStandins, type StandinBuild } from "./standin_build.
 const RUNTIME_CONTROLS = {
   StandinReset: { parameters: [], result: "void" },
   StandinFailNext: { parameters: ["buffer", "i32", "buffer"], result: "void" },
+  StandinFailNextAfterWork: { parameters: ["buffer", "i32", "buffer"], result: "void" },
   StandinSetDelay: { parameters: ["buffer", "u32"], result: "void" },
   StandinOutstandingAllocations: { parameters: [], result: "i64" },
   StandinBadReleases: { parameters: [], result: "i64" },
@@ -199,6 +200,19 @@ export class Standins implements AsyncDisposable {
    */
   failNext(api: StandinApi, fn: string, hresult: number, record?: string): void {
     this.#api(api).StandinFailNext(
+      cString(fn),
+      hresult | 0,
+      record === undefined ? null : cString(record),
+    );
+  }
+
+  /**
+   * The next call of `fn` does its work (opens the handle, writes the
+   * result), then returns `hresult` with `record`, its outputs left in
+   * place: a DLL that hands back a handle or a string with a failure.
+   */
+  failAfterWork(api: StandinApi, fn: string, hresult: number, record?: string): void {
+    this.#api(api).StandinFailNextAfterWork(
       cString(fn),
       hresult | 0,
       record === undefined ? null : cString(record),

@@ -707,7 +707,7 @@ STANDIN_EXPORT HRESULT WINAPI HcsOpenComputeSystem(PCWSTR Id, HCS_SYSTEM *Comput
     hr = failf(Result, STANDIN_E_OUTOFMEMORY, "Out of memory");
     goto done;
   }
-  standin_injected_success_record(&call, Result);
+  hr = standin_injected_result(&call, Result, hr);
 done:
   free(text);
   standin_leave(&call);
@@ -751,7 +751,7 @@ STANDIN_EXPORT HRESULT WINAPI HcsModifyComputeSystem(HCS_SYSTEM ComputeSystem,
     hr = modify_request(s, doc, Result);
   }
   standin_lock_release(&systems_lock);
-  if (hr >= 0) standin_injected_success_record(&call, Result);
+  if (hr >= 0) hr = standin_injected_result(&call, Result, hr);
 done:
   sj_free(doc);
   free(text);
@@ -851,7 +851,7 @@ STANDIN_EXPORT HRESULT WINAPI HcsGetComputeSystemProperties(HCS_SYSTEM ComputeSy
     goto done;
   }
   *Properties = standin_wide_from_utf8(b.data, b.length);
-  standin_injected_success_record(&call, Result);
+  hr = standin_injected_result(&call, Result, hr);
 done:
   sj_buffer_free(&b);
   sj_free(doc);
@@ -868,6 +868,8 @@ STANDIN_EXPORT HRESULT WINAPI HcsCloseComputeSystem(HCS_SYSTEM ComputeSystem) {
     standin_handle_close(ComputeSystem, KIND_SYSTEM);
   } else if (!standin_handle_close(ComputeSystem, KIND_SYSTEM)) {
     hr = STANDIN_E_HANDLE;
+  } else {
+    hr = standin_injected_result(&call, NULL, hr);
   }
   standin_leave(&call);
   return hr;
