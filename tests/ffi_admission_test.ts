@@ -89,14 +89,16 @@ Deno.test("a queued call dropped by its abort lets go of its handle", async () =
 
 Deno.test("a call whose caller gave up keeps its worker slot until the DLL returns", async () => {
   await using h = await openHarness({ libraries: { maxInFlight: 1 } });
-  h.standins.setDelay("hcn", "HcnEnumerateNamespaces", 150);
+  h.standins.hold("hcn", "HcnEnumerateNamespaces");
   await assert.rejects(
     h.hcn.enumerateNamespaces(QUERY, { signal: AbortSignal.timeout(20) }),
     (e: unknown) => e instanceof DOMException && e.name === "TimeoutError",
   );
   const next = h.hcn.enumerateEndpoints(QUERY);
   assert.deepEqual([h.libraries.inFlight, h.libraries.queued], [1, 1]);
+  await h.standins.waitUntilHeld("hcn");
   assert.equal(h.standins.callCount("hcn", "HcnEnumerateEndpoints"), 0);
+  h.standins.release("hcn");
   assert.equal(JSON.parse(await next).length, fixture.endpoints.length);
   assert.equal(h.standins.maxInFlight("hcn"), 1);
   await h.assertClean();

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { SetupError, TeardownError } from "../domain/errors.ts";
+import { OperationTimeoutError, SetupError, TeardownError } from "../domain/errors.ts";
+import type { ControllerEvent } from "../domain/controller_event.ts";
 import { NetworkController } from "../domain/network_controller.ts";
 import { createPorts } from "../adapters/create_ports.ts";
 import {
@@ -31,19 +32,30 @@ interface Stack extends AsyncDisposable {
   morePorts(): WindowsPorts;
 }
 
-async function stack(guest: GuestPlatform, options: { timeoutMs?: number } = {}): Promise<Stack> {
+async function stack(
+  guest: GuestPlatform,
+  options: { timeoutMs?: number; onEvent?: (event: ControllerEvent) => void } = {},
+): Promise<Stack> {
   const standins = await openStandins();
   standins.seed(fixture);
   standins.addSystem(VM, guest);
   const libraries = new WindowsLibraries(standins.paths);
   const opened: WindowsPorts[] = [];
+  const timeLimit = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
   const morePorts = (): WindowsPorts => {
-    const ports = createWindowsPorts({ vmId: VM, guest, libraries, ...options });
+    const ports = createWindowsPorts({ vmId: VM, guest, libraries, ...timeLimit });
     opened.push(ports);
     return ports;
   };
   const ports = morePorts();
-  const controller = new NetworkController({ podId: POD, namespaceId: NS }, ports);
+  const controller = new NetworkController(
+    {
+      podId: POD,
+      namespaceId: NS,
+      ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+    },
+    ports,
+  );
   return {
     standins,
     libraries,
@@ -52,6 +64,8 @@ async function stack(guest: GuestPlatform, options: { timeoutMs?: number } = {})
     morePorts,
     async [Symbol.asyncDispose]() {
       try {
+        standins.release("hcn");
+        standins.release("hcs");
         for (const p of opened) await p.close();
         await standins.assertClean(libraries);
       } finally {
@@ -189,11 +203,16 @@ for (const guest of ["lcow", "wcow"] as const) {
   });
 
   Deno.test(`${guest}: a host read that outlives the time limit fails setup cleanly`, async () => {
-    await using s = await stack(guest, { timeoutMs: 60 });
-    s.standins.setDelay("hcn", "HcnQueryEndpointProperties", 250);
-    await assert.rejects(s.controller.setup(), SetupError);
+    await using s = await stack(guest, { timeoutMs: 300 });
+    s.standins.hold("hcn", "HcnQueryEndpointProperties");
+    await assert.rejects(s.controller.setup(), (e: unknown) => {
+      assert.ok(e instanceof SetupError);
+      assert.ok(e.cause instanceof OperationTimeoutError);
+      return true;
+    });
     assert.equal(s.controller.state, "TornDown");
     vmIsEmpty(s);
+    s.standins.release("hcn"); // the late reads return; their documents are freed
   });
 
   Deno.test(`${guest}: teardown of a VM that is gone counts as done`, async () => {
@@ -234,13 +253,20 @@ for (const guest of ["lcow", "wcow"] as const) {
   });
 
   Deno.test(`${guest}: a teardown step that times out leaves Invalid; the retry finishes`, async () => {
-    await using s = await stack(guest, { timeoutMs: 80 });
+    // The first teardown step is held in the DLL past its time limit, then lets go.
+    const onEvent = (event: ControllerEvent): void => {
+      if (event.type === "step" && event.phase === "failed") s.standins.release("hcs");
+    };
+    await using s = await stack(guest, { timeoutMs: 300, onEvent });
     await s.controller.setup();
-    s.standins.setDelay("hcs", "HcsModifyComputeSystem", 200);
-    await assert.rejects(s.controller.teardown(), TeardownError);
+    s.standins.hold("hcs", "HcsModifyComputeSystem");
+    await assert.rejects(s.controller.teardown(), (e: unknown) => {
+      assert.ok(e instanceof TeardownError);
+      assert.ok(e.errors.some((step) => step.cause instanceof OperationTimeoutError));
+      return true;
+    });
     assert.equal(s.controller.state, "Invalid");
-    s.standins.setDelay("hcs", "HcsModifyComputeSystem", 0);
-    await s.libraries.settled(); // the late removals land
+    await s.libraries.settled(); // the late removal lands
     await s.controller.teardown();
     assert.equal(s.controller.state, "TornDown");
     vmIsEmpty(s);

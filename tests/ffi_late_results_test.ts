@@ -36,7 +36,7 @@ function assertVmEmpty(standins: Standins): void {
 
 Deno.test("onAbandoned receives a promise that resolves once the late result is freed", async () => {
   await using h = await openHarness();
-  h.standins.setDelay("hcn", "HcnOpenNamespace", 150);
+  h.standins.hold("hcn", "HcnOpenNamespace");
   const reports: Promise<void>[] = [];
   await assert.rejects(
     h.hcn.openNamespace(NS, {
@@ -47,6 +47,7 @@ Deno.test("onAbandoned receives a promise that resolves once the late result is 
   );
   assert.equal(reports.length, 1);
   assert.equal(h.libraries.pending, 1, "the open still runs");
+  h.standins.release("hcn");
   await reports[0];
   // By then the late handle is closed and nothing is pending.
   assert.equal(h.libraries.pending, 0);
@@ -74,17 +75,19 @@ Deno.test("a hot-add that outlives its time limit lands late; the hot-remove sen
     timeoutMs: 300,
     libraries: standins.paths,
   });
-  standins.setDelay("hcs", MODIFY, 450);
+  standins.hold("hcs", MODIFY);
   await assert.rejects(ports.vm.addNic(NIC), OperationTimeoutError);
-  standins.setDelay("hcs", MODIFY, 0);
   assert.equal(ports.computeSystem.stragglers, 1);
   assert.deepEqual(standins.systemState(VM).Nics, [], "the add has not landed yet");
 
-  await ports.vm.removeNic(NIC); // waits for the late add, then removes its NIC
+  const removing = ports.vm.removeNic(NIC); // waits for the late add...
+  standins.release("hcs"); // ...which lands now, then removes its NIC
+  await removing;
   assert.equal(ports.computeSystem.stragglers, 0);
   assert.deepEqual(modifyDocuments(standins).map((d) => d.RequestType), ["Add", "Remove"]);
   assert.deepEqual(standins.systemState(VM).Nics, []);
-  await ports.close();
+  // Asserted before the ports close their libraries, which would close a leaked handle.
+  ports.computeSystem.close();
   await standins.assertClean(ports.libraries);
 });
 
@@ -95,29 +98,31 @@ Deno.test("a hot-remove whose time limit passes while the late add runs is not s
   await using ports = createWindowsPorts({
     vmId: VM,
     guest: "lcow",
-    timeoutMs: 100,
+    timeoutMs: 300,
     libraries: standins.paths,
   });
-  standins.setDelay("hcs", MODIFY, 400);
+  standins.hold("hcs", MODIFY);
   await assert.rejects(ports.vm.addNic(NIC), OperationTimeoutError);
-  standins.setDelay("hcs", MODIFY, 0);
   await assert.rejects(ports.vm.removeNic(NIC), OperationTimeoutError);
+  standins.release("hcs");
   await ports.libraries.settled();
   assert.deepEqual(modifyDocuments(standins).map((d) => d.RequestType), ["Add"]);
   assert.equal(standins.systemState(VM).Nics.length, 1, "the late add landed");
   await ports.vm.removeNic(NIC);
   assert.deepEqual(standins.systemState(VM).Nics, []);
-  await ports.close();
+  ports.computeSystem.close();
   await standins.assertClean(ports.libraries);
 });
 
 /**
- * A controller over the stand-ins whose `nth` host hot-add sleeps `delayMs`
- * in the DLL (the other calls do not).
+ * A controller over the stand-ins whose `nth` host hot-add is held in the
+ * DLL (the other calls are not) until its time limit has passed
+ * (`release: "timeout"`), or until the test releases it after setup
+ * (`release: "manual"`).
  */
 async function slowNthAdd(
   guest: GuestPlatform,
-  options: { timeoutMs: number; nth: number; delayMs: number },
+  options: { timeoutMs: number; nth: number; release: "timeout" | "manual" },
 ) {
   const standins = await openStandins();
   standins.seed(fixture);
@@ -129,8 +134,9 @@ async function slowNthAdd(
     if (event.type !== "step" || event.step !== "vm-add") return;
     if (event.phase === "start") adds++;
     if (adds !== options.nth) return;
-    // Read by the DLL when the call enters it: only this add sleeps.
-    standins.setDelay("hcs", MODIFY, event.phase === "start" ? options.delayMs : 0);
+    // Read by the DLL when the call enters it: only this add is held.
+    if (event.phase === "start") standins.hold("hcs", MODIFY);
+    else if (options.release === "timeout") standins.release("hcs");
   };
   const controller = new NetworkController(
     { podId: "default/late-0", namespaceId: NS, onEvent },
@@ -143,6 +149,7 @@ async function slowNthAdd(
     controller,
     async [Symbol.asyncDispose](): Promise<void> {
       try {
+        standins.release("hcs");
         await ports.close();
         await standins.assertClean(libraries);
       } finally {
@@ -155,7 +162,7 @@ async function slowNthAdd(
 
 for (const guest of ["lcow", "wcow"] as const) {
   Deno.test(`${guest}: a setup whose second hot-add times out rolls back after it lands: nothing leaks`, async () => {
-    await using s = await slowNthAdd(guest, { timeoutMs: 300, nth: 2, delayMs: 450 });
+    await using s = await slowNthAdd(guest, { timeoutMs: 300, nth: 2, release: "timeout" });
     await assert.rejects(s.controller.setup(), (e: unknown) => {
       assert.ok(e instanceof SetupError);
       assert.ok(e.cause instanceof OperationTimeoutError);
@@ -171,17 +178,20 @@ for (const guest of ["lcow", "wcow"] as const) {
   });
 
   Deno.test(`${guest}: a late hot-add that outlasts the rollback's time limits is removed by the next teardown`, async () => {
-    await using s = await slowNthAdd(guest, { timeoutMs: 100, nth: 2, delayMs: 400 });
+    await using s = await slowNthAdd(guest, { timeoutMs: 300, nth: 2, release: "manual" });
     await assert.rejects(s.controller.setup(), (e: unknown) => {
       assert.ok(e instanceof SetupError);
       assert.equal(e.rolledBack, false);
       return true;
     });
     assert.equal(s.controller.state, "Invalid");
+    assert.equal(s.standins.heldCalls("hcs"), 1, "the add is still in the DLL");
+    s.standins.release("hcs");
     await s.libraries.settled();
-    assert.equal(s.ports.computeSystem.stragglers, 0);
+    assert.equal(s.standins.systemState(VM).Nics.length, 2, "the late add landed");
     await s.controller.teardown();
     assert.equal(s.controller.state, "TornDown");
+    assert.equal(s.ports.computeSystem.stragglers, 0);
     assertVmEmpty(s.standins);
   });
 }

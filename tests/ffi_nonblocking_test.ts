@@ -23,15 +23,18 @@ const SLOW_CALLS = {
 
 Deno.test("an abort rejects at once with its reason; the late handle is closed when it comes", async () => {
   await using h = await openHarness();
-  h.standins.setDelay("hcn", "HcnOpenNamespace", 300);
+  h.standins.hold("hcn", "HcnOpenNamespace");
   const controller = new AbortController();
+  const opening = h.hcn.openNamespace(NS, { signal: controller.signal });
+  await h.standins.waitUntilHeld("hcn");
   const reason = new Error("stop waiting");
-  const started = performance.now();
-  setTimeout(() => controller.abort(reason), 30);
-  await assert.rejects(h.hcn.openNamespace(NS, { signal: controller.signal }), (e) => e === reason);
-  assert.ok(performance.now() - started < 200, "the abort was not prompt");
-  // The DLL is still opening; when it returns, the binding closes the handle.
+  controller.abort(reason);
+  await assert.rejects(opening, (e) => e === reason);
+  // The rejection did not wait for the DLL, which is still opening...
+  assert.equal(h.standins.heldCalls("hcn"), 1);
   assert.equal(h.libraries.pending, 1);
+  // ...and when it returns, the binding closes the handle nobody takes.
+  h.standins.release("hcn");
   await h.libraries.settled();
   assert.equal(h.standins.callCount("hcn", "HcnCloseNamespace"), 1);
   await h.assertClean();
@@ -60,13 +63,16 @@ Deno.test("an already aborted signal calls nothing", async () => {
 
 Deno.test("a late failure after an abort still frees its error record", async () => {
   await using h = await openHarness();
-  h.standins.setDelay("hcn", "HcnOpenEndpoint", 100);
+  h.standins.hold("hcn", "HcnOpenEndpoint");
   h.standins.failNext("hcn", "HcnOpenEndpoint", HRESULT.ERROR_NOT_FOUND, '{"Error":"gone"}');
   const frees = h.standins.frees();
-  await assert.rejects(
-    h.hcn.openEndpoint(EP0, { signal: AbortSignal.timeout(20) }),
-    (e: unknown) => e instanceof DOMException && e.name === "TimeoutError",
-  );
+  const controller = new AbortController();
+  const opening = h.hcn.openEndpoint(EP0, { signal: controller.signal });
+  await h.standins.waitUntilHeld("hcn");
+  controller.abort(new Error("stop waiting"));
+  await assert.rejects(opening, /stop waiting/);
+  assert.equal(h.standins.frees() - frees, 0, "the DLL has not returned yet");
+  h.standins.release("hcn");
   await h.libraries.settled();
   assert.equal(h.standins.frees() - frees, 1);
   await h.assertClean();
@@ -79,16 +85,18 @@ Deno.test("a call that outlives the adapter's time limit is an OperationTimeoutE
   await using ports = createWindowsPorts({
     vmId: "uvm-slow",
     guest: "lcow",
-    timeoutMs: 50,
+    timeoutMs: 300,
     libraries: standins.paths,
   });
-  standins.setDelay("hcn", "HcnQueryEndpointProperties", 250);
+  standins.hold("hcn", "HcnQueryEndpointProperties");
   await assert.rejects(ports.host.getEndpoint(EP0), OperationTimeoutError);
-  standins.setDelay("hcs", "HcsOpenComputeSystem", 250);
+  standins.release("hcn");
+  standins.hold("hcs", "HcsOpenComputeSystem");
   await assert.rejects(
     ports.vm.addNic({ nicId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0", endpointId: EP0 }),
     OperationTimeoutError,
   );
+  standins.release("hcs");
   await ports.libraries.settled();
   assert.equal(standins.callCount("hcn", "HcnQueryEndpointProperties"), 1);
   assert.deepEqual(standins.systemState("uvm-slow").Nics, []);
@@ -98,17 +106,24 @@ Deno.test("a call that outlives the adapter's time limit is an OperationTimeoutE
 
 Deno.test("the event loop keeps running while a call waits on a worker thread", async () => {
   await using h = await openHarness();
-  h.standins.setDelay("hcn", "HcnQueryNamespaceProperties", 200);
   const handle = await h.hcn.openNamespace(NS);
+  h.standins.hold("hcn", "HcnQueryNamespaceProperties");
+  const query = h.hcn.queryNamespaceProperties(handle, QUERY);
+  // Timers fire while the DLL holds the call: the main thread is free. (A
+  // blocking call would hold the main thread instead, and no tick would come
+  // before the DLL returned.)
   let ticks = 0;
-  const timer = setInterval(() => ticks++, 10);
-  try {
-    await h.hcn.queryNamespaceProperties(handle, QUERY);
-  } finally {
-    clearInterval(timer);
-    h.hcn.closeNamespace(handle);
-  }
-  assert.ok(ticks >= 8, `only ${ticks} timer ticks during a 200 ms call`);
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      if (++ticks < 5) return;
+      clearInterval(timer);
+      resolve();
+    }, 5);
+  });
+  assert.equal(h.standins.heldCalls("hcn"), 1, "the call is still in the DLL");
+  h.standins.release("hcn");
+  assert.equal(JSON.parse(await query).ID, NS);
+  h.hcn.closeNamespace(handle);
   await h.assertClean();
 });
 

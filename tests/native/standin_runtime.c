@@ -174,6 +174,7 @@ typedef struct function_stats {
   char name[64];
   int64_t calls;
   uint32_t delay_ms;
+  int held;
 } function_stats;
 
 typedef struct injection {
@@ -190,6 +191,12 @@ static uint32_t delay_all_ms = 0;
 static injection *injections = NULL;
 static int64_t in_flight = 0;
 static int64_t max_in_flight = 0;
+static int hold_all = 0;
+static int64_t held_calls = 0;
+
+/* The longest a call waits in a hold: a test that fails before releasing it
+   must not hang the run. */
+#define HOLD_LIMIT_MS 10000
 
 static function_stats *stats_for(const char *function) {
   size_t i;
@@ -202,6 +209,16 @@ static function_stats *stats_for(const char *function) {
   memset(&functions[function_count], 0, sizeof(function_stats));
   strcpy(functions[function_count].name, function);
   return &functions[function_count++];
+}
+
+/* Whether calls of `function` are held now; caller holds state_lock. */
+static int is_held(const char *function) {
+  size_t i;
+  if (hold_all) return 1;
+  for (i = 0; i < function_count; i++) {
+    if (strcmp(functions[i].name, function) == 0) return functions[i].held;
+  }
+  return 0;
 }
 
 static void sleep_ms(uint32_t ms) {
@@ -248,6 +265,19 @@ void standin_enter(standin_call *call, const char *function) {
   }
   standin_lock_release(&state_lock);
   if (delay > 0) sleep_ms(delay);
+  standin_lock_acquire(&state_lock);
+  if (is_held(function)) {
+    uint32_t waited = 0;
+    held_calls++;
+    while (is_held(function) && waited < HOLD_LIMIT_MS) {
+      standin_lock_release(&state_lock);
+      sleep_ms(1);
+      waited++;
+      standin_lock_acquire(&state_lock);
+    }
+    held_calls--;
+  }
+  standin_lock_release(&state_lock);
 }
 
 void standin_leave(standin_call *call) {
@@ -445,9 +475,9 @@ int standin_guid_normalize(const char *text, size_t length, char out[37]) {
 
 /* ---- test controls ----------------------------------------------------- */
 
-/* Forgets injected failures, delays, call counts, the in-flight maximum and
-   the received documents. Outstanding blocks and open handles are kept: they
-   must drain through the API. */
+/* Forgets injected failures, delays, holds (held calls go on), call counts,
+   the in-flight maximum and the received documents. Outstanding blocks and
+   open handles are kept: they must drain through the API. */
 STANDIN_EXPORT void StandinReset(void) {
   size_t i;
   standin_lock_acquire(&state_lock);
@@ -459,6 +489,7 @@ STANDIN_EXPORT void StandinReset(void) {
   }
   function_count = 0;
   delay_all_ms = 0;
+  hold_all = 0;
   max_in_flight = in_flight;
   for (i = 0; i < document_count; i++) free(documents[i].text);
   free(documents);
@@ -518,6 +549,45 @@ STANDIN_EXPORT void StandinSetDelay(const char *function, uint32_t milliseconds)
     if (stats != NULL) stats->delay_ms = milliseconds;
   }
   standin_lock_release(&state_lock);
+}
+
+/* Every later call of `function` (NULL or "*": of every function) waits in
+   the DLL, counted in flight, until StandinRelease lets it go (at most 10 s).
+   Unlike a delay, a hold ends when the test says so, not after a time that a
+   loaded machine may need for something else. */
+STANDIN_EXPORT void StandinHold(const char *function) {
+  standin_lock_acquire(&state_lock);
+  if (function == NULL || strcmp(function, "*") == 0) {
+    hold_all = 1;
+  } else {
+    function_stats *stats = stats_for(function);
+    if (stats != NULL) stats->held = 1;
+  }
+  standin_lock_release(&state_lock);
+}
+
+/* Lets the held calls of `function` go, and later ones through (NULL or "*":
+   ends every hold). */
+STANDIN_EXPORT void StandinRelease(const char *function) {
+  size_t i;
+  standin_lock_acquire(&state_lock);
+  if (function == NULL || strcmp(function, "*") == 0) {
+    hold_all = 0;
+    for (i = 0; i < function_count; i++) functions[i].held = 0;
+  } else {
+    function_stats *stats = stats_for(function);
+    if (stats != NULL) stats->held = 0;
+  }
+  standin_lock_release(&state_lock);
+}
+
+/* How many calls are waiting in a hold now. */
+STANDIN_EXPORT int64_t StandinHeldCalls(void) {
+  int64_t n;
+  standin_lock_acquire(&state_lock);
+  n = held_calls;
+  standin_lock_release(&state_lock);
+  return n;
 }
 
 STANDIN_EXPORT int64_t StandinOutstandingAllocations(void) {

@@ -21,6 +21,9 @@ const RUNTIME_CONTROLS = {
   StandinFailNext: { parameters: ["buffer", "i32", "buffer"], result: "void" },
   StandinFailNextAfterWork: { parameters: ["buffer", "i32", "buffer"], result: "void" },
   StandinSetDelay: { parameters: ["buffer", "u32"], result: "void" },
+  StandinHold: { parameters: ["buffer"], result: "void" },
+  StandinRelease: { parameters: ["buffer"], result: "void" },
+  StandinHeldCalls: { parameters: [], result: "i64" },
   StandinOutstandingAllocations: { parameters: [], result: "i64" },
   StandinBadReleases: { parameters: [], result: "i64" },
   StandinOpenHandles: { parameters: [], result: "i64" },
@@ -224,6 +227,37 @@ export class Standins implements AsyncDisposable {
     this.#api(api).StandinSetDelay(cString(fn), ms);
   }
 
+  /**
+   * Later calls of `fn` ("*": of every function) wait inside the DLL until
+   * {@linkcode Standins.release} (at most 10 s). Tests use this instead of a
+   * delay wherever a call must outlast something: it ends when the test
+   * says, however loaded the machine is.
+   */
+  hold(api: StandinApi, fn: string): void {
+    this.#api(api).StandinHold(cString(fn));
+  }
+
+  /** Lets the held calls of `fn` go ("*": ends every hold of that stand-in). */
+  release(api: StandinApi, fn = "*"): void {
+    this.#api(api).StandinRelease(cString(fn));
+  }
+
+  /** How many calls wait in a hold of one stand-in now. */
+  heldCalls(api: StandinApi): number {
+    return Number(this.#api(api).StandinHeldCalls());
+  }
+
+  /** Resolves once `count` calls wait in a hold of one stand-in (fails after 10 s). */
+  async waitUntilHeld(api: StandinApi, count = 1): Promise<void> {
+    const deadline = performance.now() + 10_000;
+    while (this.heldCalls(api) < count) {
+      if (performance.now() > deadline) {
+        assert.fail(`${count} held call(s) expected, ${this.heldCalls(api)} seen`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+
   /** Forgets failures, delays, counts and documents of one stand-in. */
   reset(api: StandinApi): void {
     this.#api(api).StandinReset();
@@ -345,6 +379,9 @@ export async function openHarness(
     assertClean,
     async [Symbol.asyncDispose](): Promise<void> {
       try {
+        // A test that failed while a call was held must not wait for the hold.
+        standins.release("hcn");
+        standins.release("hcs");
         await assertClean();
       } finally {
         await libraries.close();
