@@ -347,6 +347,13 @@ Deno.test("stand-in and simulated host agree on HCN queries, filters and missing
     `{"SchemaVersion":{"Major":2,"Minor":0},"Filter":"{\\"Name\\":\\"4f1d0c2b9a7e_eth2\\"}"}`,
     `{"SchemaVersion":{"Major":2,"Minor":0},"Filter":"{\\"HostComputeNamespace\\":\\"${NS}\\",\\"Flags\\":0}"}`,
     `{"SchemaVersion":{"Major":2,"Minor":0},"Filter":"{\\"Missing\\":null}"}`,
+    // Integers: safe integers only, as JSON numbers of any spelling.
+    '{"SchemaVersion":{"Major":2,"Minor":2.5}}',
+    '{"SchemaVersion":{"Major":2,"Minor":9007199254740992}}',
+    '{"SchemaVersion":{"Major":2,"Minor":9007199254740991}}',
+    '{"SchemaVersion":{"Major":2,"Minor":0},"Flags":1e300}',
+    '{"SchemaVersion":{"Major":2,"Minor":0},"Flags":-1e300}',
+    '{"SchemaVersion":{"Major":2,"Minor":1E1},"Flags":0.0}',
   ];
   async function run(hcn: HcnApi): Promise<string[]> {
     const results: string[] = [];

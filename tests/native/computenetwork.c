@@ -149,11 +149,9 @@ static sj_value *parse_query(const char *function, PCWSTR query, HRESULT *hr, PW
     problem = "SchemaVersion must be an object";
   } else if (major == NULL || major->type != SJ_NUMBER || major->number != 2) {
     problem = "SchemaVersion.Major must be 2";
-  } else if (minor == NULL || minor->type != SJ_NUMBER || minor->number < 0 ||
-             minor->number != (double)(long long)minor->number) {
+  } else if (!sj_is_safe_integer(minor) || minor->number < 0) {
     problem = "SchemaVersion.Minor must be an integer >= 0";
-  } else if (flags != NULL && (flags->type != SJ_NUMBER || flags->number < 0 ||
-                               flags->number != (double)(long long)flags->number)) {
+  } else if (flags != NULL && (!sj_is_safe_integer(flags) || flags->number < 0)) {
     problem = "Flags must be an integer >= 0";
   } else if (filter != NULL && filter->type != SJ_STRING) {
     problem = "Filter must be a JSON object encoded as a string";

@@ -417,6 +417,15 @@ int sj_string_is(const sj_value *v, const char *s) {
          memcmp(v->string, s, v->length) == 0;
 }
 
+int sj_is_safe_integer(const sj_value *v) {
+  const double max_safe = 9007199254740991.0;
+  double n;
+  if (v == NULL || v->type != SJ_NUMBER) return 0;
+  n = v->number;
+  if (!(n >= -max_safe && n <= max_safe)) return 0; /* NaN fails here too */
+  return n == (double)(long long)n;
+}
+
 void sj_append(sj_buffer *b, const char *text, size_t length) {
   if (b->failed) return;
   if (b->length + length + 1 > b->capacity) {

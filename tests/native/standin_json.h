@@ -34,6 +34,11 @@ void sj_free(sj_value *value);
 const sj_value *sj_get(const sj_value *object, const char *key);
 /* Whether v is a string equal to s. */
 int sj_string_is(const sj_value *v, const char *s);
+/* Whether v is a number holding a safe integer (magnitude at most 2^53 - 1),
+   as JavaScript's Number.isSafeInteger and zod's z.int() judge it. Checks the
+   range before converting, so an out-of-range double is never converted to an
+   integer type (undefined behaviour). */
+int sj_is_safe_integer(const sj_value *v);
 
 /* A growable UTF-8 buffer. */
 typedef struct sj_buffer {

@@ -128,8 +128,7 @@ static int is_mac(const sj_value *v) {
 }
 
 static int is_integer_in(const sj_value *v, double low, double high) {
-  return v != NULL && v->type == SJ_NUMBER && v->number >= low && v->number <= high &&
-         v->number == (double)(long long)v->number;
+  return sj_is_safe_integer(v) && v->number >= low && v->number <= high;
 }
 
 static int is_hex(char c) {
