@@ -75,13 +75,16 @@ typedef pthread_mutex_t standin_lock;
  * block back to the library that allocated it (`release`), which counts it.
  * So the allocating library knows exactly how many of its strings are still
  * outstanding, and a pointer that is not a live block is counted as a bad
- * free instead of corrupting the heap.
+ * free instead of corrupting the heap. Released blocks stay allocated, marked
+ * dead, for a while (standin_runtime.c: the quarantine), so that a double
+ * free reads a dead header rather than freed memory.
  */
 #define STANDIN_BLOCK_LIVE 0x4C49564553544E44ull /* "DNTSEVIL" */
 #define STANDIN_BLOCK_DEAD 0x44414544DEADDEADull
 
 typedef struct standin_block {
   uint64_t magic;
+  size_t size; /* of the payload, in bytes */
   void (*release)(struct standin_block *block);
   struct standin_block *prev;
   struct standin_block *next;

@@ -24,6 +24,53 @@ static standin_block *live_blocks = NULL;
 static int64_t outstanding_blocks = 0;
 static int64_t bad_releases = 0;
 
+/* Released blocks are not handed back to the allocator at once: they wait,
+   marked dead, in a quarantine (the newest QUARANTINE_BLOCKS, and no more
+   than QUARANTINE_BYTES beyond the newest one). So a second CoTaskMemFree of
+   the same pointer reads a dead block and is counted as a bad free, instead
+   of reading memory that malloc reused or unmapped (a large string is its
+   own mapping, and reading it after free() is a crash). */
+#define QUARANTINE_BLOCKS 1024
+#define QUARANTINE_BYTES ((size_t)16 << 20)
+static standin_block *quarantine_oldest = NULL;
+static standin_block *quarantine_newest = NULL;
+static size_t quarantine_count = 0;
+static size_t quarantine_bytes = 0;
+
+/* Caller holds state_lock. */
+static void quarantine(standin_block *block) {
+  block->magic = STANDIN_BLOCK_DEAD;
+  block->prev = NULL;
+  block->next = NULL;
+  if (quarantine_newest != NULL) quarantine_newest->next = block;
+  else quarantine_oldest = block;
+  quarantine_newest = block;
+  quarantine_count++;
+  quarantine_bytes += block->size;
+  while (quarantine_count > 1 &&
+         (quarantine_count > QUARANTINE_BLOCKS || quarantine_bytes > QUARANTINE_BYTES)) {
+    standin_block *old = quarantine_oldest;
+    quarantine_oldest = old->next;
+    quarantine_count--;
+    quarantine_bytes -= old->size;
+    free(old);
+  }
+}
+
+#if defined(__GNUC__) && !defined(_WIN32)
+/* When the library is unloaded, the quarantined blocks go with it. */
+__attribute__((destructor)) static void drop_quarantine(void) {
+  while (quarantine_oldest != NULL) {
+    standin_block *old = quarantine_oldest;
+    quarantine_oldest = old->next;
+    free(old);
+  }
+  quarantine_newest = NULL;
+  quarantine_count = 0;
+  quarantine_bytes = 0;
+}
+#endif
+
 static void standin_release(standin_block *block) {
   standin_block *b;
   int found = 0;
@@ -43,15 +90,15 @@ static void standin_release(standin_block *block) {
   else live_blocks = block->next;
   if (block->next != NULL) block->next->prev = block->prev;
   outstanding_blocks--;
-  block->magic = STANDIN_BLOCK_DEAD;
+  quarantine(block);
   standin_lock_release(&state_lock);
-  free(block);
 }
 
 static void *standin_block_alloc(size_t size) {
   standin_block *block = malloc(sizeof(standin_block) + size);
   if (block == NULL) return NULL;
   block->magic = STANDIN_BLOCK_LIVE;
+  block->size = size;
   block->release = standin_release;
   block->prev = NULL;
   standin_lock_acquire(&state_lock);

@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import { COMPUTENETWORK_SYMBOLS } from "../adapters/native/ffi/computenetwork_symbols.ts";
+import { guidBytes } from "../adapters/native/ffi/guid_layout.ts";
+import { encodeWide } from "../adapters/native/ffi/wide_string.ts";
+import { openStandins } from "./native/standins.ts";
+
+// The stand-ins' own checks, through raw symbols (no binding in between):
+// the leak and double-free counters the FFI tests rely on must count what
+// they claim, whatever the size of the string.
+
+const QUERY = '{"SchemaVersion":{"Major":2,"Minor":0},"Flags":0}';
+const EP = "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d";
+
+for (const size of [16, 4096, 1 << 20]) {
+  Deno.test(`CoTaskMemFree of a ${size}-character string twice counts one bad free, and nothing breaks`, async () => {
+    await using standins = await openStandins();
+    standins.addEndpoint({ ID: EP, Name: "x".repeat(size) });
+    const lib = Deno.dlopen(standins.paths.computenetwork ?? "", COMPUTENETWORK_SYMBOLS);
+    const ole32 = Deno.dlopen(standins.paths.ole32 ?? "", {
+      CoTaskMemFree: { parameters: ["pointer"], result: "void" },
+    });
+    try {
+      const handle = new BigUint64Array(1);
+      const record = new BigUint64Array(1);
+      assert.equal(await lib.symbols.HcnOpenEndpoint(guidBytes(EP), handle, record), 0);
+      const pointer = Deno.UnsafePointer.create(handle[0] ?? 0n);
+      const properties = new BigUint64Array(1);
+      const hr = await lib.symbols.HcnQueryEndpointProperties(
+        pointer,
+        encodeWide(QUERY),
+        properties,
+        record,
+      );
+      assert.equal(hr, 0);
+      assert.equal(lib.symbols.HcnCloseEndpoint(pointer), 0);
+      const text = Deno.UnsafePointer.create(properties[0] ?? 0n);
+      assert.ok(text !== null);
+      assert.equal(standins.counters().hcnOutstanding, 1);
+      ole32.symbols.CoTaskMemFree(text);
+      assert.equal(standins.counters().hcnOutstanding, 0);
+      assert.equal(standins.counters().badFrees, 0);
+      ole32.symbols.CoTaskMemFree(text); // the double free a binding bug would make
+      assert.equal(standins.counters().badFrees, 1);
+      assert.equal(standins.frees(), 1);
+    } finally {
+      lib.close();
+      ole32.close();
+    }
+  });
+}
