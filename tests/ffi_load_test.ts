@@ -137,6 +137,15 @@ Deno.test("SystemRoot is read when the first default path is needed", async () =
   assert.equal(result.defaultPath, "E:\\WinNT\\System32\\computenetwork.dll");
 });
 
+Deno.test("a SystemRoot that is not an absolute drive path is not trusted: the usual location", async () => {
+  // A relative path would resolve against the current directory, a UNC path to
+  // another machine: both would load whatever DLL is there.
+  for (const root of ["Windows", ".\\Windows", "\\\\server\\share\\Windows", "C:Windows", ""]) {
+    const result = await probe(["--allow-env=SystemRoot"], { SystemRoot: root });
+    assert.equal(result.defaultPath, "C:\\Windows\\System32\\computenetwork.dll", root);
+  }
+});
+
 Deno.test("createWindowsPorts over bad paths fails only when called, and then clearly", async () => {
   await using ports = createWindowsPorts({
     vmId: "uvm-1",
