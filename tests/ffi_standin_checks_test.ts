@@ -40,7 +40,13 @@ for (const size of [16, 4096, 1 << 20]) {
       assert.equal(standins.counters().hcnOutstanding, 0);
       assert.equal(standins.counters().badFrees, 0);
       ole32.symbols.CoTaskMemFree(text); // the double free a binding bug would make
-      assert.equal(standins.counters().badFrees, 1);
+      assert.deepEqual(standins.counters(), {
+        hcnOutstanding: 0,
+        hcsOutstanding: 0,
+        hcnHandles: 0,
+        hcsHandles: 0,
+        badFrees: 1,
+      });
       assert.equal(standins.frees(), 1);
     } finally {
       lib.close();
@@ -48,3 +54,44 @@ for (const size of [16, 4096, 1 << 20]) {
     }
   });
 }
+
+Deno.test("a held call waits in the DLL until released, and only the held function waits", async () => {
+  await using standins = await openStandins();
+  standins.addEndpoint({ ID: EP, Name: "held_eth0" });
+  const lib = Deno.dlopen(standins.paths.computenetwork ?? "", COMPUTENETWORK_SYMBOLS);
+  const ole32 = Deno.dlopen(standins.paths.ole32 ?? "", {
+    CoTaskMemFree: { parameters: ["pointer"], result: "void" },
+  });
+  const take = (slot: BigUint64Array): void => {
+    ole32.symbols.CoTaskMemFree(Deno.UnsafePointer.create(slot[0] ?? 0n));
+  };
+  try {
+    standins.hold("hcn", "HcnEnumerateEndpoints");
+    const held = { result: new BigUint64Array(1), record: new BigUint64Array(1) };
+    let returned = false;
+    const call = lib.symbols.HcnEnumerateEndpoints(encodeWide(QUERY), held.result, held.record)
+      .then((hr) => {
+        returned = true;
+        return hr;
+      });
+    await standins.waitUntilHeld("hcn");
+    // Another function is not held.
+    const other = { result: new BigUint64Array(1), record: new BigUint64Array(1) };
+    assert.equal(
+      await lib.symbols.HcnEnumerateNamespaces(encodeWide(QUERY), other.result, other.record),
+      0,
+    );
+    take(other.result);
+    assert.equal(returned, false);
+    assert.equal(standins.heldCalls("hcn"), 1);
+    standins.release("hcn", "HcnEnumerateEndpoints");
+    assert.equal(await call, 0);
+    assert.equal(standins.heldCalls("hcn"), 0);
+    take(held.result);
+    await standins.assertClean();
+  } finally {
+    standins.release("hcn");
+    lib.close();
+    ole32.close();
+  }
+});
