@@ -196,6 +196,27 @@ Deno.test("an open whose error record cannot be decoded closes its handle and fr
   await h.assertClean();
 });
 
+Deno.test("when no returned string can be decoded, the first failure is reported and both are freed", async () => {
+  await using h = await openHarness();
+  const handle = await h.hcn.openNamespace(NS);
+  h.standins.failNext("hcn", "HcnQueryNamespaceProperties", 0, '{"Error":"odd"}');
+  const frees = h.standins.frees();
+  const boom = new RangeError("decoding failed");
+  const original = TextDecoder.prototype.decode;
+  TextDecoder.prototype.decode = function (): string {
+    throw boom;
+  };
+  try {
+    // Freeing the record that was not taken must not decode it (and fail again).
+    await assert.rejects(h.hcn.queryNamespaceProperties(handle, QUERY), (e: unknown) => e === boom);
+  } finally {
+    TextDecoder.prototype.decode = original;
+  }
+  assert.equal(h.standins.frees() - frees, 2);
+  h.hcn.closeNamespace(handle);
+  await h.assertClean();
+});
+
 Deno.test("a query whose result cannot be decoded still frees the result and the record", async () => {
   await using h = await openHarness();
   const handle = await h.hcn.openNamespace(NS);

@@ -15,7 +15,8 @@ const logger = getLogger(["podnet", "ffi"]);
 
 /**
  * An 8-byte out-slot for a returned string (`PWSTR*`). `take()` decodes and
- * frees it; disposing frees it if it was not taken. Either way exactly once.
+ * frees it; disposing frees it, without decoding, if it was not taken.
+ * Either way exactly once.
  */
 export class StringSlot implements Disposable {
   /** The slot the DLL writes the pointer into. */
@@ -34,7 +35,13 @@ export class StringSlot implements Disposable {
   }
 
   [Symbol.dispose](): void {
-    this.take();
+    // Not take(): a string nobody reads is not decoded, so freeing it cannot
+    // fail (and hide the failure that left it untaken).
+    const address = this.slot[0] ?? 0n;
+    this.slot[0] = 0n;
+    if (address !== 0n) {
+      this.#libraries.ole32.symbols.CoTaskMemFree(Deno.UnsafePointer.create(address));
+    }
   }
 }
 
