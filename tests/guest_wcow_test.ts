@@ -131,16 +131,22 @@ Deno.test("WCOW NIC: pre-add, host hot-add, add, then remove and hot-remove, in 
   assert.equal(hcs.opened, 1, "VM and guest share one handle");
 });
 
-Deno.test("WCOW without namespace support sends nothing and reports it", async () => {
+Deno.test("WCOW without namespace support skips the namespace but still sends its NICs", async () => {
   const { namespace, eth0 } = await pod();
   const { hcs, system, guest } = setup(false);
   using _ = system;
   assert.equal(await guest.addNamespace(namespace), false);
-  assert.equal(await guest.prepare(nicConfig(eth0)), false);
+  assert.equal(await guest.prepare(nicConfig(eth0)), true);
   await guest.attach(nicConfig(eth0));
   await guest.detach(nicConfig(eth0));
   await guest.removeNamespace(namespace);
-  assert.deepEqual(hcs.modifyDocuments(), []);
+  const sent = hcs.modifyDocuments() as {
+    GuestRequest: { ResourceType: string; Settings: { RequestType: string } };
+  }[];
+  assert.deepEqual(
+    sent.map((d) => `${d.GuestRequest.ResourceType} ${d.GuestRequest.Settings.RequestType}`),
+    ["Network PreAdd", "Network Add", "Network Remove"],
+  );
   assert.equal(hcs.propertyQueries().length, 1, "capability read once");
 });
 

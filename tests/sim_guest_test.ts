@@ -266,29 +266,32 @@ Deno.test("sim guest wcow: unknown adapters and namespaces, missing pre-adds and
   r.host.hcs.closeComputeSystem(r.vm);
 });
 
-Deno.test("sim guest: without the namespace capability every guest network request is unknown", async () => {
+Deno.test("sim guest: without the namespace capability, namespace requests and LCOW NICs are unknown", async () => {
   for (const guest of ["lcow", "wcow"] as const) {
     const r = await rig(guest, false);
     await r.hostNic(NIC0, "Add");
-    const requests: [string, string, unknown][] = [
-      ["NetworkNamespace", "Add", { ID: NS }],
-      [
-        "Network",
-        "Add",
-        guest === "lcow" ? LCOW_ADAPTER : {
-          AdapterId: NIC0,
-          RequestType: "PreAdd",
-          Settings: { ID: EP0 },
-        },
-      ],
-      ["Network", "Remove", { AdapterId: NIC0, RequestType: "Remove" }],
-    ];
+    const requests: [string, string, unknown][] = [["NetworkNamespace", "Add", { ID: NS }]];
+    if (guest === "lcow") {
+      requests.push(["Network", "Add", LCOW_ADAPTER]);
+      requests.push(["Network", "Remove", { NamespaceID: NS, ID: NIC0 }]);
+    }
     for (const [resource, type, settings] of requests) {
       assert.equal(
         await hresultOf(r.guest(resource, type, settings)),
         HRESULT.HCS_E_UNKNOWN_MESSAGE,
         `${guest} ${resource} ${type}`,
       );
+    }
+    if (guest === "wcow") {
+      // A WCOW guest still takes its NICs.
+      await r.guest("Network", "Add", {
+        AdapterId: NIC0,
+        RequestType: "PreAdd",
+        Settings: { ID: EP0 },
+      });
+      await r.guest("Network", "Add", { AdapterId: NIC0, RequestType: "Add" });
+      assert.deepEqual(r.host.inventory().guestAdapters, [NIC0]);
+      await r.guest("Network", "Remove", { AdapterId: NIC0, RequestType: "Remove" });
     }
     await r.hostNic(NIC0, "Remove");
     r.host.hcs.closeComputeSystem(r.vm);

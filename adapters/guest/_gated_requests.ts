@@ -1,7 +1,7 @@
 /**
- * Sending guest requests through the compute system, gated by the guest's
- * namespace capability: the one path every guest step of both adapters
- * takes.
+ * Sending guest requests through the compute system, gated (where the
+ * platform says so) by the guest's namespace capability: the one path every
+ * guest step of both adapters takes.
  *
  * @module
  */
@@ -26,11 +26,16 @@ export interface GatedRequest {
   readonly settings: JsonValue;
   /** What a "not found" answer is about, when it should be a `NotFoundError`. */
   readonly notFound?: NotFoundTarget;
+  /**
+   * Whether the guest's namespace capability gates the request (LCOW NIC
+   * steps and WCOW namespace steps are; WCOW NIC steps are not).
+   */
+  readonly gated: boolean;
   /** Log properties (nicId, endpointId, namespaceId). */
   readonly log: Readonly<Record<string, string>>;
 }
 
-/** Sends guest requests when, and only when, the guest supports namespace requests. */
+/** Sends guest requests; gated ones only when the guest supports namespace requests. */
 export class GatedGuestRequests {
   readonly #system: ComputeSystem;
   readonly #capability: NamespaceCapability;
@@ -40,10 +45,10 @@ export class GatedGuestRequests {
     this.#capability = new NamespaceCapability(system);
   }
 
-  /** Sends the request if the guest supports it; resolves whether it did. */
+  /** Sends the request unless it is gated and the guest lacks the capability; resolves whether it did. */
   async send(request: GatedRequest, options: CallOptions = {}): Promise<boolean> {
     const props = { ...request.log, describe: request.describe };
-    if (!(await this.#capability.supported(request.describe, options))) {
+    if (request.gated && !(await this.#capability.supported(request.describe, options))) {
       logger.debug("Skipping {describe}: no namespace support in the guest", props);
       return false;
     }

@@ -188,6 +188,7 @@ export class LcowGuestNetwork implements GuestNetwork {
       resourceType: "Network",
       requestType: "Add",
       settings: adapter,
+      gated: true,
       log: { nicId, endpointId: nic.endpointId },
     }, options);
   }
@@ -201,6 +202,7 @@ export class LcowGuestNetwork implements GuestNetwork {
       resourceType: "Network",
       requestType: "Remove",
       settings: { NamespaceID: namespaceId, ID: nicId },
+      gated: true,
       notFound: { kind: "guest NIC", id: nicId },
       log: { nicId, endpointId: nic.endpointId },
     }, options);

@@ -16,9 +16,10 @@ import { GatedGuestRequests } from "./_gated_requests.ts";
 import type { GuestAdapterOptions } from "./guest_adapter_options.ts";
 
 /**
- * `GuestNetwork` for a Windows guest. Every step is gated by the guest's
- * namespace capability (read once): without it nothing is sent, and
- * `addNamespace`/`prepare` resolve false.
+ * `GuestNetwork` for a Windows guest. The namespace steps are gated by the
+ * guest's namespace capability (read once): without it they send nothing and
+ * `addNamespace` resolves false. The NIC steps are always sent (a WCOW guest
+ * must be told about every NIC), and `prepare` resolves true.
  * - `addNamespace`/`removeNamespace`: guest "NetworkNamespace Add/Remove"
  *   with the HCN namespace document;
  * - `prepare`: guest "Network Add" `{AdapterId, RequestType: "PreAdd", Settings: <endpoint document>}`;
@@ -66,6 +67,7 @@ export class WcowGuestNetwork implements GuestNetwork {
       resourceType: "NetworkNamespace",
       requestType: "Add",
       settings: namespace.document,
+      gated: true,
       log: { namespaceId },
     }, options);
   }
@@ -78,12 +80,13 @@ export class WcowGuestNetwork implements GuestNetwork {
       resourceType: "NetworkNamespace",
       requestType: "Remove",
       settings: namespace.document,
+      gated: true,
       notFound: { kind: "guest namespace", id: namespaceId },
       log: { namespaceId },
     }, options);
   }
 
-  /** Sends the guest pre-add when supported; resolves whether it did. */
+  /** Sends the guest pre-add; resolves true. */
   async prepare(nic: GuestNicConfig, options: CallOptions = {}): Promise<boolean> {
     const nicId = requireGuid("nicId", nic.nicId);
     return await this.#requests.send({
@@ -91,11 +94,12 @@ export class WcowGuestNetwork implements GuestNetwork {
       resourceType: "Network",
       requestType: "Add",
       settings: { AdapterId: nicId, RequestType: "PreAdd", Settings: nic.endpoint.document },
+      gated: false,
       log: { nicId, endpointId: nic.endpointId },
     }, options);
   }
 
-  /** Sends the guest add when supported. */
+  /** Sends the guest add. */
   async attach(nic: GuestNicConfig, options: CallOptions = {}): Promise<void> {
     const nicId = requireGuid("nicId", nic.nicId);
     await this.#requests.send({
@@ -103,11 +107,12 @@ export class WcowGuestNetwork implements GuestNetwork {
       resourceType: "Network",
       requestType: "Add",
       settings: { AdapterId: nicId, RequestType: "Add" },
+      gated: false,
       log: { nicId, endpointId: nic.endpointId },
     }, options);
   }
 
-  /** Sends the guest remove when supported. */
+  /** Sends the guest remove. */
   async detach(nic: GuestNic, options: CallOptions = {}): Promise<void> {
     const nicId = requireGuid("nicId", nic.nicId);
     await this.#requests.send({
@@ -115,6 +120,7 @@ export class WcowGuestNetwork implements GuestNetwork {
       resourceType: "Network",
       requestType: "Remove",
       settings: { AdapterId: nicId, RequestType: "Remove" },
+      gated: false,
       notFound: { kind: "guest NIC", id: nicId },
       log: { nicId, endpointId: nic.endpointId },
     }, options);

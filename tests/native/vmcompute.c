@@ -604,7 +604,9 @@ static HRESULT guest_request(compute_system *s, const sj_value *type, const sj_v
                  "Cannot send %.60s %.20s to the guest: the guest connection was never made",
                  type->string, request->string);
   }
-  if ((!network && !ns) || !s->namespace_supported || (!s->wcow && ns)) {
+  /* Without the namespace capability a guest refuses namespace requests, and an
+     LCOW guest also its NIC requests; a WCOW guest still takes its NICs. */
+  if ((!network && !ns) || (!s->wcow && ns) || (!s->namespace_supported && (ns || !s->wcow))) {
     return failf(out, STANDIN_HCS_E_UNKNOWN_MESSAGE, "The %s guest does not support %.60s requests",
                  s->wcow ? "WCOW" : "LCOW", type->string);
   }

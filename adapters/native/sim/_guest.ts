@@ -145,9 +145,12 @@ export function applyGuestRequest(world: World, request: GuestRequest): void {
   }
   const resource = request.ResourceType;
   const known = resource === "Network" || resource === "NetworkNamespace";
+  // Without the namespace capability a guest refuses namespace requests, and
+  // an LCOW guest also its NIC requests; a WCOW guest still takes its NICs.
+  const gated = resource === "NetworkNamespace" || world.guest === "lcow";
   if (
-    !known || !world.namespaceAddRequestSupported ||
-    (world.guest === "lcow" && resource === "NetworkNamespace")
+    !known || (world.guest === "lcow" && resource === "NetworkNamespace") ||
+    (gated && !world.namespaceAddRequestSupported)
   ) {
     throw fail(
       HRESULT.HCS_E_UNKNOWN_MESSAGE,
