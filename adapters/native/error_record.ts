@@ -29,7 +29,7 @@ const recordSchema = z.object({
  * @example
  * ```ts
  * import { parseErrorRecord } from "@podnet/hcs";
- * const r = parseErrorRecord('{"Error":-2143878898,"ErrorMessage":"not found","ErrorEvents":[]}');
+ * const r = parseErrorRecord('{"Error":-1070137074,"ErrorMessage":"not found","ErrorEvents":[]}');
  * console.log(r.message, r.hresult?.toString(16)); // not found c037010e
  * ```
  */
