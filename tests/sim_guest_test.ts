@@ -168,6 +168,20 @@ Deno.test("sim guest lcow: adapter settings are strict", async () => {
   r.host.hcs.closeComputeSystem(r.vm);
 });
 
+Deno.test("sim guest lcow: an on-link route (no NextHop) is accepted, as the GCS accepts it", async () => {
+  const r = await rig("lcow");
+  await r.hostNic(NIC0, "Add");
+  await r.guest("Network", "Add", {
+    ...LCOW_ADAPTER,
+    Routes: [{ DestinationPrefix: "10.244.1.0/24", Metric: 0 }],
+  });
+  assert.deepEqual(r.host.inventory().guestAdapters, [NIC0]);
+  await r.guest("Network", "Remove", { NamespaceID: NS, ID: NIC0 });
+  await r.hostNic(NIC0, "Remove");
+  r.host.hcs.closeComputeSystem(r.vm);
+  assert.ok(r.host.isClean());
+});
+
 Deno.test("sim guest wcow: namespace and three-step NIC lifecycle", async () => {
   const r = await rig("wcow");
   const nsDoc = { ID: NS, Type: "Host", SchemaVersion: { Major: 2, Minor: 0 } };

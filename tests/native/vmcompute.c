@@ -436,9 +436,10 @@ static HRESULT lcow_adapter(const sj_value *settings, char id[37], char namespac
       const sj_value *route = v->items[i];
       const sj_value *metric;
       if (route->type != SJ_OBJECT || unknown_member(route, route_allowed) != NULL) {
-        return INVALID("LCOW network adapter", "GuestRequest.Settings.Routes.%zu must be {NextHop, DestinationPrefix, Metric?}", i);
+        return INVALID("LCOW network adapter", "GuestRequest.Settings.Routes.%zu must be {NextHop?, DestinationPrefix, Metric?}", i);
       }
-      if (!is_ip(sj_get(route, "NextHop"))) {
+      /* An on-link route has no next hop. */
+      if (sj_get(route, "NextHop") != NULL && !is_ip(sj_get(route, "NextHop"))) {
         return INVALID("LCOW network adapter", "GuestRequest.Settings.Routes.%zu.NextHop must be an IP address", i);
       }
       if (!is_cidr(sj_get(route, "DestinationPrefix"))) {

@@ -51,7 +51,8 @@ export const lcowAdapterSchema = z.strictObject({
     ),
   ).optional(),
   Routes: z.array(z.strictObject({
-    NextHop: z.string().refine(isIpAddress, "must be an IP address"),
+    // An on-link route has no next hop.
+    NextHop: z.string().refine(isIpAddress, "must be an IP address").optional(),
     DestinationPrefix: z.string().refine(isCidr, "must be a CIDR prefix"),
     Metric: u16Schema.optional(),
   })).optional(),
