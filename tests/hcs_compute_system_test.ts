@@ -298,15 +298,20 @@ function straggler(hcs: RecordingHcs): () => void {
   return () => finish();
 }
 
-Deno.test("ComputeSystem: a modify is not sent until an abandoned modify has finished", async () => {
-  const hcs = new RecordingHcs();
-  using system = new ComputeSystem(hcs, "uvm-test");
-  const finish = straggler(hcs);
+/** Sends ADD (held by a straggler script), then its caller gives up on it. */
+async function abandonAdd(system: ComputeSystem): Promise<void> {
   const caller = new AbortController();
   const add = system.modify(ADD, "add NIC 0f1e", { signal: caller.signal });
   await later(5);
   caller.abort(new Error("gave up"));
   await assert.rejects(add, /gave up/);
+}
+
+Deno.test("ComputeSystem: a modify is not sent until an abandoned modify has finished", async () => {
+  const hcs = new RecordingHcs();
+  using system = new ComputeSystem(hcs, "uvm-test");
+  const finish = straggler(hcs);
+  await abandonAdd(system);
   assert.equal(system.stragglers, 1);
 
   let removed = false;
@@ -359,11 +364,7 @@ Deno.test("ComputeSystem: close() keeps the handle until an abandoned call has f
   const hcs = new RecordingHcs();
   const system = new ComputeSystem(hcs, "uvm-test", { timeoutMs: 1_000 });
   const finish = straggler(hcs);
-  const caller = new AbortController();
-  const add = system.modify(ADD, "add NIC 0f1e", { signal: caller.signal });
-  await later(5);
-  caller.abort(new Error("gave up"));
-  await assert.rejects(add, /gave up/);
+  await abandonAdd(system);
   const waiting = system.modify(REMOVE, "remove NIC 0f1e");
   await later(5);
   system.close();
@@ -440,11 +441,7 @@ Deno.test("ComputeSystem: close() fails a modify waiting for an abandoned one at
   const hcs = new RecordingHcs();
   const system = new ComputeSystem(hcs, "uvm-test", { timeoutMs: 10_000 });
   const finish = straggler(hcs);
-  const caller = new AbortController();
-  const add = system.modify(ADD, "add NIC 0f1e", { signal: caller.signal });
-  await later(5);
-  caller.abort(new Error("gave up"));
-  await assert.rejects(add, /gave up/);
+  await abandonAdd(system);
   const waiting = system.modify(REMOVE, "remove NIC 0f1e");
   await later(5);
   system.close();

@@ -330,13 +330,11 @@ export class RecordingHcn implements HcnApi {
     options?: NativeCallOptions,
   ): Promise<string> {
     const target = this.#check(handle, "HcnQueryNamespaceProperties");
-    const override = await this.#recorder.play("HcnQueryNamespaceProperties", [query], options);
-    if (override !== undefined) return override;
-    const text = this.#namespaces.get(target.replace(/^namespace:/, ""));
-    if (text === undefined) {
-      throw hresultError("HcnQueryNamespaceProperties", HRESULT.ERROR_NOT_FOUND, "");
-    }
-    return text;
+    return await this.#query("HcnQueryNamespaceProperties", target, query, options, {
+      prefix: "namespace:",
+      store: this.#namespaces,
+      missing: HRESULT.ERROR_NOT_FOUND,
+    });
   }
 
   /** HcnCloseNamespace. */
@@ -369,13 +367,11 @@ export class RecordingHcn implements HcnApi {
     options?: NativeCallOptions,
   ): Promise<string> {
     const target = this.#check(handle, "HcnQueryEndpointProperties");
-    const override = await this.#recorder.play("HcnQueryEndpointProperties", [query], options);
-    if (override !== undefined) return override;
-    const text = this.#endpoints.get(target.replace(/^endpoint:/, ""));
-    if (text === undefined) {
-      throw hresultError("HcnQueryEndpointProperties", HRESULT.HCN_E_ENDPOINT_NOT_FOUND, "");
-    }
-    return text;
+    return await this.#query("HcnQueryEndpointProperties", target, query, options, {
+      prefix: "endpoint:",
+      store: this.#endpoints,
+      missing: HRESULT.HCN_E_ENDPOINT_NOT_FOUND,
+    });
   }
 
   /** HcnCloseEndpoint. */
@@ -387,6 +383,21 @@ export class RecordingHcn implements HcnApi {
   async enumerateEndpoints(query: string, options?: NativeCallOptions): Promise<string> {
     const override = await this.#recorder.play("HcnEnumerateEndpoints", [query], options);
     return override ?? JSON.stringify([...this.#endpoints.keys()]);
+  }
+
+  /** A query: the scripted answer if any, else the stored document of the handle's target. */
+  async #query(
+    call: HcnCallName,
+    target: string,
+    query: string,
+    options: NativeCallOptions | undefined,
+    from: { prefix: string; store: Map<string, string>; missing: number },
+  ): Promise<string> {
+    const override = await this.#recorder.play(call, [query], options);
+    if (override !== undefined) return override;
+    const text = from.store.get(target.slice(from.prefix.length));
+    if (text === undefined) throw hresultError(call, from.missing, "");
+    return text;
   }
 
   #lookup(call: string, id: string, store: Map<string, string>, missing: number): string {
