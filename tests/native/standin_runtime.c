@@ -628,29 +628,26 @@ STANDIN_EXPORT void StandinRelease(const char *function) {
   standin_lock_release(&state_lock);
 }
 
-/* How many calls are waiting in a hold now. */
-STANDIN_EXPORT int64_t StandinHeldCalls(void) {
+/* Reads one counter under the state lock. */
+static int64_t locked_read(const int64_t *counter) {
   int64_t n;
   standin_lock_acquire(&state_lock);
-  n = held_calls;
+  n = *counter;
   standin_lock_release(&state_lock);
   return n;
+}
+
+/* How many calls are waiting in a hold now. */
+STANDIN_EXPORT int64_t StandinHeldCalls(void) {
+  return locked_read(&held_calls);
 }
 
 STANDIN_EXPORT int64_t StandinOutstandingAllocations(void) {
-  int64_t n;
-  standin_lock_acquire(&state_lock);
-  n = outstanding_blocks;
-  standin_lock_release(&state_lock);
-  return n;
+  return locked_read(&outstanding_blocks);
 }
 
 STANDIN_EXPORT int64_t StandinBadReleases(void) {
-  int64_t n;
-  standin_lock_acquire(&state_lock);
-  n = bad_releases;
-  standin_lock_release(&state_lock);
-  return n;
+  return locked_read(&bad_releases);
 }
 
 STANDIN_EXPORT int64_t StandinOpenHandles(void) {
@@ -662,19 +659,11 @@ STANDIN_EXPORT int64_t StandinOpenHandles(void) {
 }
 
 STANDIN_EXPORT int64_t StandinInFlight(void) {
-  int64_t n;
-  standin_lock_acquire(&state_lock);
-  n = in_flight;
-  standin_lock_release(&state_lock);
-  return n;
+  return locked_read(&in_flight);
 }
 
 STANDIN_EXPORT int64_t StandinMaxInFlight(void) {
-  int64_t n;
-  standin_lock_acquire(&state_lock);
-  n = max_in_flight;
-  standin_lock_release(&state_lock);
-  return n;
+  return locked_read(&max_in_flight);
 }
 
 STANDIN_EXPORT int64_t StandinCallCount(const char *function) {
