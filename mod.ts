@@ -26,19 +26,21 @@
 
 // Domain
 export { NetworkController } from "./domain/network_controller.ts";
+export { MAX_HOST_CONCURRENCY } from "./domain/controller_options.ts";
 export type {
   NetworkControllerOptions,
   OperationOptions,
   RestoreOptions,
-} from "./domain/network_controller.ts";
+} from "./domain/controller_options.ts";
 export { CONTROLLER_OPERATIONS, CONTROLLER_STATES, TRANSITIONS } from "./domain/state.ts";
 export type { ControllerOperation, ControllerState, TransitionAction } from "./domain/state.ts";
 export type { NicBinding, StepProgress } from "./domain/binding.ts";
-export type { ControllerEvent, ControllerStep, StepPhase } from "./domain/controller_event.ts";
+export type { ControllerEvent, StepPhase } from "./domain/controller_event.ts";
+export type { ControllerStep, NicStep, TeardownStep } from "./domain/steps.ts";
 export { ethIndex, orderEndpoints, uniqueIds } from "./domain/endpoint_order.ts";
 export { deriveNicId, NIC_ID_NAMESPACE } from "./domain/nic_id.ts";
 export { isCanonicalGuid, normalizeGuid } from "./domain/guid.ts";
-export { parseSnapshot } from "./domain/snapshot.ts";
+export { MAX_SNAPSHOT_DEPTH, parseSnapshot } from "./domain/snapshot.ts";
 export type { Snapshot } from "./domain/snapshot.ts";
 export {
   CancelledError,
@@ -52,6 +54,7 @@ export {
   NotFoundError,
   OperationTimeoutError,
   PodnetError,
+  ResetError,
   SetupError,
   SnapshotError,
   StoreError,
@@ -59,7 +62,7 @@ export {
   TeardownStepError,
   VmUnavailableError,
 } from "./domain/errors.ts";
-export type { ErrorEvent, ErrorRecord, PodnetErrorCode, TeardownStep } from "./domain/errors.ts";
+export type { ErrorEvent, ErrorRecord, PodnetErrorCode } from "./domain/errors.ts";
 
 // Ports
 export type { CallOptions } from "./ports/call_options.ts";

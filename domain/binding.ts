@@ -4,10 +4,11 @@
  *
  * @module
  */
+import type { NicStep } from "./steps.ts";
 
 /**
- * How far one step of a binding got: not done, maybe done (started but its
- * outcome is unknown: a timeout, a crash, a lost connection) or done.
+ * How far one step got: not done, maybe done (started but its outcome is
+ * unknown: a timeout, a crash, a lost connection) or done.
  *
  * @example
  * ```ts
@@ -18,13 +19,14 @@
 export type StepProgress = "none" | "pending" | "done";
 
 /**
- * One NIC binding, as the controller reports and records it.
+ * One NIC binding, as the controller reports and records it. `progress` is
+ * keyed by the step names of events and errors.
  *
  * @example
  * ```ts
  * import type { NicBinding } from "@podnet/hcs";
  * function isLive(b: NicBinding): boolean {
- *   return b.attached === "done";
+ *   return b.progress["guest-attach"] === "done";
  * }
  * ```
  */
@@ -37,10 +39,6 @@ export interface NicBinding {
   readonly endpointName: string;
   /** The endpoint's MAC address, when HNS gave one. */
   readonly macAddress?: string;
-  /** Guest prepare (WCOW pre-add). */
-  readonly prepared: StepProgress;
-  /** Host hot-add to the VM. */
-  readonly vmAdded: StepProgress;
-  /** Guest attach (move into the pod namespace). */
-  readonly attached: StepProgress;
+  /** How far each step of the NIC got. */
+  readonly progress: Readonly<Record<NicStep, StepProgress>>;
 }

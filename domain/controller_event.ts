@@ -5,29 +5,7 @@
  * @module
  */
 import type { ControllerOperation, ControllerState } from "./state.ts";
-
-/**
- * The steps a controller runs. Setup: `read-namespace`, `read-endpoints`,
- * `guest-namespace-add`, then per NIC `guest-prepare`, `vm-add`,
- * `guest-attach`. Teardown: per NIC `guest-detach`, `vm-remove`, then
- * `guest-namespace-remove`.
- *
- * @example
- * ```ts
- * import type { ControllerStep } from "@podnet/hcs";
- * const s: ControllerStep = "vm-add";
- * ```
- */
-export type ControllerStep =
-  | "read-namespace"
-  | "read-endpoints"
-  | "guest-namespace-add"
-  | "guest-prepare"
-  | "vm-add"
-  | "guest-attach"
-  | "guest-detach"
-  | "vm-remove"
-  | "guest-namespace-remove";
+import type { ControllerStep } from "./steps.ts";
 
 /**
  * How a step went: `start`; `done`; `skipped` (the adapter had nothing to

@@ -7,6 +7,8 @@
  * @module
  */
 
+import type { TeardownStep } from "./steps.ts";
+
 const podnetBrand: unique symbol = Symbol.for("podnet.error");
 
 /** Stable codes of podnet errors. */
@@ -22,6 +24,7 @@ export type PodnetErrorCode =
   | "SETUP_FAILED"
   | "TEARDOWN_FAILED"
   | "TEARDOWN_STEP_FAILED"
+  | "RESET_FAILED"
   | "SNAPSHOT_INVALID"
   | "STORE_FAILED"
   | "NATIVE_LOAD_FAILED"
@@ -351,22 +354,45 @@ export class SetupError extends PodnetError {
    * @param rollbackError the rollback's failure, if any
    */
   constructor(podId: string, rolledBack: boolean, cause: unknown, rollbackError?: unknown) {
-    const why = cause instanceof Error ? cause.message : String(cause);
     const after = rolledBack
       ? "rolled back"
       : rollbackError === undefined
-      ? "not rolled back"
+      ? "not rolled back, call teardown()"
       : "rollback incomplete, call teardown() again";
-    super("SETUP_FAILED", `Cannot set up the network of pod ${podId}: ${why} (${after})`, {
-      cause,
-    });
+    super("SETUP_FAILED", `Cannot set up the network of pod ${podId}: ${after}`, { cause });
     this.rolledBack = rolledBack;
     this.rollbackError = rollbackError;
   }
 }
 
-/** The teardown steps podnet runs, in the order it runs them per NIC. */
-export type TeardownStep = "guest-detach" | "vm-remove" | "guest-namespace-remove";
+/**
+ * `resetAfterMigration()` failed. `cause` is the first failure (a
+ * `TeardownError` when taking the source's NICs off failed). Every step is
+ * recorded: call `resetAfterMigration()` again, or `teardown()`.
+ *
+ * @example
+ * ```ts
+ * import { ResetError } from "@podnet/hcs";
+ * const err = new ResetError("pod-a", new Error("boom"));
+ * console.log(err.code); // RESET_FAILED
+ * ```
+ */
+export class ResetError extends PodnetError {
+  /**
+   * Creates the error.
+   *
+   * @param podId the pod
+   * @param cause the first failure
+   */
+  constructor(podId: string, cause: unknown) {
+    super(
+      "RESET_FAILED",
+      `Cannot reset the network of pod ${podId} after migration: call resetAfterMigration() ` +
+        "again or teardown()",
+      { cause },
+    );
+  }
+}
 
 /**
  * One failed teardown step, naming the NIC and endpoint it was for.
@@ -394,14 +420,13 @@ export class TeardownStepError extends PodnetError {
    * @param endpointId the endpoint, for per-NIC steps
    */
   constructor(step: TeardownStep, cause: unknown, nicId?: string, endpointId?: string) {
-    const why = cause instanceof Error ? cause.message : String(cause);
     const nic = `NIC ${nicId ?? "?"} (endpoint ${endpointId ?? "?"})`;
     const what = step === "guest-detach"
       ? `detach ${nic} in the guest`
       : step === "vm-remove"
       ? `hot-remove ${nic} from the VM`
       : "remove the pod namespace in the guest";
-    super("TEARDOWN_STEP_FAILED", `Cannot ${what}: ${why}`, { cause });
+    super("TEARDOWN_STEP_FAILED", `Cannot ${what}`, { cause });
     this.step = step;
     this.nicId = nicId;
     this.endpointId = endpointId;
@@ -410,7 +435,9 @@ export class TeardownStepError extends PodnetError {
 
 /**
  * Teardown attempted every step and some failed: one entry per failed step
- * in `errors`. The state is `Invalid`; `teardown()` can be called again.
+ * in `errors`. The state is `Invalid`; `teardown()` can be called again. When
+ * the teardown was aborted partway, `cause` is the `CancelledError` and
+ * `errors` holds the failures gathered until then.
  *
  * @example
  * ```ts
@@ -434,11 +461,11 @@ export class TeardownError extends AggregateError {
    * @param podId the pod
    * @param errors one entry per failed step
    */
-  constructor(podId: string, errors: TeardownStepError[]) {
+  constructor(podId: string, errors: TeardownStepError[], options?: ErrorOptions) {
     super(
       errors,
-      `Cannot tear down the network of pod ${podId}: ${errors.length} step(s) failed: ` +
-        errors.map((e) => e.message).join("; "),
+      `Cannot tear down the network of pod ${podId}: ${errors.length} step(s) failed`,
+      options,
     );
     this.name = "TeardownError";
   }

@@ -1,122 +1,60 @@
 /**
- * The pod network controller: one per pod. It drives the ports through the
- * lifecycle of {@linkcode TRANSITIONS}, records how far every NIC got, and
- * undoes exactly what was done (or may have been done), whatever fails.
+ * The pod network controller: one per pod. It looks every call up in the
+ * transition table, runs one operation at a time, and delegates the work:
+ * reading the host (`_host_reads.ts`), binding NICs as a pipeline
+ * (`_bind_plan.ts`), undoing them (`_unbind_plan.ts`), the migration reset
+ * (`_reset.ts`), the record and its writes (`_pod_record.ts`,
+ * `_recorder.ts`).
+ *
+ * | state | setup | teardown | save | resume | patch | resetAfterMigration |
+ * |---|---|---|---|---|---|---|
+ * | NotConfigured | setup | noop | reject | reject | reject | reject |
+ * | Configured | reject | teardown | snapshot → SourceMigrating | noop | reject | reset |
+ * | Invalid | reject | teardown (retry) | reject | reject | reject | reset (retry) |
+ * | TornDown | reject | noop | reject | reject | reject | reject |
+ * | SourceMigrating | reject | drop → TornDown | snapshot (same) | → Configured | reject | reject |
+ * | DestinationMigrating | reject | drop → TornDown | reject | bind ports → Configured | record destination | reject |
  *
  * @module
  */
 import { getLogger, type Logger } from "@logtape/logtape";
-import type { NicBinding, StepProgress } from "./binding.ts";
-import type { ControllerEvent, ControllerStep } from "./controller_event.ts";
-import { orderEndpoints, uniqueIds } from "./endpoint_order.ts";
+import type { NicBinding } from "./binding.ts";
+import type { ControllerEvent } from "./controller_event.ts";
+import {
+  checkNamespaceId,
+  checkOptions,
+  checkPorts,
+  type ControllerSettings,
+  type NetworkControllerOptions,
+  type OperationOptions,
+  type RestoreOptions,
+} from "./controller_options.ts";
 import {
   CancelledError,
-  GuestUnavailableError,
-  HResultError,
   InvalidArgumentError,
-  InvalidHostDataError,
   InvalidStateError,
-  NotFoundError,
   SetupError,
   TeardownError,
-  type TeardownStep,
-  TeardownStepError,
-  VmUnavailableError,
 } from "./errors.ts";
-import { normalizeGuid } from "./guid.ts";
 import { deriveNicId } from "./nic_id.ts";
 import { parseSnapshot, type Snapshot } from "./snapshot.ts";
-import {
-  type ControllerOperation,
-  type ControllerState,
-  type TransitionAction,
-  TRANSITIONS,
-} from "./state.ts";
+import { type ControllerOperation, type ControllerState, TRANSITIONS } from "./state.ts";
+import { bindNics } from "./_bind_plan.ts";
+import { readHost } from "./_host_reads.ts";
+import { type OperationContext, stopReason } from "./_operation_context.ts";
+import { PodRecord } from "./_pod_record.ts";
+import { Recorder } from "./_recorder.ts";
+import { resetAfterMigration } from "./_reset.ts";
 import { SerialQueue } from "./_serial_queue.ts";
-import type { GuestNicConfig } from "../ports/guest_network.ts";
-import type { HostEndpoint } from "../ports/host_network.ts";
-import type { JsonObject } from "../ports/json.ts";
+import { StepRunner } from "./_step_runner.ts";
+import { unbindNics } from "./_unbind_plan.ts";
 import type { NetworkPorts } from "../ports/network_ports.ts";
-import type { StateStore } from "../ports/state_store.ts";
-
-/**
- * Options of a {@linkcode NetworkController}.
- *
- * @example
- * ```ts
- * import type { NetworkControllerOptions } from "@podnet/hcs";
- * const options: NetworkControllerOptions = {
- *   podId: "default/nginx-7c5ddbdf54-x8f2k",
- *   namespaceId: "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b",
- * };
- * ```
- */
-export interface NetworkControllerOptions {
-  /** The pod: non-empty printable text, at most 256 characters. Part of every NIC ID. */
-  readonly podId: string;
-  /** The HCN namespace CNI prepared for the pod (GUID; braces and case tolerated). */
-  readonly namespaceId: string;
-  /** Whether the guest routes by policy (LCOW); default false. */
-  readonly policyBasedRouting?: boolean;
-  /** Whether a failed setup undoes what it did before throwing; default true. */
-  readonly rollbackOnSetupFailure?: boolean;
-  /** Where bindings are recorded before each step whose outcome could be unknown. */
-  readonly store?: StateStore;
-  /** Called synchronously with every transition and step; must not throw. */
-  readonly onEvent?: (event: ControllerEvent) => void;
-}
-
-/**
- * Options of a controller operation.
- *
- * @example
- * ```ts
- * import type { OperationOptions } from "@podnet/hcs";
- * const opts: OperationOptions = { signal: AbortSignal.timeout(60_000) };
- * ```
- */
-export interface OperationOptions {
-  /** Stops the operation at its next step (and cuts off the running call). */
-  readonly signal?: AbortSignal | undefined;
-}
-
-/**
- * Options of {@linkcode NetworkController.import} and
- * {@linkcode NetworkController.recover}: those of the constructor that a
- * snapshot does not carry.
- *
- * @example
- * ```ts
- * import type { RestoreOptions } from "@podnet/hcs";
- * const opts: RestoreOptions = { rollbackOnSetupFailure: true };
- * ```
- */
-export type RestoreOptions = Pick<
-  NetworkControllerOptions,
-  "rollbackOnSetupFailure" | "store" | "onEvent"
->;
-
-interface MutableBinding {
-  readonly nicId: string;
-  readonly endpointId: string;
-  readonly endpointName: string;
-  readonly macAddress?: string;
-  prepared: StepProgress;
-  vmAdded: StepProgress;
-  attached: StepProgress;
-}
-
-interface GuestNamespaceRecord {
-  progress: StepProgress;
-  readonly document: JsonObject;
-}
-
-type Operation = Snapshot["operation"];
-
-const MAX_POD_ID = 256;
 
 /** Stands for "no ports yet" when a controller is built from a snapshot. */
-const NO_PORTS = Object.freeze({}) as NetworkPorts;
+const NO_PORTS: NetworkPorts = Object.freeze({}) as NetworkPorts;
+
+/** The operations a teardown cuts off rather than waits for. */
+const PREEMPTIBLE: ReadonlySet<ControllerOperation> = new Set(["setup", "resetAfterMigration"]);
 
 /**
  * Manages the network of one pod in a utility VM.
@@ -131,7 +69,7 @@ const NO_PORTS = Object.freeze({}) as NetworkPorts;
  * host.loadFixture(fixture);
  * using ports = createPorts({ hcn: host.hcn, hcs: host.hcs, vmId: host.vmId, guest: "lcow" });
  * const controller = new NetworkController(
- *   { podId: "pod-a", namespaceId: fixture.namespace.ID },
+ *   { podId: "pod-a", namespaceId: fixture.namespace.ID, hostConcurrency: 4 },
  *   ports,
  * );
  * await controller.setup();
@@ -140,46 +78,55 @@ const NO_PORTS = Object.freeze({}) as NetworkPorts;
  * ```
  */
 export class NetworkController {
-  #podId: string;
-  #namespaceId: string;
-  #policyBasedRouting: boolean;
-  #rollback: boolean;
-  #store: StateStore | undefined;
-  #onEvent: ((event: ControllerEvent) => void) | undefined;
+  readonly #settings: ControllerSettings;
+  readonly #record: PodRecord;
+  readonly #recorder: Recorder;
+  readonly #runner: StepRunner;
+  readonly #queue = new SerialQueue();
   #ports: NetworkPorts | undefined;
-  #state: ControllerState = "NotConfigured";
-  #operation: Operation = null;
-  #bindings: MutableBinding[] = [];
-  #guestNamespace: GuestNamespaceRecord | null = null;
-  #queue = new SerialQueue();
-  #stopRequested = false;
+  #running: { operation: ControllerOperation; preempt: AbortController } | undefined;
   #log: Logger;
 
   /**
-   * Validates the options; on bad input throws `InvalidArgumentError` and no
-   * controller exists.
+   * Checks the options and ports; on bad input throws `InvalidArgumentError`
+   * naming the argument, and no controller exists.
    *
-   * @param options the pod and its namespace
+   * @param options the pod, its namespace and the controller's options
    * @param ports the host, VM and guest ports
+   * @throws {InvalidArgumentError} when an option or the ports are unusable
    */
   constructor(options: NetworkControllerOptions, ports: NetworkPorts) {
-    this.#podId = checkPodId(options?.podId);
-    this.#namespaceId = checkNamespaceId(options.namespaceId);
-    this.#policyBasedRouting = checkFlag("policyBasedRouting", options.policyBasedRouting, false);
-    this.#rollback = checkFlag("rollbackOnSetupFailure", options.rollbackOnSetupFailure, true);
-    this.#store = options.store;
-    this.#onEvent = options.onEvent;
+    const settings = checkOptions(options);
+    this.#settings = settings;
     this.#ports = ports === NO_PORTS ? undefined : checkPorts(ports);
+    this.#record = new PodRecord(
+      settings.podId,
+      settings.namespaceId,
+      settings.policyBasedRouting,
+    );
     this.#log = getLogger(["podnet", "controller"]).with({
-      podId: this.#podId,
-      namespaceId: this.#namespaceId,
+      podId: settings.podId,
+      namespaceId: settings.namespaceId,
+    });
+    this.#recorder = new Recorder(
+      settings.store,
+      settings.podId,
+      () => this.#record.snapshot(),
+      (error) => this.#log.warn("Cannot record the state of the pod", { error }),
+    );
+    this.#runner = new StepRunner({
+      record: this.#record,
+      recorder: this.#recorder,
+      log: this.#log,
+      emit: (event) => this.#emit(event),
     });
   }
 
   /**
    * A controller on the migration destination, from the source's `save()`
    * snapshot, in state `DestinationMigrating` and without ports: `patch()`
-   * the new namespace ID if it changed, then `resume(ports)`.
+   * the destination's namespace ID, `resume(ports)`, then
+   * `resetAfterMigration()`.
    *
    * @example
    * ```ts
@@ -190,11 +137,13 @@ export class NetworkController {
    * ```
    *
    * @param snapshot the snapshot, parsed or as JSON text
-   * @param options store and event hook for the new controller
+   * @param options store, event hook and limits for the new controller
+   * @throws {SnapshotError} when the snapshot is not one podnet can use
+   * @throws {InvalidArgumentError} when an option is unusable
    */
   static import(snapshot: unknown, options: RestoreOptions = {}): NetworkController {
     const s = parseSnapshot(snapshot);
-    const c = NetworkController.#fromSnapshot(s, options, undefined);
+    const c = NetworkController.#fromSnapshot(s, options, NO_PORTS);
     c.#moveTo("DestinationMigrating", "import");
     return c;
   }
@@ -203,7 +152,8 @@ export class NetworkController {
    * A controller that picks up where a crashed or restarted process left
    * off, from the snapshot its store recorded. A snapshot written in the
    * middle of an operation gives state `Invalid`: call `teardown()` to undo
-   * what may have been done.
+   * what may have been done (or, after a failed migration reset,
+   * `resetAfterMigration()` to finish it).
    *
    * @example
    * ```ts
@@ -219,7 +169,9 @@ export class NetworkController {
    *
    * @param snapshot the recorded snapshot, parsed or as JSON text
    * @param ports the host, VM and guest ports
-   * @param options store and event hook
+   * @param options store, event hook and limits
+   * @throws {SnapshotError} when the snapshot is not one podnet can use
+   * @throws {InvalidArgumentError} when the ports or an option are unusable
    */
   static recover(
     snapshot: unknown,
@@ -235,44 +187,66 @@ export class NetworkController {
   static #fromSnapshot(
     s: Snapshot,
     options: RestoreOptions,
-    ports: NetworkPorts | undefined,
+    ports: NetworkPorts,
   ): NetworkController {
+    if (typeof options !== "object" || options === null) {
+      throw new InvalidArgumentError("options", "must be an object");
+    }
     const c = new NetworkController({
+      ...options,
       podId: s.podId,
       namespaceId: s.namespaceId,
       policyBasedRouting: s.policyBasedRouting,
-      ...options,
-    }, ports ?? NO_PORTS);
-    c.#bindings = s.bindings.map((b) => ({ ...b }));
-    c.#guestNamespace = s.guestNamespace === null ? null : { ...s.guestNamespace };
+    }, ports);
+    const r = c.#record;
+    r.restore(s.bindings);
+    r.guestNamespace = s.guestNamespace === null ? null : {
+      progress: s.guestNamespace.progress,
+      document: s.guestNamespace.document,
+    };
+    r.destinationNamespaceId = s.destinationNamespaceId;
     return c;
   }
 
   /** The controller's state. */
   get state(): ControllerState {
-    return this.#state;
+    return this.#record.state;
   }
 
   /** The pod ID. */
   get podId(): string {
-    return this.#podId;
+    return this.#settings.podId;
   }
 
-  /** The HCN namespace GUID (lower case). */
+  /** The pod's HCN namespace GUID (lower case): the one the guest knows the pod by. */
   get namespaceId(): string {
-    return this.#namespaceId;
+    return this.#record.namespaceId;
+  }
+
+  /**
+   * On a migration destination, the namespace recorded by `patch()` until
+   * `resetAfterMigration()` has moved the NICs to it; else `null`.
+   */
+  get destinationNamespaceId(): string | null {
+    return this.#record.destinationNamespaceId;
+  }
+
+  /** How many host NIC calls of the pod may be in flight at once. */
+  get hostConcurrency(): number {
+    return this.#settings.hostConcurrency;
   }
 
   /** The NIC bindings, in attach order (the first is eth0), as frozen copies. */
   get bindings(): readonly NicBinding[] {
-    return this.#bindings.map((b) => Object.freeze({ ...b }));
+    return this.#record.bindings().map(PodRecord.view);
   }
 
   /**
-   * Reads the namespace, hot-adds one NIC per endpoint in eth order and wires
-   * each into the guest. On failure throws `SetupError`: with
+   * Reads the namespace and its endpoints, then binds one NIC per endpoint
+   * in eth order, as a pipeline: hot-adds overlap the guest attaches of the
+   * NICs before them. On failure throws `SetupError`: with
    * `rollbackOnSetupFailure` everything was undone (state `TornDown`) unless
-   * `rolledBack` is false (state `Invalid`, call `teardown()` again).
+   * `rolledBack` is false (state `Invalid`, call `teardown()`).
    *
    * @example
    * ```ts
@@ -282,6 +256,9 @@ export class NetworkController {
    * ```
    *
    * @param options abort signal
+   * @throws {SetupError} when setup failed (its `cause` says why)
+   * @throws {InvalidStateError} when the state does not allow setup
+   * @throws {CancelledError} when aborted before it started
    */
   setup(options: OperationOptions = {}): Promise<void> {
     return this.#dispatch("setup", options, undefined).then(() => undefined);
@@ -292,30 +269,39 @@ export class NetworkController {
    * hot-remove), attempting every NIC, then removes the guest namespace. A
    * VM or guest that is gone counts as done. Failures are gathered into one
    * `TeardownError` (state `Invalid`; call again to retry). A teardown that
-   * arrives while setup runs makes setup stop at its next step first.
+   * arrives while setup or a migration reset runs cuts off its calls in
+   * flight and starts at once.
    *
    * @example
    * ```ts
    * import { TeardownError, type NetworkController } from "@podnet/hcs";
    * declare const controller: NetworkController;
    * try {
-   *   await controller.teardown();
+   *   await controller.teardown({ signal: AbortSignal.timeout(30_000) });
    * } catch (e) {
    *   if (e instanceof TeardownError) for (const step of e.errors) console.error(step.message);
    * }
    * ```
    *
-   * @param options abort signal
+   * @param options abort signal: honoured while the teardown waits for its
+   *   turn and between its steps
+   * @throws {TeardownError} when steps failed (and when aborted after some had)
+   * @throws {CancelledError} when aborted before any step failed
+   * @throws {InvalidStateError} never: every state allows teardown
    */
   teardown(options: OperationOptions = {}): Promise<void> {
-    if (this.#queue.busy && this.#operation === "setup") this.#stopRequested = true;
+    const running = this.#running;
+    if (running !== undefined && PREEMPTIBLE.has(running.operation) && !options?.signal?.aborted) {
+      running.preempt.abort(new CancelledError(running.operation, "a teardown was requested"));
+    }
     return this.#dispatch("teardown", options, undefined).then(() => undefined);
   }
 
   /**
    * Starts a migration on the source: returns the snapshot to hand to
    * `NetworkController.import()` on the destination (state
-   * `SourceMigrating`; calling again returns the same snapshot).
+   * `SourceMigrating`; calling again returns the same snapshot). The
+   * snapshot is a copy: changing it changes nothing here.
    *
    * @example
    * ```ts
@@ -325,14 +311,16 @@ export class NetworkController {
    * ```
    *
    * @param options abort signal
+   * @throws {InvalidStateError} unless `Configured` or `SourceMigrating`
    */
   save(options: OperationOptions = {}): Promise<Snapshot> {
     return this.#dispatch("save", options, undefined) as Promise<Snapshot>;
   }
 
   /**
-   * On the destination, before `resume()`: records the namespace ID of the
-   * destination host (GUID; braces and case tolerated).
+   * On the destination, before `resume()`: records the destination host's
+   * namespace (GUID; braces and case tolerated), where CNI made new
+   * endpoints for the pod. `resetAfterMigration()` moves the NICs to them.
    *
    * @example
    * ```ts
@@ -343,9 +331,11 @@ export class NetworkController {
    *
    * @param namespaceId the destination's HCN namespace
    * @param options abort signal
+   * @throws {InvalidArgumentError} when `namespaceId` is not a GUID
+   * @throws {InvalidStateError} unless `DestinationMigrating`
    */
   async patch(namespaceId: string, options: OperationOptions = {}): Promise<void> {
-    const id = checkNamespaceId(namespaceId);
+    const id = checkNamespaceId("namespaceId", namespaceId);
     await this.#dispatch("patch", options, id);
   }
 
@@ -364,26 +354,36 @@ export class NetworkController {
    *
    * @param ports the destination's ports
    * @param options abort signal
+   * @throws {InvalidArgumentError} when the destination's ports are missing or unusable
+   * @throws {InvalidStateError} unless migrating (or already `Configured`)
    */
   resume(ports?: NetworkPorts, options: OperationOptions = {}): Promise<void> {
     return this.#dispatch("resume", options, ports).then(() => undefined);
   }
 
   /**
-   * After a migration has resumed on the destination: tells the guest about
-   * every NIC again, from the destination host's current namespace and
-   * endpoint documents (detach, then prepare and attach, in attach order;
-   * WCOW also re-adds the guest namespace). Host NICs are left as they are.
-   * On failure the state is `Invalid`.
+   * After a migration has resumed on the destination, swaps the source's
+   * NICs for the destination's endpoints, as hcsshim does: detaches the
+   * source's NICs in the guest and takes them off the VM (a NIC the VM no
+   * longer has counts as gone), reads the destination namespace and its
+   * endpoints, and binds each under its derived NIC ID (hot-add, guest
+   * attach; WCOW also pre-add). The guest keeps the pod's namespace ID.
+   *
+   * Does nothing unless `patch()` recorded a destination namespace since the
+   * last completed reset, so a retried or stray call cannot cut a running
+   * pod's network. On failure throws `ResetError` (state `Invalid`): every
+   * step is recorded; call it again to finish, or `teardown()`.
    *
    * @example
    * ```ts
    * import type { NetworkController } from "@podnet/hcs";
    * declare const dest: NetworkController;
-   * await dest.resetAfterMigration();
+   * await dest.resetAfterMigration({ signal: AbortSignal.timeout(120_000) });
    * ```
    *
    * @param options abort signal
+   * @throws {ResetError} when the reset failed (its `cause` says why)
+   * @throws {InvalidStateError} unless `Configured` or `Invalid`
    */
   resetAfterMigration(options: OperationOptions = {}): Promise<void> {
     return this.#dispatch("resetAfterMigration", options, undefined).then(() => undefined);
@@ -394,632 +394,254 @@ export class NetworkController {
     options: OperationOptions,
     argument: string | NetworkPorts | undefined,
   ): Promise<Snapshot | void> {
-    return this.#queue.run(async () => {
-      const action: TransitionAction = TRANSITIONS[this.#state][operation];
-      if (action === "reject") throw new InvalidStateError(operation, this.#state);
-      const signal = options.signal;
-      if (signal?.aborted) {
-        // Aborted before it started (perhaps while it waited its turn): nothing changes.
-        throw new CancelledError(operation, "the operation was aborted before it started", {
-          cause: signal.reason,
+    let signal: AbortSignal | undefined;
+    try {
+      signal = checkSignal(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#queue.run(
+      () => this.#perform(operation, signal, argument),
+      signal,
+      () =>
+        new CancelledError(operation, "the operation was aborted before it started", {
+          cause: signal?.reason,
+        }),
+    );
+  }
+
+  async #perform(
+    operation: ControllerOperation,
+    signal: AbortSignal | undefined,
+    argument: string | NetworkPorts | undefined,
+  ): Promise<Snapshot | void> {
+    const r = this.#record;
+    const action = TRANSITIONS[r.state][operation];
+    if (action === "reject") throw new InvalidStateError(operation, r.state);
+    if (signal?.aborted) {
+      throw new CancelledError(operation, "the operation was aborted before it started", {
+        cause: signal.reason,
+      });
+    }
+    switch (action) {
+      case "noop":
+        return;
+      case "setup":
+        return await this.#preemptible(operation, signal, (ctx) => this.#setup(ctx));
+      case "teardown":
+        return await this.#teardown(signal);
+      case "reset":
+        if (r.destinationNamespaceId === null) return;
+        return await this.#preemptible(
+          operation,
+          signal,
+          (ctx) => resetAfterMigration(ctx, (to) => this.#moveTo(to, operation)),
+        );
+      case "drop":
+        r.clear();
+        this.#moveTo("TornDown", operation);
+        await this.#forget();
+        return;
+      case "snapshot":
+        this.#moveTo("SourceMigrating", operation);
+        await this.#persist();
+        return r.snapshot();
+      case "resume-source":
+        this.#moveTo("Configured", operation);
+        await this.#persist();
+        return;
+      case "bind-ports":
+        if (argument === undefined) {
+          throw new InvalidArgumentError("ports", "are required on the migration destination");
+        }
+        this.#ports = checkPorts(argument);
+        this.#moveTo("Configured", operation);
+        await this.#persist();
+        return;
+      case "patch":
+        r.destinationNamespaceId = argument as string;
+        this.#log.info("Recorded destination namespace {destinationNamespaceId}", {
+          destinationNamespaceId: r.destinationNamespaceId,
         });
+        await this.#persist();
+        return;
+    }
+  }
+
+  /** Runs an operation that a teardown may cut off. */
+  async #preemptible(
+    operation: ControllerOperation,
+    signal: AbortSignal | undefined,
+    body: (ctx: OperationContext) => Promise<void>,
+  ): Promise<void> {
+    const preempt = new AbortController();
+    this.#running = { operation, preempt };
+    try {
+      const combined = signal === undefined
+        ? preempt.signal
+        : AbortSignal.any([signal, preempt.signal]);
+      await body(this.#context(combined));
+    } finally {
+      this.#running = undefined;
+    }
+  }
+
+  #context(signal: AbortSignal | undefined): OperationContext {
+    if (this.#ports === undefined) throw new InvalidStateError("run without ports", this.state);
+    return {
+      ports: this.#ports,
+      record: this.#record,
+      recorder: this.#recorder,
+      runner: this.#runner,
+      settings: this.#settings,
+      signal,
+    };
+  }
+
+  async #setup(ctx: OperationContext): Promise<void> {
+    const r = this.#record;
+    this.#begin("setup");
+    let failure: unknown;
+    try {
+      const view = await readHost(ctx, r.namespaceId);
+      r.guestNamespace = { progress: "none", document: view.namespace.document };
+      const nics = view.endpoints.map((endpoint) => {
+        const binding = r.plan({
+          nicId: deriveNicId(r.podId, endpoint.id),
+          endpointId: endpoint.id,
+          endpointName: endpoint.name,
+          macAddress: endpoint.macAddress,
+        });
+        return { binding, endpoint };
+      });
+      const failures = await bindNics(
+        ctx,
+        nics,
+        { cell: r.guestNamespace, id: view.namespace.id },
+      );
+      failure = failures[0];
+      if (failures.length === 0 && !ctx.signal?.aborted) {
+        this.#end("Configured", "setup");
+        await this.#persist();
+        return;
       }
-      if (action === "noop") return;
-      switch (action) {
-        case "setup":
-          return await this.#setup(signal);
-        case "teardown":
-          this.#stopRequested = false;
-          return await this.#teardown(signal);
-        case "drop":
-          this.#bindings = [];
-          this.#guestNamespace = null;
-          this.#moveTo("TornDown", operation);
-          await this.#forget();
-          return;
-        case "snapshot":
-          this.#moveTo("SourceMigrating", operation);
-          await this.#persist(false);
-          return this.#snapshot();
-        case "resume-source":
-          this.#moveTo("Configured", operation);
-          await this.#persist(false);
-          return;
-        case "bind-ports":
-          this.#ports = checkPorts(argument as NetworkPorts);
-          this.#moveTo("Configured", operation);
-          await this.#persist(false);
-          return;
-        case "patch":
-          this.#namespaceId = argument as string;
-          this.#log = this.#log.with({ namespaceId: this.#namespaceId });
-          await this.#persist(false);
-          return;
-        case "reset":
-          return await this.#reset(signal);
-      }
+    } catch (error) {
+      failure = error;
+    }
+    r.forgetUnlisted();
+    await this.#failSetup(stopReason("setup", ctx.signal) ?? failure);
+  }
+
+  async #failSetup(cause: unknown): Promise<never> {
+    const preempt = this.#running?.preempt;
+    const s = this.#settings;
+    // A teardown waiting to run does the undoing itself, under its own signal.
+    if (!s.rollbackOnSetupFailure || preempt?.signal.aborted) {
+      this.#end("Invalid", "setup");
+      await this.#persist();
+      throw new SetupError(s.podId, false, cause);
+    }
+    // The rollback ignores the caller's abort (leaving NICs behind would be
+    // worse than overrunning it; every call still has its time limit), but a
+    // teardown that arrives cuts it off and takes over.
+    const ctx = this.#context(preempt?.signal);
+    const { failures, cut } = await unbindNics(ctx, {
+      bindings: this.#record.bindings(),
+      namespace: true,
     });
+    if (failures.length > 0 || cut) {
+      this.#end("Invalid", "setup");
+      await this.#persist();
+      const rollbackError = failures.length > 0
+        ? new TeardownError(s.podId, [...failures])
+        : stopReason("setup", preempt?.signal);
+      throw new SetupError(s.podId, false, cause, rollbackError);
+    }
+    this.#record.clear();
+    this.#end("TornDown", "setup");
+    await this.#forget();
+    throw new SetupError(s.podId, true, cause);
+  }
+
+  async #teardown(signal: AbortSignal | undefined): Promise<void> {
+    this.#begin("teardown");
+    await this.#persist();
+    const ctx = this.#context(signal);
+    const { failures, cut } = await unbindNics(ctx, {
+      bindings: this.#record.bindings(),
+      namespace: true,
+    });
+    if (failures.length > 0 || cut) {
+      this.#end("Invalid", "teardown");
+      await this.#persist();
+      const cancelled = cut ? stopReason("teardown", signal) : undefined;
+      if (failures.length === 0 && cancelled !== undefined) throw cancelled;
+      throw new TeardownError(
+        this.podId,
+        [...failures],
+        cancelled === undefined ? undefined : { cause: cancelled },
+      );
+    }
+    this.#record.clear();
+    this.#end("TornDown", "teardown");
+    await this.#forget();
+  }
+
+  /** Marks an operation as running in the record. */
+  #begin(operation: "setup" | "teardown"): void {
+    this.#record.operation = operation;
+  }
+
+  /** Ends the running operation in state `to`. */
+  #end(to: ControllerState, operation: ControllerOperation): void {
+    this.#record.operation = null;
+    this.#moveTo(to, operation);
   }
 
   #moveTo(to: ControllerState, operation: ControllerOperation | "import"): void {
-    const from = this.#state;
-    this.#state = to;
+    const from = this.#record.state;
+    this.#record.state = to;
     this.#log.info("State {from} -> {to} ({operation})", { from, to, operation });
     this.#emit({ type: "transition", operation, from: operation === "import" ? null : from, to });
   }
 
   #emit(event: ControllerEvent): void {
+    const onEvent = this.#settings.onEvent;
+    if (onEvent === undefined) return;
     try {
-      this.#onEvent?.(event);
+      onEvent(event);
     } catch (error) {
       this.#log.warn("onEvent threw; ignored", { error });
     }
   }
 
-  #snapshot(): Snapshot {
-    return {
-      schemaVersion: 1,
-      podId: this.#podId,
-      namespaceId: this.#namespaceId,
-      state: this.#state,
-      operation: this.#operation,
-      policyBasedRouting: this.#policyBasedRouting,
-      guestNamespace: this.#guestNamespace === null ? null : { ...this.#guestNamespace },
-      bindings: this.bindings,
-    };
-  }
-
-  /** Writes the snapshot. `required`: a failure is thrown, else logged. */
-  async #persist(required: boolean): Promise<void> {
-    if (this.#store === undefined) return;
+  /** Writes the record; a failure is logged (the pod goes on). */
+  async #persist(): Promise<void> {
     try {
-      await this.#store.save(this.#snapshot());
+      await this.#recorder.save();
     } catch (error) {
-      if (required) throw error;
-      this.#log.warn("Cannot record state: {error}", { error });
+      this.#log.warn("Cannot record the state of the pod", { error });
     }
   }
 
   async #forget(): Promise<void> {
-    if (this.#store === undefined) return;
     try {
-      await this.#store.delete(this.#podId);
+      await this.#recorder.delete();
     } catch (error) {
-      this.#log.warn("Cannot delete recorded state: {error}", { error });
+      this.#log.warn("Cannot delete the recorded state of the pod", { error });
     }
   }
-
-  #ensurePorts(): NetworkPorts {
-    if (this.#ports === undefined) throw new InvalidStateError("run without ports", this.#state);
-    return this.#ports;
-  }
-
-  /** Between two steps of setup: stops when aborted or when a teardown is waiting. */
-  #checkStop(signal: AbortSignal | undefined): void {
-    checkSignal("setup", signal);
-    if (this.#stopRequested) throw new CancelledError("setup", "a teardown was requested");
-  }
-
-  async #setup(signal: AbortSignal | undefined): Promise<void> {
-    const ports = this.#ensurePorts();
-    this.#operation = "setup";
-    this.#stopRequested = false;
-    try {
-      this.#checkStop(signal);
-      const ns = await this.#observe(
-        "read-namespace",
-        undefined,
-        () => ports.host.getNamespace(this.#namespaceId, { signal }),
-      );
-      this.#guestNamespace = { progress: "none", document: ns.document };
-      this.#checkStop(signal);
-      const ids = uniqueIds(ns.endpointIds);
-      const endpoints = await this.#observe(
-        "read-endpoints",
-        undefined,
-        () => allOrFirstFailure(ids.map((id) => ports.host.getEndpoint(id, { signal }))),
-      );
-      const ordered = orderEndpoints(endpoints);
-      this.#checkStop(signal);
-      const gns = this.#guestNamespace;
-      await this.#track(
-        gns,
-        "guest-namespace-add",
-        undefined,
-        () => ports.guest.addNamespace({ id: ns.id, document: ns.document }, { signal }),
-      );
-      for (const endpoint of ordered) {
-        await this.#plug(ports, endpoint, signal);
-      }
-      this.#operation = null;
-      this.#moveTo("Configured", "setup");
-      await this.#persist(false);
-    } catch (cause) {
-      await this.#failSetup(cause);
-    }
-  }
-
-  async #plug(
-    ports: NetworkPorts,
-    endpoint: HostEndpoint,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
-    this.#checkStop(signal);
-    const nicId = deriveNicId(this.#podId, endpoint.id);
-    const binding: MutableBinding = {
-      nicId,
-      endpointId: endpoint.id,
-      endpointName: endpoint.name,
-      ...(endpoint.macAddress === undefined ? {} : { macAddress: endpoint.macAddress }),
-      prepared: "none",
-      vmAdded: "none",
-      attached: "none",
-    };
-    this.#bindings.push(binding);
-    const config = this.#nicConfig(binding, endpoint);
-    await this.#guestPrepare(ports, binding, config, signal);
-    this.#checkStop(signal);
-    await this.#trackNic(
-      binding,
-      "vmAdded",
-      "vm-add",
-      () => ports.vm.addNic(vmNic(binding), { signal }).then(() => true),
-    );
-    this.#checkStop(signal);
-    await this.#guestAttach(ports, binding, config, signal);
-  }
-
-  #nicConfig(binding: MutableBinding, endpoint: HostEndpoint): GuestNicConfig {
-    return {
-      nicId: binding.nicId,
-      endpointId: binding.endpointId,
-      namespaceId: this.#namespaceId,
-      endpoint,
-      policyBasedRouting: this.#policyBasedRouting,
-    };
-  }
-
-  #guestPrepare(
-    ports: NetworkPorts,
-    binding: MutableBinding,
-    config: GuestNicConfig,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
-    return this.#trackNic(
-      binding,
-      "prepared",
-      "guest-prepare",
-      () => ports.guest.prepare(config, { signal }),
-    );
-  }
-
-  #guestAttach(
-    ports: NetworkPorts,
-    binding: MutableBinding,
-    config: GuestNicConfig,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
-    return this.#trackNic(
-      binding,
-      "attached",
-      "guest-attach",
-      () => ports.guest.attach(config, { signal }).then(() => true),
-    );
-  }
-
-  async #failSetup(cause: unknown): Promise<never> {
-    this.#log.error("Setup failed: {cause}", { cause });
-    if (!this.#rollback) {
-      this.#operation = null;
-      this.#moveTo("Invalid", "setup");
-      await this.#persist(false);
-      throw new SetupError(this.#podId, false, cause);
-    }
-    try {
-      await this.#undo(undefined, "setup");
-    } catch (rollbackError) {
-      this.#operation = null;
-      this.#moveTo("Invalid", "setup");
-      await this.#persist(false);
-      throw new SetupError(this.#podId, false, cause, rollbackError);
-    }
-    this.#operation = null;
-    this.#moveTo("TornDown", "setup");
-    await this.#forget();
-    throw new SetupError(this.#podId, true, cause);
-  }
-
-  async #teardown(signal: AbortSignal | undefined): Promise<void> {
-    this.#operation = "teardown";
-    try {
-      await this.#undo(signal, "teardown");
-    } catch (error) {
-      this.#operation = null;
-      this.#moveTo("Invalid", "teardown");
-      await this.#persist(false);
-      throw error;
-    }
-    this.#operation = null;
-    this.#moveTo("TornDown", "teardown");
-    await this.#forget();
-  }
-
-  /**
-   * Undoes every binding (reverse attach order) and the guest namespace.
-   * Throws a `TeardownError` listing the failed steps, or a `CancelledError`
-   * when the signal aborted.
-   */
-  async #undo(signal: AbortSignal | undefined, operation: ControllerOperation): Promise<void> {
-    const ports = this.#ensurePorts();
-    const failures: TeardownStepError[] = [];
-    const guestNamespaceId = this.#guestNamespaceId();
-    for (const binding of [...this.#bindings].reverse()) {
-      checkSignal(operation, signal);
-      const nic = {
-        nicId: binding.nicId,
-        endpointId: binding.endpointId,
-        namespaceId: guestNamespaceId,
-      };
-      if (binding.prepared !== "none" || binding.attached !== "none") {
-        const known = binding.prepared === "done" || binding.attached === "done";
-        const outcome = await this.#undoStep(
-          "guest-detach",
-          binding,
-          known,
-          failures,
-          () => ports.guest.detach(nic, { signal }),
-        );
-        binding.prepared = after(binding.prepared, outcome);
-        binding.attached = after(binding.attached, outcome);
-      }
-      if (binding.vmAdded !== "none") {
-        const outcome = await this.#undoStep(
-          "vm-remove",
-          binding,
-          binding.vmAdded === "done",
-          failures,
-          () => ports.vm.removeNic(vmNic(binding), { signal }),
-        );
-        binding.vmAdded = after(binding.vmAdded, outcome);
-      }
-      if (
-        binding.prepared === "none" && binding.vmAdded === "none" && binding.attached === "none"
-      ) {
-        this.#bindings = this.#bindings.filter((b) => b !== binding);
-      }
-      await this.#persist(false);
-    }
-    const gns = this.#guestNamespace;
-    if (gns !== null && gns.progress !== "none") {
-      checkSignal(operation, signal);
-      const outcome = await this.#undoStep(
-        "guest-namespace-remove",
-        undefined,
-        gns.progress === "done",
-        failures,
-        () =>
-          ports.guest.removeNamespace({ id: guestNamespaceId, document: gns.document }, {
-            signal,
-          }),
-      );
-      gns.progress = after(gns.progress, outcome);
-      await this.#persist(false);
-    }
-    if (failures.length > 0) throw new TeardownError(this.#podId, failures);
-    this.#guestNamespace = null;
-  }
-
-  /**
-   * Runs one undo step. Failures are gathered. A VM or guest that is gone
-   * counts as done. "Not found" counts as done for a step whose outcome was
-   * unknown; for a step known to be done it is a surprise: it is reported as
-   * a failure and the step becomes unknown, so the next teardown retries it
-   * once and then believes a second "not found". An undo whose own outcome is
-   * unknown (timeout, lost call) also leaves the step unknown.
-   */
-  async #undoStep(
-    step: TeardownStep,
-    binding: MutableBinding | undefined,
-    known: boolean,
-    failures: TeardownStepError[],
-    run: () => Promise<void>,
-  ): Promise<UndoOutcome> {
-    const ids = binding === undefined ? {} : nicIds(binding);
-    const log = binding === undefined ? this.#log : this.#log.with(logIds(binding));
-    const subject = binding === undefined
-      ? "(pod namespace)"
-      : `NIC ${binding.nicId} (endpoint ${binding.endpointId})`;
-    this.#emit({ type: "step", step, phase: "start", ...ids });
-    try {
-      await run();
-      this.#emit({ type: "step", step, phase: "done", ...ids });
-      log.info("{step} {subject}: done", { step, subject });
-      return "done";
-    } catch (error) {
-      if (countsAsGone(step, error)) {
-        this.#emit({ type: "step", step, phase: "gone", ...ids, error });
-        log.info("{step} {subject}: {reason}, counted as done", {
-          step,
-          subject,
-          reason: reason(error),
-        });
-        return "done";
-      }
-      if (error instanceof NotFoundError && !known) {
-        this.#emit({ type: "step", step, phase: "gone", ...ids, error });
-        log.info("{step} {subject}: already gone, counted as done", { step, subject });
-        return "done";
-      }
-      this.#emit({ type: "step", step, phase: "failed", ...ids, error });
-      log.error("{step} {subject} failed: {error}", { step, subject, error });
-      failures.push(new TeardownStepError(step, error, binding?.nicId, binding?.endpointId));
-      // The host said no: nothing changed. Anything else (a timeout, a lost
-      // call, a surprising "not found") leaves the step's outcome unknown.
-      return isDefinitive(error) && !(error instanceof NotFoundError) ? "failed" : "unknown";
-    }
-  }
-
-  /**
-   * The namespace the guest knows the NICs under: the one of the document
-   * captured at setup. It differs from `namespaceId` after a `patch()` until
-   * `resetAfterMigration()` has moved the NICs.
-   */
-  #guestNamespaceId(): string {
-    const id = this.#guestNamespace?.document["ID"];
-    return (typeof id === "string" ? normalizeGuid(id) : undefined) ?? this.#namespaceId;
-  }
-
-  async #reset(signal: AbortSignal | undefined): Promise<void> {
-    const ports = this.#ensurePorts();
-    this.#operation = "reset";
-    try {
-      const ns = await this.#observe(
-        "read-namespace",
-        undefined,
-        () => ports.host.getNamespace(this.#namespaceId, { signal }),
-      );
-      // Take every NIC out of the guest (reverse order, as teardown does),
-      // then the old namespace, under the namespace ID the guest knows.
-      const oldId = this.#guestNamespaceId();
-      for (const binding of [...this.#bindings].reverse()) {
-        checkSignal("resetAfterMigration", signal);
-        const nic = { nicId: binding.nicId, endpointId: binding.endpointId, namespaceId: oldId };
-        await this.#redo("guest-detach", binding, () => ports.guest.detach(nic, { signal }));
-        binding.prepared = "none";
-        binding.attached = "none";
-        await this.#persist(false);
-      }
-      const old = this.#guestNamespace;
-      if (old !== null && old.progress !== "none") {
-        await this.#redo(
-          "guest-namespace-remove",
-          undefined,
-          () => ports.guest.removeNamespace({ id: oldId, document: old.document }, { signal }),
-        );
-      }
-      // Then tell the guest again, from the destination host's documents.
-      const gns: GuestNamespaceRecord = { progress: "none", document: ns.document };
-      this.#guestNamespace = gns;
-      await this.#track(
-        gns,
-        "guest-namespace-add",
-        undefined,
-        () => ports.guest.addNamespace({ id: ns.id, document: ns.document }, { signal }),
-      );
-      for (const binding of this.#bindings) {
-        checkSignal("resetAfterMigration", signal);
-        const endpoint = await this.#observe(
-          "read-endpoints",
-          binding,
-          () => ports.host.getEndpoint(binding.endpointId, { signal }),
-        );
-        const config = this.#nicConfig(binding, endpoint);
-        await this.#guestPrepare(ports, binding, config, signal);
-        await this.#guestAttach(ports, binding, config, signal);
-      }
-      this.#operation = null;
-      await this.#persist(false);
-    } catch (error) {
-      this.#operation = null;
-      this.#moveTo("Invalid", "resetAfterMigration");
-      await this.#persist(false);
-      throw error;
-    }
-  }
-
-  /** An undo during reset: gone and not-found count as done, other failures throw. */
-  async #redo(
-    step: TeardownStep,
-    binding: MutableBinding | undefined,
-    run: () => Promise<void>,
-  ): Promise<void> {
-    const failures: TeardownStepError[] = [];
-    if ((await this.#undoStep(step, binding, false, failures, run)) !== "done") throw failures[0];
-  }
-
-  /** Runs a read step, reporting it. */
-  async #observe<T>(
-    step: ControllerStep,
-    binding: MutableBinding | undefined,
-    run: () => Promise<T>,
-  ): Promise<T> {
-    const ids = binding === undefined ? {} : nicIds(binding);
-    this.#emit({ type: "step", step, phase: "start", ...ids });
-    try {
-      const value = await run();
-      this.#emit({ type: "step", step, phase: "done", ...ids });
-      return value;
-    } catch (error) {
-      this.#emit({ type: "step", step, phase: "failed", ...ids, error });
-      throw error;
-    }
-  }
-
-  #trackNic(
-    binding: MutableBinding,
-    field: "prepared" | "vmAdded" | "attached",
-    step: ControllerStep,
-    run: () => Promise<boolean>,
-  ): Promise<void> {
-    const cell = {
-      get progress(): StepProgress {
-        return binding[field];
-      },
-      set progress(value: StepProgress) {
-        binding[field] = value;
-      },
-    };
-    return this.#track(cell, step, binding, run);
-  }
-
-  /**
-   * Runs a step whose outcome could be unknown: records it as pending
-   * (durably, before the call), then done, not done (the adapter had nothing
-   * to do, or the host said no), or still pending (timeout, abort, crash).
-   */
-  async #track(
-    cell: { progress: StepProgress },
-    step: ControllerStep,
-    binding: MutableBinding | undefined,
-    run: () => Promise<boolean>,
-  ): Promise<void> {
-    const ids = binding === undefined ? {} : nicIds(binding);
-    const log = binding === undefined ? this.#log : this.#log.with(logIds(binding));
-    const subject = binding === undefined
-      ? "(pod namespace)"
-      : `NIC ${binding.nicId} (endpoint ${binding.endpointId})`;
-    const before = cell.progress;
-    cell.progress = "pending";
-    try {
-      await this.#persist(true);
-    } catch (error) {
-      cell.progress = before;
-      throw error;
-    }
-    this.#emit({ type: "step", step, phase: "start", ...ids });
-    let did: boolean;
-    try {
-      did = await run();
-    } catch (error) {
-      cell.progress = isDefinitive(error) ? "none" : "pending";
-      this.#emit({ type: "step", step, phase: "failed", ...ids, error });
-      log.error("{step} {subject} failed: {error}", { step, subject, error });
-      throw error;
-    }
-    cell.progress = did ? "done" : "none";
-    this.#emit({ type: "step", step, phase: did ? "done" : "skipped", ...ids });
-    log.info(did ? "{step} {subject}: done" : "{step} {subject}: nothing to do", {
-      step,
-      subject,
-    });
-    await this.#persist(false);
-  }
 }
 
-/**
- * How an undo step went: counts as done; failed with nothing changed (the
- * host said no); or failed with an unknown outcome (a timeout, a lost call, a
- * "not found" for a step known to be done), which makes the step pending.
- */
-type UndoOutcome = "done" | "failed" | "unknown";
-
-/** The progress of a step after an undo attempt. */
-function after(progress: StepProgress, outcome: UndoOutcome): StepProgress {
-  if (outcome === "done") return "none";
-  if (outcome === "unknown" && progress === "done") return "pending";
-  return progress;
-}
-
-/**
- * Like `Promise.all`, but settles only when every promise has: a failed read
- * must not leave its siblings running past the operation.
- */
-async function allOrFirstFailure<T>(promises: Promise<T>[]): Promise<T[]> {
-  const results = await Promise.allSettled(promises);
-  const values: T[] = [];
-  for (const r of results) {
-    if (r.status === "rejected") throw r.reason;
-    values.push(r.value);
+function checkSignal(options: unknown): AbortSignal | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== "object" || options === null) {
+    throw new InvalidArgumentError("options", "must be an object");
   }
-  return values;
-}
-
-function checkSignal(operation: string, signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    throw new CancelledError(operation, "the operation was aborted", { cause: signal.reason });
+  const signal = (options as { signal?: unknown }).signal;
+  if (signal === undefined) return undefined;
+  if (!(signal instanceof AbortSignal)) {
+    throw new InvalidArgumentError("options.signal", "must be an AbortSignal");
   }
-}
-
-function vmNic(b: MutableBinding): { nicId: string; endpointId: string; macAddress?: string } {
-  return {
-    nicId: b.nicId,
-    endpointId: b.endpointId,
-    ...(b.macAddress === undefined ? {} : { macAddress: b.macAddress }),
-  };
-}
-
-function nicIds(b: MutableBinding): { nicId: string; endpointId: string; endpointName: string } {
-  return { nicId: b.nicId, endpointId: b.endpointId, endpointName: b.endpointName };
-}
-
-function logIds(b: MutableBinding): { nicId: string; endpointId: string } {
-  return { nicId: b.nicId, endpointId: b.endpointId };
-}
-
-/** Whether a failed step certainly had no effect (the host said no). */
-function isDefinitive(error: unknown): boolean {
-  return error instanceof HResultError || error instanceof NotFoundError ||
-    error instanceof InvalidArgumentError || error instanceof InvalidHostDataError ||
-    error instanceof GuestUnavailableError || error instanceof VmUnavailableError;
-}
-
-/** During teardown: a VM that is gone took its NICs; a guest that is gone took its config. */
-function countsAsGone(step: TeardownStep, error: unknown): boolean {
-  if (error instanceof VmUnavailableError) return true;
-  return step !== "vm-remove" && error instanceof GuestUnavailableError;
-}
-
-function reason(error: unknown): string {
-  return error instanceof VmUnavailableError ? "the VM is gone" : "the guest is gone";
-}
-
-function checkPodId(podId: unknown): string {
-  if (typeof podId !== "string" || podId.length === 0) {
-    throw new InvalidArgumentError("podId", "must be non-empty text");
-  }
-  if ([...podId].length > MAX_POD_ID) {
-    throw new InvalidArgumentError("podId", `must be at most ${MAX_POD_ID} characters`);
-  }
-  if (!podId.isWellFormed() || /\p{Cc}/u.test(podId)) {
-    throw new InvalidArgumentError("podId", "must be printable text");
-  }
-  return podId;
-}
-
-function checkNamespaceId(namespaceId: unknown): string {
-  const id = typeof namespaceId === "string" ? normalizeGuid(namespaceId) : undefined;
-  if (id === undefined) {
-    throw new InvalidArgumentError(
-      "namespaceId",
-      `must be a GUID, got ${JSON.stringify(namespaceId)}`,
-    );
-  }
-  return id;
-}
-
-function checkFlag(name: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== "boolean") throw new InvalidArgumentError(name, "must be a boolean");
-  return value;
-}
-
-function checkPorts(ports: unknown): NetworkPorts {
-  const p = ports as Partial<NetworkPorts> | undefined;
-  if (
-    typeof p !== "object" || p === null || typeof p.host !== "object" ||
-    typeof p.vm !== "object" || typeof p.guest !== "object"
-  ) {
-    throw new InvalidArgumentError("ports", "must have host, vm and guest");
-  }
-  return p as NetworkPorts;
+  return signal;
 }

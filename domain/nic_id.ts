@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { v5 } from "uuid";
+import { parse, v5 } from "uuid";
 
 /**
  * The UUID namespace of podnet's NIC IDs (fixed forever: changing it would
@@ -31,5 +31,8 @@ export const NIC_ID_NAMESPACE = "20c7913c-7652-423c-9b28-90b9921ac97d";
  * ```
  */
 export function deriveNicId(podId: string, endpointId: string): string {
-  return v5(`${podId}/${endpointId.toLowerCase()}`, NIC_ID_NAMESPACE);
+  return v5(`${podId}/${endpointId.toLowerCase()}`, NAMESPACE_BYTES);
 }
+
+/** The namespace, parsed once rather than on every call. */
+const NAMESPACE_BYTES: Uint8Array = parse(NIC_ID_NAMESPACE);

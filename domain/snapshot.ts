@@ -1,6 +1,11 @@
 /**
  * The versioned snapshot of a controller: what `save()` returns, what a
- * store keeps, what `NetworkController.import()` takes.
+ * store keeps, what `NetworkController.import()` and `recover()` take.
+ *
+ * A snapshot is checked before it is used: its shape (with zod), that no
+ * document nests deeper than {@linkcode MAX_SNAPSHOT_DEPTH}, and that every
+ * binding's NIC ID is the one podnet derives from the snapshot's pod and the
+ * binding's endpoint, so a record cannot name another pod's NIC.
  *
  * @module
  */
@@ -8,11 +13,14 @@ import { z } from "zod";
 import type { NicBinding } from "./binding.ts";
 import { SnapshotError } from "./errors.ts";
 import { isCanonicalGuid } from "./guid.ts";
+import { deriveNicId } from "./nic_id.ts";
+import { podIdProblem } from "./controller_options.ts";
 import { CONTROLLER_STATES, type ControllerState } from "./state.ts";
+import { jsonDepth } from "./_json.ts";
 import type { JsonObject } from "../ports/json.ts";
 
 /**
- * A controller snapshot, schema version 1. Plain JSON.
+ * A controller snapshot, schema version 2. Plain JSON.
  *
  * @example
  * ```ts
@@ -23,12 +31,17 @@ import type { JsonObject } from "../ports/json.ts";
  * ```
  */
 export interface Snapshot {
-  /** Always 1. */
-  readonly schemaVersion: 1;
+  /** Always 2 (version 1 records are read and upgraded). */
+  readonly schemaVersion: 2;
   /** The pod. */
   readonly podId: string;
-  /** The HCN namespace GUID. */
+  /** The pod's HCN namespace GUID: the one the guest knows the pod by. */
   readonly namespaceId: string;
+  /**
+   * On a migration destination: the destination's namespace recorded by
+   * `patch()`, until `resetAfterMigration()` completes; else `null`.
+   */
+  readonly destinationNamespaceId: string | null;
   /** The controller's state when the snapshot was taken. */
   readonly state: ControllerState;
   /** The operation that was running when the snapshot was written, if any. */
@@ -44,6 +57,18 @@ export interface Snapshot {
   readonly bindings: readonly NicBinding[];
 }
 
+/**
+ * How deep a snapshot may nest (the namespace document included). Deeper
+ * input is rejected before any parser walks it.
+ *
+ * @example
+ * ```ts
+ * import { MAX_SNAPSHOT_DEPTH } from "@podnet/hcs";
+ * console.log(MAX_SNAPSHOT_DEPTH); // 64
+ * ```
+ */
+export const MAX_SNAPSHOT_DEPTH = 64;
+
 const guid = z.string().refine(isCanonicalGuid, { message: "must be a lower-case GUID" });
 const progress = z.enum(["none", "pending", "done"]);
 const json: z.ZodType<unknown> = z.lazy(() =>
@@ -56,10 +81,11 @@ const json: z.ZodType<unknown> = z.lazy(() =>
     z.record(z.string(), json),
   ])
 );
-
-const schema = z.strictObject({
-  schemaVersion: z.literal(1),
-  podId: z.string().min(1).max(256),
+const common = {
+  podId: z.string().superRefine((id, ctx) => {
+    const problem = podIdProblem(id);
+    if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+  }),
   namespaceId: guid,
   state: z.enum(CONTROLLER_STATES),
   operation: z.enum(["setup", "teardown", "reset"]).nullable(),
@@ -68,30 +94,70 @@ const schema = z.strictObject({
     progress,
     document: z.record(z.string(), json),
   }).nullable(),
+};
+const binding = {
+  nicId: guid,
+  endpointId: guid,
+  endpointName: z.string(),
+  macAddress: z.string().min(1).optional(),
+};
+
+const v2 = z.strictObject({
+  schemaVersion: z.literal(2),
+  ...common,
+  destinationNamespaceId: guid.nullable(),
   bindings: z.array(z.strictObject({
-    nicId: guid,
-    endpointId: guid,
-    endpointName: z.string(),
-    macAddress: z.string().min(1).optional(),
+    ...binding,
+    progress: z.strictObject({
+      "guest-prepare": progress,
+      "vm-add": progress,
+      "guest-attach": progress,
+    }),
+  })),
+});
+
+/** Version 1: progress as three fields, no destination namespace. */
+const v1 = z.strictObject({
+  schemaVersion: z.literal(1),
+  ...common,
+  bindings: z.array(z.strictObject({
+    ...binding,
     prepared: progress,
     vmAdded: progress,
     attached: progress,
   })),
+}).transform((s): z.infer<typeof v2> => ({
+  ...s,
+  schemaVersion: 2,
+  destinationNamespaceId: null,
+  bindings: s.bindings.map(({ prepared, vmAdded, attached, ...b }) => ({
+    ...b,
+    progress: { "guest-prepare": prepared, "vm-add": vmAdded, "guest-attach": attached },
+  })),
+}));
+
+const schema = z.discriminatedUnion("schemaVersion", [v2, v1], {
+  error: "must be 1 or 2",
 });
 
 /**
- * Validates a snapshot given as a parsed value or as JSON text. Throws
- * {@linkcode SnapshotError} naming the first bad field.
+ * Validates a snapshot given as a parsed value or as JSON text, and returns
+ * a copy in the current version. Throws {@linkcode SnapshotError} naming the
+ * first bad field; never anything else, however hostile the input.
  *
  * @example
  * ```ts
- * import { parseSnapshot } from "@podnet/hcs";
+ * import { parseSnapshot, SnapshotError } from "@podnet/hcs";
  * try {
- *   parseSnapshot('{"schemaVersion": 2}');
+ *   parseSnapshot('{"schemaVersion": 3}');
  * } catch (e) {
- *   console.log((e as Error).message);
+ *   if (e instanceof SnapshotError) console.log(e.message);
  * }
  * ```
+ *
+ * @param input the snapshot, parsed or as JSON text
+ * @returns the validated snapshot
+ * @throws {SnapshotError} when the input is not a snapshot podnet can use
  */
 export function parseSnapshot(input: unknown): Snapshot {
   let value = input;
@@ -102,7 +168,16 @@ export function parseSnapshot(input: unknown): Snapshot {
       throw new SnapshotError("not JSON (truncated or corrupt)", { cause });
     }
   }
-  const result = schema.safeParse(value);
+  if (jsonDepth(value, MAX_SNAPSHOT_DEPTH) > MAX_SNAPSHOT_DEPTH) {
+    throw new SnapshotError(`document: nested deeper than ${MAX_SNAPSHOT_DEPTH} levels`);
+  }
+  let result;
+  try {
+    result = schema.safeParse(value);
+  } catch (cause) {
+    // A getter or proxy in a parsed value may throw: still a bad snapshot.
+    throw new SnapshotError("document: cannot be read", { cause });
+  }
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue && issue.path.length > 0 ? issue.path.join(".") : "document";
@@ -110,9 +185,15 @@ export function parseSnapshot(input: unknown): Snapshot {
   }
   const s = result.data;
   const seen = new Set<string>();
-  for (const b of s.bindings) {
-    if (seen.has(b.nicId)) throw new SnapshotError(`bindings: NIC ${b.nicId} appears twice`);
+  s.bindings.forEach((b, i) => {
+    if (seen.has(b.nicId)) throw new SnapshotError(`bindings.${i}: NIC ${b.nicId} appears twice`);
     seen.add(b.nicId);
-  }
+    if (deriveNicId(s.podId, b.endpointId) !== b.nicId) {
+      throw new SnapshotError(
+        `bindings.${i}.nicId: ${b.nicId} is not the NIC of endpoint ${b.endpointId} in pod ` +
+          JSON.stringify(s.podId),
+      );
+    }
+  });
   return s as Snapshot;
 }

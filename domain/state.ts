@@ -73,7 +73,9 @@ export type ControllerOperation = typeof CONTROLLER_OPERATIONS[number];
  * - `resume-source`: the migration was abandoned, the source goes on (→ Configured);
  * - `bind-ports`: takes the destination's ports (→ Configured);
  * - `patch`: records the destination's namespace ID (state unchanged);
- * - `reset`: re-sends the guest configuration of every NIC (state unchanged).
+ * - `reset`: when `patch()` recorded a destination namespace, swaps the
+ *   source's NICs for the destination's endpoints (→ Configured, or Invalid
+ *   and retryable); else nothing.
  *
  * @example
  * ```ts
@@ -128,7 +130,7 @@ export const TRANSITIONS: {
     save: "reject",
     resume: "reject",
     patch: "reject",
-    resetAfterMigration: "reject",
+    resetAfterMigration: "reset",
   },
   TornDown: {
     setup: "reject",

@@ -13,6 +13,7 @@ import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
 import type { FaultAction } from "../adapters/native/sim/fault_plan.ts";
 import { HRESULT } from "../adapters/native/hresult.ts";
 import { readFixture } from "./_fakes/fake_ports.ts";
+import { migratedFixture } from "./_fakes/migration_fixture.ts";
 
 const fixture = await readFixture("pod-3nic");
 const NS = fixture.namespace.ID;
@@ -153,42 +154,27 @@ for (const guest of ["lcow", "wcow"] as const) {
     await settle(controller, ports, host, "namespace deleted");
   });
 
-  Deno.test(`${guest}: migration reset with bindings from a snapshot`, async () => {
-    const { host, ports, controller } = stack(guest);
-    await controller.setup();
-    const dest = NetworkController.import(JSON.stringify(await controller.save()));
-    await dest.patch(NS);
-    await dest.resume(ports);
-    host.clearTrace();
-    await dest.resetAfterMigration();
-    assert.equal(dest.state, "Configured");
-    const ops = host.trace.map((t) => t.op);
-    assert.ok(!ops.includes("vm.add-nic") && !ops.includes("vm.remove-nic"), "host NICs kept");
-    assert.equal(host.inventory().vmNics.length, 3);
-    assert.equal(host.inventory().guestAdapters.length, 3, "the guest knows every NIC again");
-    await dest.teardown();
-    await settle(dest, ports, host, "after reset");
-  });
-}
-
-for (const guest of ["lcow", "wcow"] as const) {
-  Deno.test(`${guest}: reset moves the guest NICs to the destination's namespace ID`, async () => {
+  Deno.test(`${guest}: migration reset swaps the source's NICs for the destination's`, async () => {
     const { host, ports, controller } = stack(guest);
     const NEW = "0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b60";
-    host.addNamespace({ ...fixture.namespace, ID: NEW });
+    host.loadFixture(migratedFixture(fixture, NEW));
     await controller.setup();
+    const source = new Set(host.inventory().vmNics);
     const dest = NetworkController.import(JSON.stringify(await controller.save()));
     await dest.patch(NEW);
     await dest.resume(ports);
     await dest.resetAfterMigration();
     assert.equal(dest.state, "Configured");
+    const inventory = host.inventory();
+    assert.equal(inventory.vmNics.length, 3);
+    assert.ok(inventory.vmNics.every((n) => !source.has(n)), "no source NIC is left");
+    assert.equal(inventory.guestAdapters.length, 3, "the guest has every new NIC");
     const attached = host.guestRequests().filter((r) => r.RequestType === "Add").at(-1);
     const settings = JSON.stringify(attached?.Settings ?? {});
-    if (guest === "lcow") assert.match(settings, new RegExp(NEW), "LCOW adapters carry the new ID");
-    else assert.deepEqual(host.inventory().guestNamespaces, [NEW]);
-    assert.equal(host.inventory().guestAdapters.length, 3);
+    if (guest === "lcow") assert.match(settings, new RegExp(NS), "the pod's namespace ID stays");
+    else assert.deepEqual(inventory.guestNamespaces, [NS]);
     await dest.teardown();
-    await settle(dest, ports, host, "after a reset to a new namespace");
+    await settle(dest, ports, host, "after reset");
   });
 }
 

@@ -9,6 +9,7 @@ import {
   NotFoundError,
   OperationTimeoutError,
   PodnetError,
+  ResetError,
   SetupError,
   SnapshotError,
   TeardownError,
@@ -19,6 +20,7 @@ import { deriveNicId } from "../domain/nic_id.ts";
 import type { ControllerEvent } from "../domain/controller_event.ts";
 import { MemoryStore } from "../adapters/store/memory_store.ts";
 import { FakeWorld, readFixture } from "./_fakes/fake_ports.ts";
+import { destinationEndpointId, migratedFixture } from "./_fakes/migration_fixture.ts";
 
 const fixture = await readFixture("pod-3nic");
 const NS = fixture.namespace.ID;
@@ -44,7 +46,11 @@ Deno.test("setup binds eth0 first with derived NIC IDs, every step done", async 
   assert.ok(b0);
   assert.equal(b0.nicId, deriveNicId("pod-a", EP0));
   assert.equal(b0.macAddress, "00-15-5D-52-C0-0A");
-  assert.deepEqual([b0.prepared, b0.vmAdded, b0.attached], ["none", "done", "done"]);
+  assert.deepEqual([
+    b0.progress["guest-prepare"],
+    b0.progress["vm-add"],
+    b0.progress["guest-attach"],
+  ], ["none", "done", "done"]);
   assert.equal(w.vmNics.size, 3);
   assert.equal(w.guestNics.size, 3);
   // Attach order is eth order: the first attach is eth0's NIC.
@@ -125,7 +131,7 @@ Deno.test("rollback off: a failed setup is Invalid, keeps its bindings, teardown
   await assert.rejects(c.setup(), (e: unknown) => e instanceof SetupError && !e.rolledBack);
   assert.equal(c.state, "Invalid");
   assert.equal(c.bindings.length, 2);
-  assert.equal(c.bindings[1]?.vmAdded, "none", "the host said no: not done");
+  assert.equal(c.bindings[1]?.progress["vm-add"], "none", "the host said no: not done");
   assert.equal(w.vmNics.size, 1);
   await c.teardown();
   assert.equal(c.state, "TornDown");
@@ -201,7 +207,7 @@ Deno.test("unknown outcome (timeout after the host acted): the NIC is removed", 
     w.ports(),
   );
   await assert.rejects(c.setup(), SetupError);
-  assert.equal(c.bindings[0]?.vmAdded, "pending");
+  assert.equal(c.bindings[0]?.progress["vm-add"], "pending");
   await c.teardown();
   assert.ok(w.clean);
 });
@@ -346,7 +352,7 @@ Deno.test("after a crash mid-setup, a new process recovers from the store and cl
   // What the store holds is what a crash at that call would have left.
   const recorded = await store.load("pod-a");
   assert.ok(recorded);
-  assert.equal(recorded.bindings[1]?.vmAdded, "pending");
+  assert.equal(recorded.bindings[1]?.progress["vm-add"], "pending");
   const again = NetworkController.recover(recorded, w.ports(), { store });
   assert.equal(again.state, "Invalid");
   await again.teardown();
@@ -408,7 +414,7 @@ Deno.test("import rejects bad snapshots with SnapshotError", async () => {
   const good = JSON.parse(JSON.stringify(await src.save()));
   const text = JSON.stringify(good);
   const variants: [string, unknown][] = [
-    ["wrong version", { ...good, schemaVersion: 2 }],
+    ["wrong version", { ...good, schemaVersion: 3 }],
     ["wrong type", { ...good, bindings: "none" }],
     ["truncated", text.slice(0, text.length / 2)],
     ["empty NIC ID", { ...good, bindings: [{ ...good.bindings[0], nicId: "" }] }],
@@ -424,19 +430,118 @@ Deno.test("import rejects bad snapshots with SnapshotError", async () => {
   }
 });
 
-Deno.test("resetAfterMigration on WCOW with bindings from a snapshot re-sends the guest side", async () => {
+for (const platform of ["lcow", "wcow"] as const) {
+  Deno.test(`${platform}: resetAfterMigration swaps the source's NICs for the destination's endpoints`, async () => {
+    const w = world(platform);
+    const NEW = "0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b60";
+    const src = new NetworkController({ podId: "pod-a", namespaceId: NS }, w.ports());
+    await src.setup();
+    const sourceNics = src.bindings.map((b) => b.nicId);
+    w.load(migratedFixture(fixture, NEW));
+    const dst = NetworkController.import(JSON.stringify(await src.save()));
+    await dst.patch(NEW);
+    assert.equal(dst.destinationNamespaceId, NEW);
+    await dst.resume(w.ports());
+    w.calls.length = 0;
+    await dst.resetAfterMigration();
+    assert.equal(dst.state, "Configured");
+    assert.equal(dst.destinationNamespaceId, null);
+    assert.equal(dst.namespaceId, NS, "the guest keeps the pod's namespace ID");
+    const expected = [EP0, EP1, "b1e2c3d4-0002-4a5b-8c6d-7e8f9a0b1c2d"].map((e) =>
+      deriveNicId("pod-a", destinationEndpointId(e))
+    );
+    assert.deepEqual(dst.bindings.map((b) => b.nicId), expected, "eth0 first");
+    assert.deepEqual([...w.vmNics].sort(), [...expected].sort());
+    assert.deepEqual([...w.guestNics.keys()].sort(), [...expected].sort());
+    for (const id of sourceNics) {
+      assert.ok(w.calls.includes(`detach ${id}`) && w.calls.includes(`removeNic ${id}`));
+    }
+    // The guest namespace is not removed and re-added: the guest keeps it.
+    assert.ok(!w.calls.some((c) => c.startsWith("removeNamespace")));
+    // Idempotent: a second reset (retried or stray) touches nothing.
+    w.calls.length = 0;
+    await dst.resetAfterMigration();
+    assert.deepEqual(w.calls, []);
+    await dst.teardown();
+    assert.ok(w.clean);
+  });
+}
+
+Deno.test("resetAfterMigration without patch() changes nothing", async () => {
   const w = world("wcow");
   const src = new NetworkController({ podId: "pod-a", namespaceId: NS }, w.ports());
   await src.setup();
-  const dst = NetworkController.import(JSON.stringify(await src.save()));
+  w.calls.length = 0;
+  await src.resetAfterMigration();
+  assert.deepEqual(w.calls, []);
+  const dst = NetworkController.import(await src.save());
   await dst.resume(w.ports());
+  await dst.resetAfterMigration();
+  assert.deepEqual(w.calls, []);
+  assert.equal(dst.state, "Configured");
+});
+
+Deno.test("a failed reset can be retried: it keeps what it finished and binds the rest", async () => {
+  const w = world("lcow");
+  const NEW = "0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b60";
+  const src = new NetworkController({ podId: "pod-a", namespaceId: NS }, w.ports());
+  await src.setup();
+  w.load(migratedFixture(fixture, NEW));
+  const dst = NetworkController.import(await src.save());
+  await dst.patch(NEW);
+  await dst.resume(w.ports());
+  // The second destination NIC's hot-add fails.
+  w.fail("addNic", hr, 2);
+  await assert.rejects(dst.resetAfterMigration(), (e: unknown) => {
+    assert.ok(e instanceof ResetError);
+    assert.equal(e.code, "RESET_FAILED");
+    assert.ok(e.cause instanceof HResultError);
+    return true;
+  });
+  assert.equal(dst.state, "Invalid");
+  assert.equal(dst.destinationNamespaceId, NEW, "the destination stays recorded");
+  const eth0 = deriveNicId("pod-a", destinationEndpointId(EP0));
+  assert.equal(dst.bindings[0]?.nicId, eth0);
   w.calls.length = 0;
   await dst.resetAfterMigration();
   assert.equal(dst.state, "Configured");
-  assert.equal(w.calls.filter((x) => x.startsWith("prepare")).length, 3);
-  assert.equal(w.calls.filter((x) => x.startsWith("attach")).length, 3);
-  assert.ok(!w.calls.some((x) => x.startsWith("addNic") || x.startsWith("removeNic")));
-  assert.equal(w.guestNics.size, 3);
+  assert.ok(!w.calls.includes(`addNic ${eth0}`), "eth0 was complete and is kept");
+  assert.equal(w.vmNics.size, 3);
+  assert.equal(dst.bindings.length, 3);
+  await dst.teardown();
+  assert.ok(w.clean);
+});
+
+Deno.test("a failed reset leaks nothing: teardown removes what it added", async () => {
+  const w = world("wcow");
+  const NEW = "0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b60";
+  const src = new NetworkController({ podId: "pod-a", namespaceId: NS }, w.ports());
+  await src.setup();
+  w.load(migratedFixture(fixture, NEW));
+  const dst = NetworkController.import(await src.save());
+  await dst.patch(NEW);
+  await dst.resume(w.ports());
+  w.fail("attach", () => new OperationTimeoutError("HcsModifyComputeSystem", 5), 2, true);
+  await assert.rejects(dst.resetAfterMigration(), ResetError);
+  await dst.teardown();
+  assert.equal(dst.state, "TornDown");
+  assert.ok(w.clean);
+});
+
+Deno.test("a source NIC the migrated VM no longer has counts as gone", async () => {
+  const w = world("lcow");
+  const NEW = "0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b60";
+  const src = new NetworkController({ podId: "pod-a", namespaceId: NS }, w.ports());
+  await src.setup();
+  w.load(migratedFixture(fixture, NEW));
+  const dst = NetworkController.import(await src.save());
+  await dst.patch(NEW);
+  await dst.resume(w.ports());
+  w.vmNics.clear(); // the destination VM came without the source's NICs
+  w.guestNics.clear();
+  await dst.resetAfterMigration();
+  assert.equal(dst.state, "Configured");
+  assert.equal(w.vmNics.size, 3);
   await dst.teardown();
   assert.ok(w.clean);
 });
@@ -488,7 +593,7 @@ Deno.test("a 'not found' for a NIC known to be added is doubted once, then belie
     assert.ok(e.errors[0]?.cause instanceof NotFoundError);
     return true;
   });
-  assert.equal(c.bindings[0]?.vmAdded, "pending", "its outcome is now unknown");
+  assert.equal(c.bindings[0]?.progress["vm-add"], "pending", "its outcome is now unknown");
   assert.ok(w.vmNics.has(nic0), "and the NIC really is still there");
   await c.teardown();
   assert.ok(w.clean);
@@ -508,7 +613,7 @@ Deno.test("an undo whose outcome is unknown (timeout) makes the step pending", a
   await c.setup();
   w.fail("removeNic", () => new OperationTimeoutError("HcsModifyComputeSystem", 5), 1, true);
   await assert.rejects(c.teardown(), TeardownError);
-  assert.equal(c.bindings.at(-1)?.vmAdded, "pending");
+  assert.equal(c.bindings.at(-1)?.progress["vm-add"], "pending");
   await c.teardown();
   assert.ok(w.clean);
   assert.equal(c.state, "TornDown");

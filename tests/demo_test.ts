@@ -55,7 +55,7 @@ for (
     ["vm-add", "lcow"],
     ["guest-attach", "lcow"],
     ["guest-prepare", "wcow"],
-    ["read-endpoints", "lcow"],
+    ["read-endpoint", "lcow"],
     ["vm-remove", "wcow"],
     ["guest-detach", "lcow"],
     ["guest-namespace-remove", "wcow"],

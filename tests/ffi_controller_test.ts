@@ -13,6 +13,8 @@ import { HRESULT } from "../adapters/native/hresult.ts";
 import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
 import type { GuestPlatform } from "../ports/guest_network.ts";
 import { openStandins, readFixture, type Standins } from "./native/standins.ts";
+import { deriveNicId } from "../domain/nic_id.ts";
+import { destinationEndpointId, migratedFixture } from "./_fakes/migration_fixture.ts";
 
 // The whole controller through the FFI bindings against the stand-in DLLs.
 // Every test ends with no outstanding string and no open handle, failures
@@ -140,10 +142,11 @@ for (const guest of ["lcow", "wcow"] as const) {
     await s.standins.assertClean(s.libraries);
   });
 
-  Deno.test(`${guest}: migration reset through FFI re-sends the guest side under the new namespace`, async () => {
+  Deno.test(`${guest}: migration reset through FFI swaps the source's NICs for the destination's`, async () => {
     await using s = await stack(guest);
     const NEW = "0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b60";
-    s.standins.addNamespace({ ...fixture.namespace, ID: NEW });
+    const destination = migratedFixture(fixture, NEW);
+    s.standins.seed(destination);
     await s.controller.setup();
     const snapshot = JSON.stringify(await s.controller.save());
     assert.equal(s.controller.state, "SourceMigrating");
@@ -154,18 +157,22 @@ for (const guest of ["lcow", "wcow"] as const) {
     s.standins.reset("hcs");
     await dest.resetAfterMigration();
     assert.equal(dest.state, "Configured");
-    const sent = s.standins.documents("hcs")
-      .filter((d) => d.Call === "HcsModifyComputeSystem")
-      .map((d) => JSON.parse(d.Document));
-    assert.ok(sent.every((d) => d.GuestRequest !== undefined), "host NICs are left as they are");
+    const expected = ["0000", "0001", "0002"].map((n) =>
+      deriveNicId(POD, destinationEndpointId(`b1e2c3d4-${n}-4a5b-8c6d-7e8f9a0b1c2d`))
+    );
+    assert.deepEqual(dest.bindings.map((b) => b.nicId), expected, "eth0 first, derived IDs");
     const state = s.standins.systemState(VM);
-    assert.equal(state.Nics.length, 3);
+    assert.deepEqual(state.Nics.map((n) => n.Id).sort(), [...expected].sort());
     assert.deepEqual(state.GuestAdapters.map((a) => a.State), ["Attached", "Attached", "Attached"]);
     if (guest === "lcow") {
-      assert.deepEqual(state.GuestAdapters.map((a) => a.NamespaceId), [NEW, NEW, NEW]);
+      assert.deepEqual(state.GuestAdapters.map((a) => a.NamespaceId), [NS, NS, NS]);
     } else {
-      assert.deepEqual(state.GuestNamespaces, [NEW]);
+      assert.deepEqual(state.GuestNamespaces, [NS], "the guest keeps the pod's namespace");
     }
+    // A second reset (retried, or stray) changes nothing.
+    s.standins.reset("hcs");
+    await dest.resetAfterMigration();
+    assert.equal(s.standins.callCount("hcs", "HcsModifyComputeSystem"), 0);
 
     await s.controller.teardown(); // the source lets go without touching the VM
     assert.equal(s.controller.state, "TornDown");
@@ -195,11 +202,18 @@ for (const guest of ["lcow", "wcow"] as const) {
     });
     assert.equal(s.controller.state, "TornDown");
     vmIsEmpty(s);
-    // The first NIC made it in, and was taken out again.
-    const removals = s.standins.documents("hcs")
-      .map((d) => d.Document)
-      .filter((d) => d.includes('"RequestType":"Remove"') && d.includes("ResourcePath"));
-    assert.equal(removals.length, 1);
+    // Every NIC that made it in (at least the first) was taken out again, and
+    // no remove was sent for a NIC that was never added.
+    const hostNics = (type: string) =>
+      s.standins.documents("hcs")
+        .filter((d) => d.Call === "HcsModifyComputeSystem")
+        .map((d) => JSON.parse(d.Document) as { ResourcePath?: string; RequestType?: string })
+        .filter((d) => d.ResourcePath !== undefined && d.RequestType === type)
+        .map((d) => d.ResourcePath);
+    const added = new Set(hostNics("Add"));
+    const removed = hostNics("Remove");
+    assert.ok(removed.length >= 1);
+    assert.ok(removed.every((nic) => added.has(nic)));
   });
 
   Deno.test(`${guest}: a host read that outlives the time limit fails setup cleanly`, async () => {

@@ -185,7 +185,9 @@ for (const guest of ["lcow", "wcow"] as const) {
       return true;
     });
     assert.equal(s.controller.state, "Invalid");
-    assert.equal(s.standins.heldCalls("hcs"), 1, "the add is still in the DLL");
+    // The add is still in the DLL (and the first NIC's guest attach, sent
+    // while it ran, may be held with it).
+    assert.ok(s.standins.heldCalls("hcs") >= 1, "the add is still in the DLL");
     s.standins.release("hcs");
     await s.libraries.settled();
     assert.equal(s.standins.systemState(VM).Nics.length, 2, "the late add landed");

@@ -2,24 +2,35 @@ import assert from "node:assert/strict";
 import { FileStore } from "../adapters/store/file_store.ts";
 import { MemoryStore } from "../adapters/store/memory_store.ts";
 import { StoreError } from "../domain/errors.ts";
+import { deriveNicId } from "../domain/nic_id.ts";
 import type { Snapshot } from "../domain/snapshot.ts";
 
+const EP = "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d";
+
+/** The snapshot of pod `podId`, with its own NIC IDs. */
+function snapshotOf(podId: string): Snapshot {
+  return {
+    ...snapshot,
+    podId,
+    bindings: snapshot.bindings.map((b) => ({ ...b, nicId: deriveNicId(podId, b.endpointId) })),
+  };
+}
+
 const snapshot: Snapshot = {
-  schemaVersion: 1,
+  schemaVersion: 2,
   podId: "default/web-0",
   namespaceId: "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b",
+  destinationNamespaceId: null,
   state: "Configured",
   operation: null,
   policyBasedRouting: false,
   guestNamespace: { progress: "done", document: { ID: "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b" } },
   bindings: [{
-    nicId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0",
-    endpointId: "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d",
+    nicId: deriveNicId("default/web-0", EP),
+    endpointId: EP,
     endpointName: "web-0_eth0",
     macAddress: "00-15-5D-52-C0-0A",
-    prepared: "none",
-    vmAdded: "done",
-    attached: "pending",
+    progress: { "guest-prepare": "none", "vm-add": "done", "guest-attach": "pending" },
   }],
 };
 
@@ -44,7 +55,7 @@ Deno.test("file store: a pod ID with path characters stays inside the directory"
   const dir = await Deno.makeTempDir();
   const store = new FileStore(dir);
   const podId = "../../etc/passwd";
-  await store.save({ ...snapshot, podId });
+  await store.save(snapshotOf(podId));
   const path = await store.pathOf(podId);
   assert.ok(path.startsWith(`${dir}/`) && !path.slice(dir.length + 1).includes("/"));
   assert.equal((await store.load(podId))?.podId, podId);
@@ -59,7 +70,7 @@ Deno.test("file store: corrupt, truncated or foreign content is an error, never 
     await Deno.writeTextFile(path, bad);
     await assert.rejects(store.load(snapshot.podId), StoreError, JSON.stringify(bad));
   }
-  await Deno.writeTextFile(path, JSON.stringify({ ...snapshot, podId: "other" }));
+  await Deno.writeTextFile(path, JSON.stringify(snapshotOf("other")));
   await assert.rejects(store.load(snapshot.podId), /belongs to pod other/);
   await Deno.remove(dir, { recursive: true });
 });

@@ -32,7 +32,7 @@ import type { TraceEntry } from "../native/sim/trace_entry.ts";
  */
 export const FAILABLE_STEPS: Readonly<Record<string, string>> = {
   "read-namespace": "HcnQueryNamespaceProperties",
-  "read-endpoints": "HcnQueryEndpointProperties",
+  "read-endpoint": "HcnQueryEndpointProperties",
   "guest-namespace-add": "guest.namespace-add",
   "guest-prepare": "guest.nic-preadd",
   "vm-add": "vm.add-nic",
@@ -300,8 +300,23 @@ async function run(
   return 0;
 }
 
+/**
+ * One line: the error's message, then each cause's, outermost first; the
+ * failed steps of an aggregate in brackets.
+ */
 function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  const parts: string[] = [];
+  let c: unknown = e;
+  while (c !== undefined && parts.length < 8) {
+    if (!(c instanceof Error)) {
+      parts.push(String(c));
+      break;
+    }
+    const steps = c instanceof AggregateError ? ` [${c.errors.map(message).join("; ")}]` : "";
+    parts.push(c.message + steps);
+    c = c.cause;
+  }
+  return parts.join(" <- ");
 }
 
 if (import.meta.main) {

@@ -1,0 +1,110 @@
+/**
+ * Binding NICs as a pipeline (setup, and the rebinding half of a migration
+ * reset). Per NIC: guest prepare, host hot-add, guest attach. A NIC's hot-add
+ * starts as soon as its prepare is done, host slots go in attach order, guest
+ * requests go one at a time, and attaches happen strictly in attach order,
+ * each after its own hot-add and after the guest namespace add. So NIC k+1 is
+ * hot-added while NIC k is attached, even with one host slot.
+ *
+ * Guest requests are ranked so that the host never waits for the guest when
+ * it need not: the prepares of the NICs that fill the host slots first, then
+ * the namespace add (it overlaps the first hot-add), then each attach
+ * preceded by the prepare of the NIC one window ahead.
+ *
+ * @module
+ */
+import type { BindingRecord, GuestNamespaceRecord } from "./_pod_record.ts";
+import type { OperationContext } from "./_operation_context.ts";
+import { Plan, type StepRef } from "./_step_engine.ts";
+import type { GuestNicConfig } from "../ports/guest_network.ts";
+import type { HostEndpoint } from "../ports/host_network.ts";
+
+/** One NIC to bind: its (planned) binding and the endpoint it carries. */
+export interface NicToBind {
+  readonly binding: BindingRecord;
+  readonly endpoint: HostEndpoint;
+}
+
+/** The guest namespace to add first, when it is not there yet. */
+export interface NamespaceToAdd {
+  readonly cell: GuestNamespaceRecord;
+  readonly id: string;
+}
+
+/**
+ * Binds the NICs (in attach order) and adds the namespace, if given. Stops
+ * at the first failure after the steps in flight have settled; resolves the
+ * failures (none: every NIC is bound).
+ */
+export async function bindNics(
+  ctx: OperationContext,
+  nics: readonly NicToBind[],
+  namespace: NamespaceToAdd | undefined,
+): Promise<readonly unknown[]> {
+  const { ports, runner, signal } = ctx;
+  const w = ctx.settings.hostConcurrency;
+  const plan = new Plan();
+  const call = { signal };
+  let nsAdd: StepRef | undefined;
+  if (namespace !== undefined) {
+    const { cell, id } = namespace;
+    nsAdd = plan.add("guest", w, () =>
+      runner.change(
+        "guest-namespace-add",
+        cell,
+        undefined,
+        () => ports.guest.addNamespace({ id, document: cell.document }, call),
+      ));
+  }
+  let previousAttach: StepRef | undefined;
+  nics.forEach(({ binding, endpoint }, i) => {
+    const config: GuestNicConfig = {
+      nicId: binding.nicId,
+      endpointId: binding.endpointId,
+      namespaceId: ctx.record.namespaceId,
+      endpoint,
+      policyBasedRouting: ctx.record.policyBasedRouting,
+    };
+    const p = binding.progress;
+    const cell = (step: keyof typeof p) => ({
+      get progress() {
+        return p[step];
+      },
+      set progress(value) {
+        p[step] = value;
+      },
+    });
+    const prepare = plan.add("guest", i < w ? i : w + 1 + 2 * (i - w), () =>
+      runner.change(
+        "guest-prepare",
+        cell("guest-prepare"),
+        binding,
+        () => ports.guest.prepare(config, call),
+      ));
+    const vmNic = {
+      nicId: binding.nicId,
+      endpointId: binding.endpointId,
+      ...(binding.macAddress === undefined ? {} : { macAddress: binding.macAddress }),
+    };
+    const add = plan.add("host", i, () =>
+      runner.change(
+        "vm-add",
+        cell("vm-add"),
+        binding,
+        () => ports.vm.addNic(vmNic, call).then(() => true),
+      ), [prepare]);
+    previousAttach = plan.add("guest", w + 2 + 2 * i, () =>
+      runner.change(
+        "guest-attach",
+        cell("guest-attach"),
+        binding,
+        () => ports.guest.attach(config, call).then(() => true),
+      ), [add, previousAttach, nsAdd]);
+  });
+  const result = await plan.run({
+    hostConcurrency: w,
+    signal,
+    onFailure: "stop",
+  });
+  return result.failures;
+}

@@ -1,0 +1,34 @@
+/**
+ * What the parts of an operation share: the ports, the pod's record, the
+ * step runner and the limits.
+ *
+ * @module
+ */
+import type { ControllerSettings } from "./controller_options.ts";
+import { CancelledError } from "./errors.ts";
+import type { PodRecord } from "./_pod_record.ts";
+import type { Recorder } from "./_recorder.ts";
+import type { StepRunner } from "./_step_runner.ts";
+import type { NetworkPorts } from "../ports/network_ports.ts";
+
+/** The context of one running operation. */
+export interface OperationContext {
+  readonly ports: NetworkPorts;
+  readonly record: PodRecord;
+  readonly recorder: Recorder;
+  readonly runner: StepRunner;
+  readonly settings: ControllerSettings;
+  /** The operation's signal: the caller's, and a teardown that preempts it. */
+  readonly signal: AbortSignal | undefined;
+}
+
+/** Why an operation stopped early, when its signal fired; else `undefined`. */
+export function stopReason(
+  operation: string,
+  signal: AbortSignal | undefined,
+): CancelledError | undefined {
+  if (!signal?.aborted) return undefined;
+  const reason = signal.reason;
+  if (reason instanceof CancelledError) return reason;
+  return new CancelledError(operation, "the operation was aborted", { cause: reason });
+}

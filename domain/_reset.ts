@@ -1,0 +1,104 @@
+/**
+ * The migration reset, as hcsshim's `ResetAfterMigration` does it, made
+ * safe to retry. On the destination, CNI made a new namespace with new
+ * endpoints; the NICs carried over from the source point at endpoints that
+ * do not exist here. So the reset:
+ *
+ * 1. reads the destination namespace and its endpoints (nothing is touched
+ *    before they are known and valid);
+ * 2. keeps the bindings that already match the destination in attach order
+ *    and are complete (left by an earlier attempt that failed later on);
+ * 3. undoes every other binding: guest detach, host hot-remove. For a
+ *    source NIC "not found" is believed (the migrated VM or guest may no
+ *    longer have it); for a NIC added on this host it is doubted once, as
+ *    teardown does;
+ * 4. binds the remaining destination endpoints with the setup pipeline,
+ *    under their derived NIC IDs. The guest keeps the pod's namespace ID
+ *    (the one the snapshot carries), as hcsshim's does; the WCOW guest
+ *    namespace is only added when it is not there yet.
+ *
+ * On failure the state is `Invalid` and the destination stays recorded, so
+ * the reset can be called again (or the pod torn down).
+ *
+ * @module
+ */
+import { ResetError, TeardownError } from "./errors.ts";
+import { deriveNicId } from "./nic_id.ts";
+import type { ControllerState } from "./state.ts";
+import { bindNics } from "./_bind_plan.ts";
+import { readHost } from "./_host_reads.ts";
+import { type OperationContext, stopReason } from "./_operation_context.ts";
+import { isComplete } from "./_pod_record.ts";
+import { unbindNics } from "./_unbind_plan.ts";
+
+/** Runs the reset; `moveTo` changes the controller's state. */
+export async function resetAfterMigration(
+  ctx: OperationContext,
+  moveTo: (to: ControllerState) => void,
+): Promise<void> {
+  const r = ctx.record;
+  const destination = r.destinationNamespaceId;
+  if (destination === null) return;
+  r.operation = "reset";
+  try {
+    await ctx.recorder.save();
+  } catch (cause) {
+    r.operation = null;
+    throw new ResetError(r.podId, cause);
+  }
+  try {
+    const view = await readHost(ctx, destination);
+    const wanted = view.endpoints.map((endpoint) => ({
+      endpoint,
+      nicId: deriveNicId(r.podId, endpoint.id),
+    }));
+    const here = new Set(wanted.map((w) => w.endpoint.id));
+    const existing = r.bindings();
+    let keep = 0;
+    for (const b of existing) {
+      if (b.nicId !== wanted[keep]?.nicId || !isComplete(b)) break;
+      keep++;
+    }
+    const unbound = await unbindNics(ctx, {
+      bindings: existing.slice(keep),
+      namespace: false,
+      believeNotFound: (b) => !here.has(b.endpointId),
+    });
+    const stopped = stopReason("resetAfterMigration", ctx.signal);
+    if (unbound.failures.length > 0) {
+      throw new TeardownError(r.podId, [...unbound.failures], stopped && { cause: stopped });
+    }
+    if (stopped !== undefined) throw stopped;
+    const rest = wanted.slice(keep);
+    const nics = rest.map(({ endpoint, nicId }) => {
+      const binding = r.plan({
+        nicId,
+        endpointId: endpoint.id,
+        endpointName: endpoint.name,
+        macAddress: endpoint.macAddress,
+      });
+      return { binding, endpoint };
+    });
+    const gns = r.guestNamespace;
+    const failures = await bindNics(
+      ctx,
+      nics,
+      gns !== null && gns.progress === "none" ? { cell: gns, id: r.namespaceId } : undefined,
+    );
+    const stop = stopReason("resetAfterMigration", ctx.signal);
+    if (stop !== undefined) throw stop;
+    if (failures.length > 0) throw failures[0];
+  } catch (cause) {
+    r.forgetUnlisted();
+    r.operation = null;
+    moveTo("Invalid");
+    ctx.recorder.touch();
+    await ctx.recorder.idle();
+    throw new ResetError(r.podId, cause);
+  }
+  r.destinationNamespaceId = null;
+  r.operation = null;
+  moveTo("Configured");
+  ctx.recorder.touch();
+  await ctx.recorder.idle();
+}

@@ -1,0 +1,161 @@
+/**
+ * Runs one step of an operation and reports it: the event, the log record,
+ * and the progress in the pod's record (written before a step whose outcome
+ * could be unknown starts).
+ *
+ * @module
+ */
+import type { Logger } from "@logtape/logtape";
+import type { StepProgress } from "./binding.ts";
+import type { ControllerEvent, StepPhase } from "./controller_event.ts";
+import { TeardownStepError } from "./errors.ts";
+import type { BindingRecord, PodRecord } from "./_pod_record.ts";
+import type { Recorder } from "./_recorder.ts";
+import type { ControllerStep, TeardownStep } from "./steps.ts";
+import { afterFailure, type UndoOutcome, undoOutcome } from "./_undo_policy.ts";
+
+/** What the runner needs from its controller. */
+export interface StepContext {
+  readonly record: PodRecord;
+  readonly recorder: Recorder;
+  readonly log: Logger;
+  emit(event: ControllerEvent): void;
+}
+
+/** A step's progress cell: a NIC step of a binding, or the guest namespace. */
+export interface ProgressCell {
+  progress: StepProgress;
+}
+
+/** The IDs a step is about. */
+export interface StepSubject {
+  readonly nicId?: string;
+  readonly endpointId?: string;
+  readonly endpointName?: string;
+}
+
+/** Runs steps for one controller. */
+export class StepRunner {
+  readonly #ctx: StepContext;
+
+  constructor(ctx: StepContext) {
+    this.#ctx = ctx;
+  }
+
+  /** A read: changes nothing, so records nothing. */
+  async read<T>(step: ControllerStep, subject: StepSubject, run: () => Promise<T>): Promise<T> {
+    this.#report(step, "start", subject);
+    try {
+      const value = await run();
+      this.#report(step, "done", subject);
+      return value;
+    } catch (error) {
+      this.#report(step, "failed", subject, error);
+      throw error;
+    }
+  }
+
+  /**
+   * A step that changes the host, VM or guest. Its cell is set `pending` and
+   * written before the call; afterwards `done`, `none` (nothing to do, or the
+   * host said no) or still `pending` (outcome unknown). `run` resolves
+   * whether it did anything.
+   */
+  async change(
+    step: ControllerStep,
+    cell: ProgressCell,
+    binding: BindingRecord | undefined,
+    run: () => Promise<boolean>,
+  ): Promise<void> {
+    const before = cell.progress;
+    const wasListed = binding?.listed ?? true;
+    cell.progress = "pending";
+    if (binding !== undefined) binding.listed = true;
+    try {
+      await this.#ctx.recorder.save();
+    } catch (error) {
+      cell.progress = before;
+      if (binding !== undefined) binding.listed = wasListed;
+      throw error;
+    }
+    const subject = binding === undefined ? {} : subjectOf(binding);
+    this.#report(step, "start", subject);
+    let did: boolean;
+    try {
+      did = await run();
+    } catch (error) {
+      cell.progress = afterFailure(error);
+      this.#report(step, "failed", subject, error);
+      this.#ctx.recorder.touch();
+      throw error;
+    }
+    cell.progress = did ? "done" : "none";
+    this.#report(step, did ? "done" : "skipped", subject);
+    this.#ctx.recorder.touch();
+  }
+
+  /**
+   * An undo step. Resolves how it went: a VM or guest that is gone, or a
+   * believable "not found", counts as done (`gone`); a failure comes with a
+   * `TeardownStepError` naming the step, NIC and endpoint. Never rejects.
+   *
+   * @param known whether the step being undone is known to be done
+   */
+  async undo(
+    step: TeardownStep,
+    binding: BindingRecord | undefined,
+    known: boolean,
+    run: () => Promise<void>,
+  ): Promise<UndoResult> {
+    const subject = binding === undefined ? {} : subjectOf(binding);
+    this.#report(step, "start", subject);
+    try {
+      await run();
+      this.#report(step, "done", subject);
+      return { outcome: "done" };
+    } catch (error) {
+      const outcome = undoOutcome(step, error, known);
+      if (outcome === "gone") {
+        this.#report(step, "gone", subject, error);
+        return { outcome };
+      }
+      this.#report(step, "failed", subject, error);
+      return {
+        outcome,
+        error: new TeardownStepError(step, error, binding?.nicId, binding?.endpointId),
+      };
+    }
+  }
+
+  #report(step: ControllerStep, phase: StepPhase, subject: StepSubject, error?: unknown): void {
+    this.#ctx.emit({
+      type: "step",
+      step,
+      phase,
+      ...subject,
+      ...(error === undefined ? {} : { error }),
+    });
+    const log = this.#ctx.log;
+    const props = {
+      step,
+      phase,
+      ...(subject.nicId === undefined ? {} : { nicId: subject.nicId }),
+      ...(subject.endpointId === undefined ? {} : { endpointId: subject.endpointId }),
+    };
+    // Failures reach the caller inside the error podnet throws: say them
+    // once, there; here only at debug.
+    if (phase === "failed") log.debug("Step {step} failed", { ...props, error });
+    else if (phase === "gone") log.info("Step {step}: already gone, counted as done", props);
+    else if (phase !== "start") log.debug("Step {step}: {phase}", props);
+  }
+}
+
+/** How an undo went, and its error when it failed. */
+export interface UndoResult {
+  readonly outcome: UndoOutcome;
+  readonly error?: TeardownStepError;
+}
+
+function subjectOf(b: BindingRecord): StepSubject {
+  return { nicId: b.nicId, endpointId: b.endpointId, endpointName: b.endpointName };
+}

@@ -1,0 +1,131 @@
+/**
+ * Undoing bindings (teardown, setup's rollback, and the first half of a
+ * migration reset), with the limits of the bind pipeline: guest detaches one
+ * at a time in reverse attach order, host hot-removes up to the host limit,
+ * each after its own NIC's detach, and the guest namespace removed last.
+ * Every NIC is attempted, whatever fails; failures are gathered.
+ *
+ * Per NIC: a guest detach when its prepare or attach may have happened (this
+ * undoes a WCOW pre-add whose hot-add failed), a host hot-remove when its
+ * hot-add may have happened. A failed detach does not stop the hot-remove of
+ * the same NIC: the host NIC is the expensive resource, and the retry redoes
+ * the detach. A binding with nothing left to undo is dropped.
+ *
+ * @module
+ */
+import type { TeardownStepError } from "./errors.ts";
+import { type BindingRecord, isClear } from "./_pod_record.ts";
+import type { OperationContext } from "./_operation_context.ts";
+import { Plan, type StepRef } from "./_step_engine.ts";
+import { afterUndo } from "./_undo_policy.ts";
+import type { UndoResult } from "./_step_runner.ts";
+
+/** What to undo. */
+export interface UnbindRequest {
+  /** The bindings, in attach order (undone in reverse). */
+  readonly bindings: readonly BindingRecord[];
+  /** Whether to remove the guest namespace afterwards. */
+  readonly namespace: boolean;
+  /**
+   * Whether "not found" for a step known to be done is believed (a NIC a
+   * migrated VM no longer has). Default: doubted once.
+   */
+  readonly believeNotFound?: (binding: BindingRecord) => boolean;
+}
+
+/** How an unbind went. */
+export interface UnbindResult {
+  /** The failed steps. */
+  readonly failures: readonly TeardownStepError[];
+  /** Whether the operation's signal stopped it before every step ran. */
+  readonly cut: boolean;
+}
+
+/** Undoes the bindings (and the namespace); never rejects. */
+export async function unbindNics(
+  ctx: OperationContext,
+  request: UnbindRequest,
+): Promise<UnbindResult> {
+  const { ports, runner, record, recorder, signal } = ctx;
+  const call = { signal };
+  const guestNamespaceId = record.namespaceId;
+  const failures: TeardownStepError[] = [];
+  const plan = new Plan();
+  const nicSteps: StepRef[] = [];
+  // A step cut off by this operation's own abort is not a failure of its own.
+  const settle = (result: UndoResult): void => {
+    if (result.error !== undefined && !signal?.aborted) failures.push(result.error);
+    recorder.touch();
+  };
+  const finish = (b: BindingRecord): void => {
+    if (isClear(b)) {
+      record.dropFinished();
+      recorder.touch();
+    }
+  };
+  const reversed = [...request.bindings].reverse();
+  reversed.forEach((b, rank) => {
+    const p = b.progress;
+    const nic = { nicId: b.nicId, endpointId: b.endpointId, namespaceId: guestNamespaceId };
+    const believe = request.believeNotFound?.(b) ?? false;
+    const needsRemove = p["vm-add"] !== "none";
+    let detach: StepRef | undefined;
+    if (p["guest-prepare"] !== "none" || p["guest-attach"] !== "none") {
+      detach = plan.add("guest", rank, async () => {
+        const known = !believe &&
+          (p["guest-prepare"] === "done" || p["guest-attach"] === "done");
+        const result = await runner.undo(
+          "guest-detach",
+          b,
+          known,
+          () => ports.guest.detach(nic, call),
+        );
+        p["guest-prepare"] = afterUndo(p["guest-prepare"], result.outcome);
+        p["guest-attach"] = afterUndo(p["guest-attach"], result.outcome);
+        settle(result);
+        if (!needsRemove) finish(b);
+      });
+      nicSteps.push(detach);
+    }
+    if (needsRemove) {
+      const vmNic = {
+        nicId: b.nicId,
+        endpointId: b.endpointId,
+        ...(b.macAddress === undefined ? {} : { macAddress: b.macAddress }),
+      };
+      nicSteps.push(plan.add("host", rank, async () => {
+        const known = !believe && p["vm-add"] === "done";
+        const result = await runner.undo(
+          "vm-remove",
+          b,
+          known,
+          () => ports.vm.removeNic(vmNic, call),
+        );
+        p["vm-add"] = afterUndo(p["vm-add"], result.outcome);
+        settle(result);
+        finish(b);
+      }, [detach]));
+    }
+  });
+  const gns = record.guestNamespace;
+  if (request.namespace && gns !== null && gns.progress !== "none") {
+    plan.add("guest", reversed.length, async () => {
+      const result = await runner.undo(
+        "guest-namespace-remove",
+        undefined,
+        gns.progress === "done",
+        () => ports.guest.removeNamespace({ id: guestNamespaceId, document: gns.document }, call),
+      );
+      gns.progress = afterUndo(gns.progress, result.outcome);
+      settle(result);
+    }, nicSteps);
+  }
+  const result = await plan.run({
+    hostConcurrency: ctx.settings.hostConcurrency,
+    signal,
+    onFailure: "continue",
+  });
+  // Bindings that had nothing to undo at all go too.
+  record.dropFinished();
+  return { failures, cut: result.incomplete || signal?.aborted === true };
+}
