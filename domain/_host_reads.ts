@@ -15,10 +15,49 @@ import type { HostEndpoint, HostNamespace } from "../ports/host_network.ts";
 export interface HostView {
   readonly namespace: HostNamespace;
   readonly endpoints: readonly HostEndpoint[];
+  /**
+   * Settles when the VM and guest ports are connected (they connect while
+   * the host is read); never rejects. The operation awaits it before it ends.
+   */
+  readonly connected: Promise<void>;
 }
 
-/** Reads the namespace and its endpoints. */
+/**
+ * Reads the namespace and its endpoints, while the VM and guest ports get
+ * ready (open their handle, read capabilities) so the first step that
+ * changes the VM need not wait for that.
+ */
 export async function readHost(ctx: OperationContext, namespaceId: string): Promise<HostView> {
+  const connected = connectAhead(ctx);
+  try {
+    return { ...await read(ctx, namespaceId), connected };
+  } catch (error) {
+    await connected;
+    throw error;
+  }
+}
+
+/**
+ * Connects the VM and guest ports; a failure is left to the step that needs
+ * them. Not cut off by the operation's signal: a connection half made would
+ * outlive the operation (each port bounds it by its own time limit).
+ */
+function connectAhead(ctx: OperationContext): Promise<void> {
+  const { vm, guest } = ctx.ports;
+  const call = {};
+  const quietly = (p: Promise<void> | undefined) =>
+    p?.catch((error: unknown) => {
+      ctx.runner.log.debug("Cannot connect ahead; the steps will try again", { error });
+    });
+  return Promise.all([quietly(vm.connect?.(call)), quietly(guest.connect?.(call))]).then(
+    () => undefined,
+  );
+}
+
+async function read(
+  ctx: OperationContext,
+  namespaceId: string,
+): Promise<Omit<HostView, "connected">> {
   const { ports, runner, signal } = ctx;
   const call = { signal };
   const namespace = await runner.read(

@@ -46,8 +46,10 @@ export async function resetAfterMigration(
     r.operation = null;
     throw new ResetError(r.podId, cause);
   }
+  let connected = Promise.resolve();
   try {
     const view = await readHost(ctx, destination);
+    connected = view.connected;
     const wanted = view.endpoints.map((endpoint) => ({
       endpoint,
       nicId: deriveNicId(r.podId, endpoint.id),
@@ -88,7 +90,9 @@ export async function resetAfterMigration(
     const stop = stopReason("resetAfterMigration", ctx.signal);
     if (stop !== undefined) throw stop;
     if (failures.length > 0) throw failures[0];
+    await connected;
   } catch (cause) {
+    await connected;
     r.forgetUnlisted();
     r.operation = null;
     moveTo("Invalid");

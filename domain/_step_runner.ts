@@ -42,6 +42,11 @@ export class StepRunner {
     this.#ctx = ctx;
   }
 
+  /** The controller's logger. */
+  get log(): Logger {
+    return this.#ctx.log;
+  }
+
   /** A read: changes nothing, so records nothing. */
   async read<T>(step: ControllerStep, subject: StepSubject, run: () => Promise<T>): Promise<T> {
     this.#report(step, "start", subject);

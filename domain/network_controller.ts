@@ -84,7 +84,14 @@ export class NetworkController {
   readonly #runner: StepRunner;
   readonly #queue = new SerialQueue();
   #ports: NetworkPorts | undefined;
-  #running: { operation: ControllerOperation; preempt: AbortController } | undefined;
+  /**
+   * The operation running now that a teardown may take over: `calls` stops
+   * its calls (the caller's abort or a teardown), `takeover` only a teardown
+   * (it also stops setup's rollback, which ignores the caller's abort).
+   */
+  #running:
+    | { operation: ControllerOperation; calls: AbortController; takeover: AbortController }
+    | undefined;
   #log: Logger;
 
   /**
@@ -292,7 +299,9 @@ export class NetworkController {
   teardown(options: OperationOptions = {}): Promise<void> {
     const running = this.#running;
     if (running !== undefined && PREEMPTIBLE.has(running.operation) && !options?.signal?.aborted) {
-      running.preempt.abort(new CancelledError(running.operation, "a teardown was requested"));
+      const reason = new CancelledError(running.operation, "a teardown was requested");
+      running.takeover.abort(reason);
+      running.calls.abort(reason);
     }
     return this.#dispatch("teardown", options, undefined).then(() => undefined);
   }
@@ -474,15 +483,18 @@ export class NetworkController {
     signal: AbortSignal | undefined,
     body: (ctx: OperationContext) => Promise<void>,
   ): Promise<void> {
-    const preempt = new AbortController();
-    this.#running = { operation, preempt };
+    // One signal for the whole operation, aborted by the caller's signal or
+    // by a teardown; the calls' time limits hang off it.
+    const calls = new AbortController();
+    const follow = () => calls.abort(signal?.reason);
+    signal?.addEventListener("abort", follow, { once: true });
+    if (signal?.aborted) follow();
+    this.#running = { operation, calls, takeover: new AbortController() };
     try {
-      const combined = signal === undefined
-        ? preempt.signal
-        : AbortSignal.any([signal, preempt.signal]);
-      await body(this.#context(combined));
+      await body(this.#context(calls.signal));
     } finally {
       this.#running = undefined;
+      signal?.removeEventListener("abort", follow);
     }
   }
 
@@ -502,8 +514,10 @@ export class NetworkController {
     const r = this.#record;
     this.#begin("setup");
     let failure: unknown;
+    let connected = Promise.resolve();
     try {
       const view = await readHost(ctx, r.namespaceId);
+      connected = view.connected;
       r.guestNamespace = { progress: "none", document: view.namespace.document };
       const nics = view.endpoints.map((endpoint) => {
         const binding = r.plan({
@@ -519,6 +533,7 @@ export class NetworkController {
         nics,
         { cell: r.guestNamespace, id: view.namespace.id },
       );
+      await connected;
       failure = failures[0];
       if (failures.length === 0 && !ctx.signal?.aborted) {
         this.#end("Configured", "setup");
@@ -528,15 +543,16 @@ export class NetworkController {
     } catch (error) {
       failure = error;
     }
+    await connected;
     r.forgetUnlisted();
     await this.#failSetup(stopReason("setup", ctx.signal) ?? failure);
   }
 
   async #failSetup(cause: unknown): Promise<never> {
-    const preempt = this.#running?.preempt;
+    const takeover = this.#running?.takeover.signal;
     const s = this.#settings;
     // A teardown waiting to run does the undoing itself, under its own signal.
-    if (!s.rollbackOnSetupFailure || preempt?.signal.aborted) {
+    if (!s.rollbackOnSetupFailure || takeover?.aborted) {
       this.#end("Invalid", "setup");
       await this.#persist();
       throw new SetupError(s.podId, false, cause);
@@ -544,7 +560,7 @@ export class NetworkController {
     // The rollback ignores the caller's abort (leaving NICs behind would be
     // worse than overrunning it; every call still has its time limit), but a
     // teardown that arrives cuts it off and takes over.
-    const ctx = this.#context(preempt?.signal);
+    const ctx = this.#context(takeover);
     const { failures, cut } = await unbindNics(ctx, {
       bindings: this.#record.bindings(),
       namespace: true,
@@ -554,7 +570,7 @@ export class NetworkController {
       await this.#persist();
       const rollbackError = failures.length > 0
         ? new TeardownError(s.podId, [...failures])
-        : stopReason("setup", preempt?.signal);
+        : stopReason("setup", takeover);
       throw new SetupError(s.podId, false, cause, rollbackError);
     }
     this.#record.clear();

@@ -98,4 +98,11 @@ export interface GuestNetwork {
   attach(nic: GuestNicConfig, options?: CallOptions): Promise<void>;
   /** Takes the NIC out of the guest (undoes `attach` and `prepare`). */
   detach(nic: GuestNic, options?: CallOptions): Promise<void>;
+  /**
+   * Optional: gets ready for requests without changing the guest (opens the
+   * connection, reads capabilities). Setup and reset call it while they read
+   * the host, so the first guest step need not wait for it; a failure here is
+   * ignored (the step that needs the guest reports it).
+   */
+  connect?(options?: CallOptions): Promise<void>;
 }

@@ -45,4 +45,10 @@ export interface VmNetwork {
   addNic(nic: VmNic, options?: CallOptions): Promise<void>;
   /** Hot-removes a NIC. */
   removeNic(nic: VmNic, options?: CallOptions): Promise<void>;
+  /**
+   * Optional: gets ready to change the VM without changing it (opens its
+   * handle). Setup and reset call it while they read the host; a failure here
+   * is ignored (the step that needs the VM reports it).
+   */
+  connect?(options?: CallOptions): Promise<void>;
 }

@@ -45,6 +45,11 @@ export class GatedGuestRequests {
     this.#capability = new NamespaceCapability(system);
   }
 
+  /** Reads the guest's capability now (opening the handle if needed). */
+  async connect(options: CallOptions = {}): Promise<void> {
+    await this.#capability.supported("read the guest capabilities", options);
+  }
+
   /** Sends the request unless it is gated and the guest lacks the capability; resolves whether it did. */
   async send(request: GatedRequest, options: CallOptions = {}): Promise<boolean> {
     const props = { ...request.log, describe: request.describe };

@@ -207,4 +207,9 @@ export class LcowGuestNetwork implements GuestNetwork {
       log: { nicId, endpointId: nic.endpointId },
     }, options);
   }
+
+  /** Reads the guest's capabilities now (changes nothing in the guest). */
+  async connect(options: CallOptions = {}): Promise<void> {
+    await this.#requests.connect(options);
+  }
 }

@@ -32,6 +32,9 @@ const logger = getLogger(["podnet", "hcs"]);
 
 function noop(): void {}
 
+/** A signal that never fires. */
+const NEVER: AbortSignal = new AbortController().signal;
+
 /**
  * The time limit of one compute system call when none is given: 30 seconds.
  *
@@ -228,6 +231,27 @@ export class ComputeSystem implements Disposable {
       });
       return this.#parseObject(result);
     });
+  }
+
+  /**
+   * Opens the handle now, if none is held, so that later calls need not
+   * wait for the open. Changes nothing on the VM. An abort stops the wait
+   * for an open that another call started, never an open this call started
+   * (it runs to its own time limit, so no open outlives its caller).
+   *
+   * @param options signal
+   */
+  async connect(options: CallOptions = {}): Promise<void> {
+    const describe = "open the compute system";
+    if (this.#closed) throw this.#closedError(describe);
+    options.signal?.throwIfAborted();
+    let lease: Lease;
+    try {
+      lease = await this.#acquire(describe, options.signal ?? NEVER);
+    } catch (error) {
+      throw this.#mapOpenError(error, describe);
+    }
+    this.#release(lease);
   }
 
   /**

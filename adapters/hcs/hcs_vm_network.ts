@@ -129,6 +129,11 @@ export class HcsVmNetwork implements VmNetwork {
     });
     logger.debug("Removed NIC {nicId} from the VM", { nicId, endpointId });
   }
+
+  /** Opens the VM's compute system handle now (changes nothing). */
+  async connect(options: CallOptions = {}): Promise<void> {
+    await this.#system.connect(signalOf(options));
+  }
 }
 
 function signalOf(options: CallOptions): CallOptions {

@@ -1,5 +1,15 @@
 /**
- * Time limits for adapter calls.
+ * Time limits for adapter calls, cheap enough to put around every call.
+ *
+ * Each call gets its own `AbortController`, aborted by its deadline or by
+ * the caller's signal. Neither costs much per call:
+ *
+ * - deadlines of one length are kept in one queue (they arrive in deadline
+ *   order) served by one timer, armed while any call of that length is in
+ *   flight and cleared when none is, so overlapping calls share it;
+ * - a caller's signal gets one listener, however many calls it governs;
+ *   calls join and leave its set of children (no `AbortSignal.any`, which
+ *   costs more than a simulated call).
  *
  * @module
  */
@@ -9,7 +19,7 @@ import { OperationTimeoutError } from "../../domain/errors.ts";
  * Runs `call` with a signal that aborts when the caller's signal does or when
  * `timeoutMs` passes. A call cut off by the time limit rejects with
  * `OperationTimeoutError`; one cut off by the caller rejects with the
- * caller's reason.
+ * caller's reason (provided `call` honours its signal).
  *
  * @example
  * ```ts
@@ -27,14 +37,113 @@ export async function withTimeLimit<T>(
   call: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   signal?.throwIfAborted();
-  const timer = new AbortController();
-  const id = setTimeout(
-    () => timer.abort(new OperationTimeoutError(operation, timeoutMs)),
-    timeoutMs,
-  );
+  const controller = new AbortController();
+  const deadline = queueFor(timeoutMs).add(controller, operation);
+  const children = signal === undefined ? undefined : childrenOf(signal);
+  children?.add(controller);
   try {
-    return await call(signal ? AbortSignal.any([signal, timer.signal]) : timer.signal);
+    return await call(controller.signal);
   } finally {
-    clearTimeout(id);
+    children?.delete(controller);
+    deadline.finish();
   }
+}
+
+/** A registered deadline. */
+interface Deadline {
+  readonly at: number;
+  readonly controller: AbortController;
+  readonly operation: string;
+  done: boolean;
+  finish(): void;
+}
+
+/** The deadlines of one length, in deadline order, and the timer serving them. */
+class DeadlineQueue {
+  readonly #timeoutMs: number;
+  #entries: Deadline[] = [];
+  #head = 0;
+  #live = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(timeoutMs: number) {
+    this.#timeoutMs = timeoutMs;
+  }
+
+  add(controller: AbortController, operation: string): Deadline {
+    const entry: Deadline = {
+      at: performance.now() + this.#timeoutMs,
+      controller,
+      operation,
+      done: false,
+      finish: () => {
+        if (entry.done) return;
+        entry.done = true;
+        if (--this.#live === 0) this.#idle();
+      },
+    };
+    this.#entries.push(entry);
+    this.#live++;
+    this.#timer ??= setTimeout(() => this.#expire(), this.#timeoutMs);
+    return entry;
+  }
+
+  /** No call in flight: drop the timer and the finished entries. */
+  #idle(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#entries = [];
+    this.#head = 0;
+  }
+
+  #expire(): void {
+    this.#timer = undefined;
+    const now = performance.now();
+    const entries = this.#entries;
+    while (this.#head < entries.length) {
+      const e = entries[this.#head];
+      if (e === undefined) break;
+      if (!e.done && e.at > now) break;
+      this.#head++;
+      if (e.done) continue;
+      // Aborting runs the call's abort handlers; the call then finishes
+      // and counts itself out.
+      e.controller.abort(new OperationTimeoutError(e.operation, this.#timeoutMs));
+    }
+    if (this.#head > 1024 && this.#head * 2 > entries.length) {
+      this.#entries = entries.slice(this.#head);
+      this.#head = 0;
+    }
+    const next = this.#entries[this.#head];
+    if (next !== undefined && this.#live > 0) {
+      this.#timer = setTimeout(() => this.#expire(), Math.max(0, next.at - now));
+    }
+  }
+}
+
+const queues = new Map<number, DeadlineQueue>();
+
+function queueFor(timeoutMs: number): DeadlineQueue {
+  let q = queues.get(timeoutMs);
+  if (q === undefined) {
+    q = new DeadlineQueue(timeoutMs);
+    queues.set(timeoutMs, q);
+  }
+  return q;
+}
+
+/** The calls each caller's signal governs; one listener per signal. */
+const governed = new WeakMap<AbortSignal, Set<AbortController>>();
+
+function childrenOf(signal: AbortSignal): Set<AbortController> {
+  let children = governed.get(signal);
+  if (children === undefined) {
+    const set = new Set<AbortController>();
+    children = set;
+    governed.set(signal, set);
+    signal.addEventListener("abort", () => {
+      for (const child of [...set]) child.abort(signal.reason);
+    }, { once: true });
+  }
+  return children;
 }
