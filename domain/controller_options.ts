@@ -7,7 +7,7 @@
  */
 import type { ControllerEvent } from "./controller_event.ts";
 import { InvalidArgumentError } from "./errors.ts";
-import { normalizeGuid } from "./guid.ts";
+import { requireGuid } from "./guid.ts";
 import type { NetworkPorts } from "../ports/network_ports.ts";
 import type { StateStore } from "../ports/state_store.ts";
 
@@ -110,7 +110,7 @@ export function checkOptions(options: unknown): ControllerSettings {
   const o = options as Record<string, unknown>;
   return {
     podId: checkPodId(o.podId),
-    namespaceId: checkNamespaceId("namespaceId", o.namespaceId),
+    namespaceId: requireGuid("namespaceId", o.namespaceId),
     policyBasedRouting: checkFlag("policyBasedRouting", o.policyBasedRouting, false),
     rollbackOnSetupFailure: checkFlag("rollbackOnSetupFailure", o.rollbackOnSetupFailure, true),
     hostConcurrency: checkHostConcurrency(o.hostConcurrency),
@@ -134,15 +134,6 @@ function checkPodId(podId: unknown): string {
   const problem = podIdProblem(podId);
   if (problem !== undefined) throw new InvalidArgumentError("podId", problem);
   return podId as string;
-}
-
-/** A GUID argument in canonical form, or `InvalidArgumentError` naming it. */
-export function checkNamespaceId(argument: string, value: unknown): string {
-  const id = typeof value === "string" ? normalizeGuid(value) : undefined;
-  if (id === undefined) {
-    throw new InvalidArgumentError(argument, `must be a GUID, got ${describe(value)}`);
-  }
-  return id;
 }
 
 function checkFlag(name: string, value: unknown, fallback: boolean): boolean {

@@ -21,7 +21,6 @@ import { getLogger, type Logger } from "@logtape/logtape";
 import type { NicBinding } from "./binding.ts";
 import type { ControllerEvent } from "./controller_event.ts";
 import {
-  checkNamespaceId,
   checkOptions,
   checkPorts,
   type ControllerSettings,
@@ -36,6 +35,7 @@ import {
   SetupError,
   TeardownError,
 } from "./errors.ts";
+import { requireGuid } from "./guid.ts";
 import { deriveNicId } from "./nic_id.ts";
 import { parseSnapshot, type Snapshot } from "./snapshot.ts";
 import { type ControllerOperation, type ControllerState, TRANSITIONS } from "./state.ts";
@@ -344,7 +344,7 @@ export class NetworkController {
    * @throws {InvalidStateError} unless `DestinationMigrating`
    */
   async patch(namespaceId: string, options: OperationOptions = {}): Promise<void> {
-    const id = checkNamespaceId("namespaceId", namespaceId);
+    const id = requireGuid("namespaceId", namespaceId);
     await this.#dispatch("patch", options, id);
   }
 

@@ -19,7 +19,7 @@ import type { JsonObject, JsonValue } from "./json.ts";
 export interface IpConfiguration {
   /** The address (IPv4 or IPv6). */
   readonly ipAddress: string;
-  /** The prefix length, 0..128. */
+  /** The prefix length: 0..32 for IPv4, 0..128 for IPv6. */
   readonly prefixLength: number;
 }
 
@@ -33,7 +33,7 @@ export interface IpConfiguration {
  * ```
  */
 export interface Route {
-  /** The gateway. */
+  /** The gateway; empty for an on-link route. */
   readonly nextHop: string;
   /** The destination, in CIDR form. */
   readonly destinationPrefix: string;
@@ -104,6 +104,11 @@ export interface HostEndpoint {
   readonly routes: readonly Route[];
   /** Policies. */
   readonly policies: readonly EndpointPolicy[];
+  /**
+   * The encapsulation overhead of its `EncapOverhead` policy (bytes, u16),
+   * when it has one.
+   */
+  readonly encapOverhead?: number;
   /** The endpoint document exactly as HNS returned it. */
   readonly document: JsonObject;
 }

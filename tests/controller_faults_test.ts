@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { NetworkController } from "../domain/network_controller.ts";
-import { SetupError } from "../domain/errors.ts";
+import { InvalidHostDataError, SetupError } from "../domain/errors.ts";
 import { createPorts } from "../adapters/create_ports.ts";
 import { MemoryStore } from "../adapters/store/memory_store.ts";
 import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
@@ -190,3 +190,36 @@ Deno.test("concurrent setup and teardown on the simulated host leave nothing", a
   assert.ok(outcome === undefined || outcome instanceof SetupError);
   await settle(controller, ports, host, "concurrent");
 });
+
+for (const guest of ["lcow", "wcow"] as const) {
+  Deno.test(`${guest}: bad host data stops setup before the VM is touched`, async () => {
+    const bad = {
+      ...fixture,
+      endpoints: fixture.endpoints.map((e, i) =>
+        i === 2 ? { ...e, IpConfigurations: [{ IpAddress: "10.0.0.5", PrefixLength: 33 }] } : e
+      ),
+    };
+    const host = new SimulatedHost({ guest });
+    host.loadFixture(bad);
+    const ports = createPorts({ hcn: host.hcn, hcs: host.hcs, vmId: host.vmId, guest });
+    const controller = new NetworkController({ podId: POD, namespaceId: NS }, ports);
+    await assert.rejects(controller.setup(), (e: unknown) => {
+      assert.ok(e instanceof SetupError);
+      assert.ok(e.cause instanceof InvalidHostDataError);
+      assert.equal(e.cause.field, "IpConfigurations.0.PrefixLength");
+      assert.match(e.cause.message, new RegExp(String(bad.endpoints[2]?.ID)));
+      return true;
+    });
+    assert.ok(
+      !host.trace.some((t) => t.call === "HcsModifyComputeSystem"),
+      "nothing was sent to the VM or guest",
+    );
+    ports[Symbol.dispose]();
+    assert.deepEqual(host.inventory(), {
+      vmNics: [],
+      guestAdapters: [],
+      guestNamespaces: [],
+      openHandles: 0,
+    });
+  });
+}

@@ -13,8 +13,8 @@ import { HcnHostNetwork } from "../adapters/hcn/hcn_host_network.ts";
 import { ComputeSystem } from "../adapters/hcs/compute_system.ts";
 import { HRESULT } from "../adapters/native/hresult.ts";
 import type { GuestNicConfig } from "../ports/guest_network.ts";
-import type { EndpointPolicy, HostEndpoint } from "../ports/host_network.ts";
-import type { JsonObject } from "../ports/json.ts";
+import type { HostEndpoint } from "../ports/host_network.ts";
+import type { JsonObject, JsonValue } from "../ports/json.ts";
 import { readFixture, RecordingHcn, RecordingHcs } from "./_fakes/recording_apis.ts";
 
 const NS = "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b";
@@ -45,10 +45,6 @@ function nicConfig(
   policyBasedRouting = false,
 ): GuestNicConfig {
   return { nicId, endpointId: endpoint.id, namespaceId: NS, endpoint, policyBasedRouting };
-}
-
-function withPolicies(endpoint: HostEndpoint, policies: EndpointPolicy[]): HostEndpoint {
-  return { ...endpoint, policies };
 }
 
 function setup(capability: boolean | "absent" = true, timeoutMs?: number) {
@@ -154,45 +150,51 @@ Deno.test("LCOW adapter: DNS suffix puts the domain first, lower case; blank ent
   assert.equal(servers.DNSServerList, "fe80::1%eth0,10.0.0.10");
 });
 
-Deno.test("LCOW adapter: malformed EncapOverhead is InvalidHostDataError, never a silent zero", async () => {
-  const { eth0 } = await endpoints();
-  const other: EndpointPolicy = { type: "OutBoundNAT", settings: {} };
-  const cases: [EndpointPolicy, string][] = [
-    [{ type: "EncapOverhead", settings: { Overhead: "50" } }, "must be an integer 0..65535"],
-    [{ type: "EncapOverhead", settings: { Overhead: -1 } }, "must be an integer 0..65535"],
-    [{ type: "EncapOverhead", settings: { Overhead: 70000 } }, "must be an integer 0..65535"],
-    [{ type: "EncapOverhead", settings: { Overhead: 1.5 } }, "must be an integer 0..65535"],
-    [{ type: "EncapOverhead", settings: undefined }, "is missing"],
-    [{ type: "EncapOverhead", settings: {} }, "is missing"],
-    [{ type: "EncapOverhead", settings: [50] }, "is missing"],
+Deno.test("malformed EncapOverhead is InvalidHostDataError when the endpoint is read, never a silent zero", async () => {
+  const fixture = await readFixture("pod-3nic.json");
+  const other: JsonObject = { Type: "OutBoundNAT", Settings: {} };
+  const cases: [JsonValue | undefined, string][] = [
+    [{ Overhead: "50" }, "must be an integer 0..65535"],
+    [{ Overhead: -1 }, "must be an integer 0..65535"],
+    [{ Overhead: 70000 }, "must be an integer 0..65535"],
+    [{ Overhead: 1.5 }, "must be an integer 0..65535"],
+    [undefined, "is missing"],
+    [{}, "is missing"],
+    [[50], "is missing"],
   ];
-  for (const [policy, reason] of cases) {
-    const { hcs, system, guest } = setup();
-    using _ = system;
-    const nic = nicConfig(NIC0, withPolicies(eth0, [other, policy]));
-    assert.throws(() => buildLcowAdapter(nic), InvalidHostDataError);
-    await assert.rejects(guest.attach(nic), (e: unknown) => {
+  for (const [settings, reason] of cases) {
+    const hcn = new RecordingHcn();
+    hcn.loadFixture({
+      ...fixture,
+      endpoints: fixture.endpoints.map((e) =>
+        e.ID === EP0
+          ? {
+            ...e,
+            Policies: [other, {
+              Type: "EncapOverhead",
+              ...(settings === undefined ? {} : { Settings: settings }),
+            }],
+          }
+          : e
+      ),
+    });
+    await assert.rejects(new HcnHostNetwork(hcn).getEndpoint(EP0), (e: unknown) => {
       assert.ok(e instanceof InvalidHostDataError);
       assert.equal(e.field, "Policies.1.Settings.Overhead");
       assert.equal(e.message, `Cannot use endpoint ${EP0}: Policies.1.Settings.Overhead ${reason}`);
       return true;
     });
-    assert.deepEqual(hcs.calls, [], "nothing sent");
   }
 });
 
-Deno.test("LCOW adapter: no overhead policy or an overhead of 0 omits EncapOverhead", async () => {
+Deno.test("LCOW adapter: no overhead or an overhead of 0 omits EncapOverhead", async () => {
   const { eth0 } = await endpoints();
-  for (const policies of [[], [{ type: "EncapOverhead", settings: { Overhead: 0 } }]]) {
-    const adapter = buildLcowAdapter(nicConfig(NIC0, withPolicies(eth0, policies)));
+  const { encapOverhead: _, ...without } = eth0;
+  for (const endpoint of [without, { ...without, encapOverhead: 0 }]) {
+    const adapter = buildLcowAdapter(nicConfig(NIC0, endpoint));
     assert.equal("EncapOverhead" in adapter, false);
   }
-  const max = buildLcowAdapter(
-    nicConfig(
-      NIC0,
-      withPolicies(eth0, [{ type: "EncapOverhead", settings: { Overhead: 65535 } }]),
-    ),
-  );
+  const max = buildLcowAdapter(nicConfig(NIC0, { ...without, encapOverhead: 65535 }));
   assert.equal(max.EncapOverhead, 65535);
 });
 

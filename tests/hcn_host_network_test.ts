@@ -108,6 +108,7 @@ Deno.test("getEndpoint: the full eth0 endpoint", async () => {
       { type: "EncapOverhead", settings: { Overhead: 50 } },
       { type: "OutBoundNAT", settings: { Exceptions: ["10.244.0.0/16"] } },
     ],
+    encapOverhead: 50,
     document: fixture.endpoints[1],
   });
   assert.deepEqual(hcn.callNames(), [
@@ -269,8 +270,8 @@ Deno.test("malformed documents are InvalidHostDataError naming the field", async
     ],
     [
       endpointDoc({
-        IpConfigurations: [{ IpAddress: "a", PrefixLength: 8 }, {
-          IpAddress: "b",
+        IpConfigurations: [{ IpAddress: "10.0.0.5", PrefixLength: 8 }, {
+          IpAddress: "10.0.0.6",
           PrefixLength: "24",
         }],
       }),
@@ -282,8 +283,16 @@ Deno.test("malformed documents are InvalidHostDataError naming the field", async
     ],
     [endpointDoc({ IpConfigurations: [{ PrefixLength: 24 }] }), "IpConfigurations.0.IpAddress"],
     [endpointDoc({ IpConfigurations: { IpAddress: "10.0.0.5" } }), "IpConfigurations"],
-    [endpointDoc({ Routes: [{ NextHop: "10.0.0.1", Metric: 70000 }] }), "Routes.0.Metric"],
-    [endpointDoc({ Routes: [{ NextHop: 10 }] }), "Routes.0.NextHop"],
+    [
+      endpointDoc({
+        Routes: [{ NextHop: "10.0.0.1", DestinationPrefix: "0.0.0.0/0", Metric: 70000 }],
+      }),
+      "Routes.0.Metric",
+    ],
+    [
+      endpointDoc({ Routes: [{ NextHop: 10, DestinationPrefix: "0.0.0.0/0" }] }),
+      "Routes.0.NextHop",
+    ],
     [endpointDoc({ Dns: { Search: "cluster.local" } }), "Dns.Search"],
     [endpointDoc({ Dns: { ServerList: ["10.0.0.10", 5] } }), "Dns.ServerList.1"],
     [endpointDoc({ Dns: "x" }), "Dns"],
@@ -299,6 +308,76 @@ Deno.test("malformed documents are InvalidHostDataError naming the field", async
     await rejectsField(new HcnHostNetwork(hcn).getEndpoint(EP0), field);
     assert.equal(hcn.openHandles, 0, `handle closed for ${field}`);
   }
+});
+
+Deno.test("every field podnet sends on is checked when the endpoint is read", async () => {
+  const ip = (IpAddress: string, PrefixLength: number) => ({
+    IpConfigurations: [{ IpAddress, PrefixLength }],
+  });
+  const route = (NextHop: string, DestinationPrefix: string) => ({
+    Routes: [{ NextHop, DestinationPrefix, Metric: 0 }],
+  });
+  const cases: [JsonObject, string, RegExp][] = [
+    [ip("10.0.0.256", 24), "IpConfigurations.0.IpAddress", /IPv4 or IPv6 address/],
+    [ip("10.0.0.5", 33), "IpConfigurations.0.PrefixLength", /0\.\.32 for an IPv4/],
+    [ip("fd00::1", 129), "IpConfigurations.0.PrefixLength", /0\.\.128/],
+    [ip("fd00:::1", 64), "IpConfigurations.0.IpAddress", /IPv4 or IPv6/],
+    [ip("", 24), "IpConfigurations.0.IpAddress", /IPv4 or IPv6/],
+    [route("10.0.0.999", "0.0.0.0/0"), "Routes.0.NextHop", /IPv4 or IPv6/],
+    [route("10.0.0.1", "0.0.0.0/33"), "Routes.0.DestinationPrefix", /CIDR/],
+    [route("10.0.0.1", "10.0.0.0"), "Routes.0.DestinationPrefix", /CIDR/],
+    [route("fd00::1", "0.0.0.0/0"), "Routes.0.NextHop", /same IP family/],
+    [{ Routes: [{ NextHop: "10.0.0.1" }] }, "Routes.0.DestinationPrefix", /CIDR/],
+    [{ MacAddress: "00-15-5D-52-C0" }, "MacAddress", /MAC address/],
+    [{ MacAddress: "00-15-5D-52-C0-ZZ" }, "MacAddress", /MAC address/],
+    [{ Dns: { ServerList: ["10.0.0.10", "dns.example"] } }, "Dns.ServerList.1", /IPv4 or IPv6/],
+    [{ Dns: { ServerList: ["fe80::1%"] } }, "Dns.ServerList.0", /IPv4 or IPv6/],
+    [{ Dns: { Domain: "svc,cluster.local" } }, "Dns.Domain", /domain name/],
+    [{ Dns: { Search: ["ok.local", "bad name"] } }, "Dns.Search.1", /domain name/],
+    [{ Dns: { Options: ["ndots:5", "a b"] } }, "Dns.Options.1", /resolver option/],
+    [{ HostComputeNamespace: "not-a-guid" }, "HostComputeNamespace", /GUID/],
+    [
+      { Policies: [{ Type: "EncapOverhead", Settings: { Overhead: 65536 } }] },
+      "Policies.0.Settings.Overhead",
+      /0\.\.65535/,
+    ],
+  ];
+  for (const [extra, field, reason] of cases) {
+    const hcn = new RecordingHcn();
+    hcn.setEndpoint(EP0, endpointDoc(extra));
+    await assert.rejects(new HcnHostNetwork(hcn).getEndpoint(EP0), (e: unknown) => {
+      assert.ok(e instanceof InvalidHostDataError, `${field}: ${e}`);
+      assert.equal(e.field, field, JSON.stringify(extra));
+      assert.match(e.message, new RegExp(`^Cannot use endpoint ${EP0}: `));
+      assert.match(e.message, reason);
+      return true;
+    });
+  }
+  // And what is valid passes: both families, zones, on-link routes, colons.
+  const hcn = new RecordingHcn();
+  hcn.setEndpoint(
+    EP0,
+    endpointDoc({
+      MacAddress: "00:15:5d:52:c0:0a",
+      IpConfigurations: [
+        { IpAddress: "10.0.0.5", PrefixLength: 32 },
+        { IpAddress: "fd00::5", PrefixLength: 128 },
+      ],
+      Routes: [
+        { DestinationPrefix: "10.0.0.0/24" },
+        { NextHop: "", DestinationPrefix: "fd00::/64" },
+        { NextHop: "fd00::1", DestinationPrefix: "::/0", Metric: 65535 },
+      ],
+      Dns: {
+        Domain: "cluster.local.",
+        Search: ["svc.cluster.local"],
+        ServerList: ["FE80::1%Eth0", "10.0.0.10"],
+        Options: ["ndots:5", "rotate"],
+      },
+    }),
+  );
+  const ep = await new HcnHostNetwork(hcn).getEndpoint(EP0);
+  assert.equal(ep.routes.length, 3);
 });
 
 Deno.test("malformed namespace documents name the field", async () => {

@@ -4,8 +4,6 @@
  *
  * @module
  */
-import { InvalidArgumentError } from "../../domain/errors.ts";
-import { normalizeGuid } from "../../domain/guid.ts";
 import type { CallOptions } from "../../ports/call_options.ts";
 import type { JsonObject, JsonValue } from "../../ports/json.ts";
 
@@ -21,13 +19,6 @@ export function guestRequest(
   return {
     GuestRequest: { ResourceType: resourceType, RequestType: requestType, Settings: settings },
   };
-}
-
-/** The canonical form of a GUID argument, or an `InvalidArgumentError`. */
-export function requireGuid(argument: string, value: unknown): string {
-  const id = typeof value === "string" ? normalizeGuid(value) : undefined;
-  if (id === undefined) throw new InvalidArgumentError(argument, "not a GUID");
-  return id;
 }
 
 /** Only the signal of the caller's options (nothing else is passed on). */

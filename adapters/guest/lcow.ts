@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { InvalidHostDataError } from "../../domain/errors.ts";
 import type { CallOptions } from "../../ports/call_options.ts";
 import type {
   GuestNamespace,
@@ -11,14 +10,11 @@ import type {
   GuestNic,
   GuestNicConfig,
 } from "../../ports/guest_network.ts";
-import type { HostEndpoint } from "../../ports/host_network.ts";
 import type { JsonObject } from "../../ports/json.ts";
 import type { ComputeSystem } from "../hcs/compute_system.ts";
-import { requireGuid } from "./_guest_request.ts";
+import { requireGuid } from "../../domain/guid.ts";
 import { GatedGuestRequests } from "./_gated_requests.ts";
 import type { GuestAdapterOptions } from "./guest_adapter_options.ts";
-
-const MAX_OVERHEAD = 65_535;
 
 /**
  * Builds the LCOW network adapter (the `Settings` of a guest "Network Add")
@@ -66,7 +62,7 @@ export function buildLcowAdapter(nic: GuestNicConfig): JsonObject {
   const servers = lowerNonBlank(dns?.serverList ?? []);
   if (servers.length > 0) adapter.DNSServerList = servers.join(",");
 
-  const overhead = encapOverhead(endpoint);
+  const overhead = endpoint.encapOverhead;
   if (overhead !== undefined && overhead > 0) adapter.EncapOverhead = overhead;
 
   const ipConfigs = endpoint.ipConfigurations.map((ip) => {
@@ -88,33 +84,6 @@ export function buildLcowAdapter(nic: GuestNicConfig): JsonObject {
 
   if (nic.policyBasedRouting) adapter.PolicyBasedRouting = true;
   return adapter;
-}
-
-/** The encapsulation overhead of the endpoint's policies, validated. */
-function encapOverhead(endpoint: HostEndpoint): number | undefined {
-  let found: number | undefined;
-  endpoint.policies.forEach((policy, index) => {
-    if (policy.type !== "EncapOverhead") return;
-    const field = `Policies.${index}.Settings.Overhead`;
-    const settings = policy.settings;
-    const value = typeof settings === "object" && settings !== null && !Array.isArray(settings)
-      ? settings.Overhead
-      : undefined;
-    if (value === undefined) {
-      throw new InvalidHostDataError(`endpoint ${endpoint.id}`, field, "is missing");
-    }
-    if (
-      typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > MAX_OVERHEAD
-    ) {
-      throw new InvalidHostDataError(
-        `endpoint ${endpoint.id}`,
-        field,
-        `must be an integer 0..${MAX_OVERHEAD}`,
-      );
-    }
-    found ??= value;
-  });
-  return found;
 }
 
 function lowerNonBlank(values: readonly string[]): string[] {

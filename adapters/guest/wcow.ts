@@ -11,7 +11,7 @@ import type {
   GuestNicConfig,
 } from "../../ports/guest_network.ts";
 import type { ComputeSystem } from "../hcs/compute_system.ts";
-import { requireGuid } from "./_guest_request.ts";
+import { requireGuid } from "../../domain/guid.ts";
 import { GatedGuestRequests } from "./_gated_requests.ts";
 import type { GuestAdapterOptions } from "./guest_adapter_options.ts";
 

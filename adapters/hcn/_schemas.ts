@@ -1,8 +1,13 @@
 /**
  * Validation of the HCN namespace and endpoint documents into the port's
- * value types. HNS omits empty fields (and Go may write `null` for them), so
- * every field may be absent; unknown fields are allowed. Anything malformed
- * is an `InvalidHostDataError` naming the field path.
+ * value types, once, when they are read: every field podnet sends on to the
+ * VM or guest is checked here (addresses of both families with prefix
+ * lengths valid for the family, gateways and routes, MAC address, DNS
+ * servers and names, resolver options, the encapsulation overhead), so bad
+ * host data stops an operation before the VM is touched. HNS omits empty
+ * fields (and Go may write `null` for them), so most fields may be absent;
+ * unknown fields are allowed. Anything malformed is an
+ * `InvalidHostDataError` naming the endpoint and the field path.
  *
  * @module
  */
@@ -39,35 +44,111 @@ function list<T extends z.ZodType>(item: T) {
   return z.array(item, { error: "must be an array" });
 }
 
+const ipv4 = z.ipv4();
+const ipv6 = z.ipv6();
+
+/** 4 or 6 for an IP address (an IPv6 zone, "%eth0", is allowed); else undefined. */
+function ipFamily(value: string): 4 | 6 | undefined {
+  if (ipv4.safeParse(value).success) return 4;
+  const at = value.indexOf("%");
+  const address = at < 0 ? value : value.slice(0, at);
+  const zone = at < 0 ? "" : value.slice(at + 1);
+  if (at >= 0 && !/^[A-Za-z0-9_.-]+$/.test(zone)) return undefined;
+  return ipv6.safeParse(address).success ? 6 : undefined;
+}
+
+/** 4 or 6 for a CIDR prefix ("10.0.0.0/8", "::/0"); else undefined. */
+function cidrFamily(value: string): 4 | 6 | undefined {
+  if (z.cidrv4().safeParse(value).success) return 4;
+  if (z.cidrv6().safeParse(value).success) return 6;
+  return undefined;
+}
+
+const ipAddress = z.string({ error: "must be an IP address" }).refine(
+  (v) => ipFamily(v) !== undefined,
+  { error: "must be an IPv4 or IPv6 address" },
+);
+
+/** A domain name for resolv.conf; a trailing dot is allowed. */
+const domainName = z.string({ error: "must be a domain name" }).refine(
+  (v) => v === "" || z.hostname().safeParse(v.endsWith(".") ? v.slice(0, -1) : v).success,
+  { error: "must be a domain name" },
+);
+
+const macAddress = z.string({ error: "must be a MAC address" }).refine(
+  (v) => v === "" || z.mac({ delimiter: "-" }).safeParse(v).success || z.mac().safeParse(v).success,
+  { error: "must be a MAC address (six hex pairs separated by - or :)" },
+);
+
 const ipConfigurationSchema = z.looseObject({
-  IpAddress: z.string({ error: "must be a non-empty string" }).min(1, {
-    error: "must be a non-empty string",
-  }),
+  IpAddress: ipAddress,
   PrefixLength: unsigned(128).nullish(),
-}, { error: "must be a JSON object" });
+}, { error: "must be a JSON object" }).superRefine((ip, ctx) => {
+  if (ipFamily(ip.IpAddress) === 4 && (ip.PrefixLength ?? 0) > 32) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["PrefixLength"],
+      message: "must be 0..32 for an IPv4 address",
+    });
+  }
+});
 
 const routeSchema = z.looseObject({
-  NextHop: text.nullish(),
-  DestinationPrefix: text.nullish(),
+  // An on-link route has no next hop.
+  NextHop: z.union([z.literal(""), ipAddress]).nullish(),
+  DestinationPrefix: z.string({ error: "must be a CIDR prefix" }).refine(
+    (v) => cidrFamily(v) !== undefined,
+    { error: "must be an IPv4 or IPv6 prefix in CIDR form" },
+  ),
   Metric: unsigned(65_535).nullish(),
-}, { error: "must be a JSON object" });
+}, { error: "must be a JSON object" }).superRefine((route, ctx) => {
+  const hop = route.NextHop ? ipFamily(route.NextHop) : undefined;
+  if (hop !== undefined && hop !== cidrFamily(route.DestinationPrefix)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["NextHop"],
+      message: "must be of the same IP family as DestinationPrefix",
+    });
+  }
+});
+
+/** A resolv.conf option such as "ndots:5": printable, no spaces or commas. */
+const resolverOption = z.string({ error: "must be a string" }).regex(/^[\x21-\x2b\x2d-\x7e]+$/, {
+  error: "must be a resolver option (printable, no spaces or commas)",
+});
 
 const dnsSchema = z.looseObject({
-  Domain: text.nullish(),
-  Search: list(text).nullish(),
-  ServerList: list(text).nullish(),
-  Options: list(text).nullish(),
+  Domain: domainName.nullish(),
+  Search: list(domainName).nullish(),
+  ServerList: list(ipAddress).nullish(),
+  Options: list(resolverOption).nullish(),
 }, { error: "must be a JSON object" });
 
 const policySchema = z.looseObject({
   Type: text,
   Settings: z.json().optional(),
-}, { error: "must be a JSON object" });
+}, { error: "must be a JSON object" }).superRefine((policy, ctx) => {
+  if (policy.Type !== "EncapOverhead") return;
+  const settings = policy.Settings;
+  const value = typeof settings === "object" && settings !== null && !Array.isArray(settings)
+    ? settings.Overhead
+    : undefined;
+  const path = ["Settings", "Overhead"];
+  if (value === undefined) {
+    ctx.addIssue({ code: "custom", path, message: "is missing" });
+  } else if (
+    typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 65_535
+  ) {
+    ctx.addIssue({ code: "custom", path, message: "must be an integer 0..65535" });
+  }
+});
 
 const endpointSchema = z.looseObject({
   ID: guid.nullish(),
   Name: text.nullish(),
-  MacAddress: text.nullish(),
+  HostComputeNamespace: guid.nullish(),
+  HostComputeNetwork: guid.nullish(),
+  MacAddress: macAddress.nullish(),
   IpConfigurations: list(ipConfigurationSchema).nullish(),
   Dns: dnsSchema.nullish(),
   Routes: list(routeSchema).nullish(),
@@ -173,6 +254,12 @@ export function parseEndpointDocument(source: string, requestedId: string): Host
     type: policy.Type,
     settings: policy.Settings,
   }));
+  // Validated above: the first EncapOverhead policy has an integer Overhead.
+  const encap = policies.find((p) => p.type === "EncapOverhead")?.settings;
+  const encapOverhead = typeof encap === "object" && encap !== null && !Array.isArray(encap) &&
+      typeof encap.Overhead === "number"
+    ? encap.Overhead
+    : undefined;
   const dnsDoc = parsed.Dns;
   const dns: DnsSettings | undefined = dnsDoc == null ? undefined : {
     domain: dnsDoc.Domain ?? "",
@@ -191,6 +278,7 @@ export function parseEndpointDocument(source: string, requestedId: string): Host
     ...(dns === undefined ? {} : { dns }),
     routes,
     policies,
+    ...(encapOverhead === undefined ? {} : { encapOverhead }),
     document,
   };
 }

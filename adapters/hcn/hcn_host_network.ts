@@ -6,7 +6,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { HResultError, InvalidArgumentError, NotFoundError } from "../../domain/errors.ts";
-import { normalizeGuid } from "../../domain/guid.ts";
+import { requireGuid } from "../../domain/guid.ts";
 import type { CallOptions } from "../../ports/call_options.ts";
 import type { HostEndpoint, HostNamespace, HostNetwork } from "../../ports/host_network.ts";
 import type { HcnApi } from "../native/hcn_api.ts";
@@ -102,7 +102,7 @@ export class HcnHostNetwork implements HostNetwork {
 
   /** Reads and validates one namespace. */
   async getNamespace(namespaceId: string, options: CallOptions = {}): Promise<HostNamespace> {
-    const id = canonicalId("namespaceId", namespaceId);
+    const id = requireGuid("namespaceId", namespaceId);
     const hcn = this.#hcn;
     const source = await this.#read("namespace", id, options, {
       open: (guid, signal) => hcn.openNamespace(guid, { signal }),
@@ -119,7 +119,7 @@ export class HcnHostNetwork implements HostNetwork {
 
   /** Reads and validates one endpoint. */
   async getEndpoint(endpointId: string, options: CallOptions = {}): Promise<HostEndpoint> {
-    const id = canonicalId("endpointId", endpointId);
+    const id = requireGuid("endpointId", endpointId);
     const hcn = this.#hcn;
     const source = await this.#read("endpoint", id, options, {
       open: (guid, signal) => hcn.openEndpoint(guid, { signal }),
@@ -163,10 +163,4 @@ export class HcnHostNetwork implements HostNetwork {
       throw error;
     }
   }
-}
-
-function canonicalId(argument: string, value: string): string {
-  const id = typeof value === "string" ? normalizeGuid(value) : undefined;
-  if (id === undefined) throw new InvalidArgumentError(argument, "not a GUID");
-  return id;
 }

@@ -5,8 +5,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import { InvalidArgumentError } from "../../domain/errors.ts";
-import { normalizeGuid } from "../../domain/guid.ts";
+import { requireGuid } from "../../domain/guid.ts";
 import type { CallOptions } from "../../ports/call_options.ts";
 import type { JsonObject } from "../../ports/json.ts";
 import type { VmNetwork, VmNic } from "../../ports/vm_network.ts";
@@ -56,10 +55,8 @@ interface CanonicalNic {
 }
 
 function canonicalNic(nic: VmNic): CanonicalNic {
-  const nicId = normalizeGuid(String(nic.nicId));
-  if (nicId === undefined) throw new InvalidArgumentError("nicId", "not a GUID");
-  const endpointId = normalizeGuid(String(nic.endpointId));
-  if (endpointId === undefined) throw new InvalidArgumentError("endpointId", "not a GUID");
+  const nicId = requireGuid("nicId", nic.nicId);
+  const endpointId = requireGuid("endpointId", nic.endpointId);
   const macAddress = nic.macAddress === "" ? undefined : nic.macAddress;
   return { nicId, endpointId, macAddress };
 }
