@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { NetworkController } from "../domain/network_controller.ts";
-import { InvalidHostDataError, SetupError } from "../domain/errors.ts";
+import { HResultError, InvalidHostDataError, SetupError, TeardownError } from "../domain/errors.ts";
 import { createPorts } from "../adapters/create_ports.ts";
 import { MemoryStore } from "../adapters/store/memory_store.ts";
 import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
@@ -222,4 +222,53 @@ for (const guest of ["lcow", "wcow"] as const) {
       openHandles: 0,
     });
   });
+}
+
+for (const guest of ["lcow", "wcow"] as const) {
+  Deno.test(`${guest}: a paused VM's 'invalid state' is not taken for a VM that is gone`, async () => {
+    const { host, ports, controller } = stack(guest);
+    await controller.setup();
+    host.pauseVm();
+    await assert.rejects(controller.teardown(), (e: unknown) => {
+      assert.ok(e instanceof TeardownError);
+      assert.ok(e.errors.every((x) => x.cause instanceof HResultError));
+      return true;
+    });
+    assert.equal(controller.state, "Invalid");
+    assert.equal(host.inventory().vmNics.length, 3, "no NIC was written off");
+    assert.equal(controller.bindings.length, 3, "every NIC is still recorded");
+    host.resumeVm();
+    await controller.teardown();
+    await settle(controller, ports, host, "after the pause");
+  });
+
+  for (
+    const hresult of [
+      HRESULT.HCS_E_INVALID_STATE,
+      HRESULT.E_HANDLE,
+      HRESULT.HCS_E_SYSTEM_ALREADY_STOPPED,
+      HRESULT.HCS_E_CONNECTION_CLOSED,
+      HRESULT.HCS_E_CONNECT_FAILED,
+    ]
+  ) {
+    Deno.test(`${guest}: a 'gone' answer (0x${hresult.toString(16)}) from a live VM at any teardown call is doubted`, async () => {
+      for (let nth = 1; nth <= 12; nth++) {
+        const { host, ports, controller } = stack(guest);
+        await controller.setup();
+        host.faults.inject({
+          on: "HcsModifyComputeSystem",
+          nth,
+          action: { type: "hresult", hresult },
+        });
+        await controller.teardown().catch(() => {});
+        // A lie believed would have written off a NIC still there.
+        const left = host.inventory();
+        const recorded = controller.bindings;
+        for (const nic of left.vmNics) {
+          assert.ok(recorded.some((b) => b.nicId === nic), `NIC ${nic} is still recorded`);
+        }
+        await settle(controller, ports, host, `lie at teardown modify ${nth}`);
+      }
+    });
+  }
 }

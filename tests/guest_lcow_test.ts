@@ -269,6 +269,8 @@ Deno.test("LCOW: a failed capability read is not remembered and names the step",
   hcs.script(
     "HcsGetComputeSystemProperties",
     { fail: HRESULT.HCS_E_CONNECTION_CLOSED },
+    // The fresh look that confirms the guest is gone: no connection info.
+    { result: '{"State":"Running","Stopped":false}' },
     { fail: HRESULT.E_FAIL },
     {
       result:
@@ -295,7 +297,7 @@ Deno.test("LCOW: a failed capability read is not remembered and names the step",
     return true;
   });
   await guest.attach(nicConfig(NIC0, eth0));
-  assert.equal(hcs.propertyQueries().length, 4);
+  assert.equal(hcs.propertyQueries().length, 5, "three reads, one fresh look, the good read");
   assert.equal(sent(hcs).length, 1);
 });
 
@@ -344,6 +346,7 @@ Deno.test("LCOW error mapping: guest gone, VM gone, not found, other", async () 
     { fail: HRESULT.HCS_E_UNKNOWN_MESSAGE },
     { fail: HRESULT.HCS_E_UNEXPECTED_EXIT },
   );
+  hcs.guestConnected = false; // what a fresh look finds
   await assert.rejects(guest.detach(nic), (e: unknown) => {
     assert.ok(e instanceof GuestUnavailableError);
     assert.equal(e.message, `Cannot detach NIC ${NIC0}: the guest connection is closed`);
@@ -356,6 +359,7 @@ Deno.test("LCOW error mapping: guest gone, VM gone, not found, other", async () 
     assert.equal(e.message, `Cannot attach NIC ${NIC0}: the guest connection was never made`);
     return true;
   });
+  hcs.guestConnected = true;
   await assert.rejects(guest.detach(nic), (e: unknown) => {
     assert.ok(e instanceof NotFoundError);
     assert.equal(e.kind, "guest NIC");
@@ -368,6 +372,7 @@ Deno.test("LCOW error mapping: guest gone, VM gone, not found, other", async () 
     assert.equal(e.hresult, HRESULT.HCS_E_UNKNOWN_MESSAGE);
     return true;
   });
+  hcs.vmState = "Stopped";
   await assert.rejects(guest.detach(nic), (e: unknown) => {
     assert.ok(e instanceof VmUnavailableError);
     assert.equal(e.message, `Cannot detach NIC ${NIC0}: the VM is gone`);

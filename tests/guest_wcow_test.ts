@@ -192,12 +192,14 @@ Deno.test("WCOW guest and VM gone map to their errors with step messages", async
   const { namespace, eth0 } = await pod();
   const { hcs, system, guest } = setup();
   using _ = system;
+  await guest.connect(); // reads the capability while the guest is there
   hcs.script(
     "HcsModifyComputeSystem",
     { fail: HRESULT.HCS_E_CONNECTION_CLOSED },
     { fail: HRESULT.HCS_E_CONNECT_FAILED },
     { fail: HRESULT.HCS_E_SYSTEM_NOT_FOUND },
   );
+  hcs.guestConnected = false; // what a fresh look finds
   await assert.rejects(guest.detach(nicConfig(eth0)), (e: unknown) => {
     assert.ok(e instanceof GuestUnavailableError);
     assert.equal(e.message, `Cannot detach NIC ${NIC0}: the guest connection is closed`);
@@ -211,6 +213,7 @@ Deno.test("WCOW guest and VM gone map to their errors with step messages", async
     );
     return true;
   });
+  hcs.vmState = "Stopped";
   await assert.rejects(guest.prepare(nicConfig(eth0)), (e: unknown) => {
     assert.ok(e instanceof VmUnavailableError);
     assert.equal(e.message, `Cannot prepare NIC ${NIC0}: the VM is gone`);

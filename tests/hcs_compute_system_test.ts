@@ -81,9 +81,11 @@ Deno.test("ComputeSystem: a call after close() is rejected and sends nothing", a
   assert.deepEqual(hcs.callNames(), []);
 });
 
-Deno.test("ComputeSystem: VM gone is VmUnavailableError, drops the handle, next call reopens", async () => {
+Deno.test("ComputeSystem: VM gone, confirmed by a fresh look, is VmUnavailableError and drops the handle", async () => {
   const hcs = new RecordingHcs();
   using system = new ComputeSystem(hcs, "uvm-test");
+  await system.modify(DOC, "add NIC 3f2a");
+  hcs.vmState = "Stopped";
   hcs.script("HcsModifyComputeSystem", { fail: HRESULT.HCS_E_SYSTEM_NOT_FOUND });
   await assert.rejects(system.modify(DOC, "remove NIC 3f2a"), (e: unknown) => {
     assert.ok(e instanceof VmUnavailableError);
@@ -95,12 +97,27 @@ Deno.test("ComputeSystem: VM gone is VmUnavailableError, drops the handle, next 
   });
   assert.equal(hcs.openHandles, 0);
   assert.equal(system.hasHandle, false);
-  await system.modify(DOC, "again");
-  assert.equal(hcs.opened, 2);
-  assert.equal(hcs.openHandles, 1);
+  assert.ok(hcs.callNames().filter((c) => c === "HcsOpenComputeSystem").length >= 2, "it looked");
 });
 
-Deno.test("ComputeSystem: every VM-gone code, and an invalid handle, map to VmUnavailableError", async () => {
+Deno.test("ComputeSystem: a VM-gone code from a VM a fresh look finds running is not believed", async () => {
+  for (const state of ["Running", "Paused"] as const) {
+    const hcs = new RecordingHcs();
+    hcs.vmState = state;
+    using system = new ComputeSystem(hcs, "uvm-test");
+    hcs.script("HcsModifyComputeSystem", { fail: HRESULT.HCS_E_INVALID_STATE });
+    await assert.rejects(system.modify(DOC, "remove NIC 3f2a"), (e: unknown) => {
+      assert.ok(e instanceof HResultError, String(e));
+      assert.equal(e.hresult, HRESULT.HCS_E_INVALID_STATE);
+      return true;
+    });
+    assert.equal(hcs.openHandles, 0, "the fresh look's handle is closed, the old one dropped");
+    await system.modify(DOC, "again");
+    assert.equal(hcs.openHandles, 1, "the next call opens a new handle");
+  }
+});
+
+Deno.test("ComputeSystem: every VM-gone code, and an invalid handle, is believed once confirmed", async () => {
   for (
     const code of [
       HRESULT.HCS_E_SYSTEM_NOT_FOUND,
@@ -111,17 +128,26 @@ Deno.test("ComputeSystem: every VM-gone code, and an invalid handle, map to VmUn
       HRESULT.E_HANDLE,
     ]
   ) {
-    const hcs = new RecordingHcs();
-    using system = new ComputeSystem(hcs, "uvm-test");
-    hcs.script("HcsGetComputeSystemProperties", { fail: code });
-    await assert.rejects(system.properties({}, "read"), VmUnavailableError, `code ${code}`);
-    assert.equal(hcs.openHandles, 0, `handle dropped for ${code}`);
+    for (const state of ["Stopped", "Running"] as const) {
+      const hcs = new RecordingHcs();
+      using system = new ComputeSystem(hcs, "uvm-test");
+      await system.properties({}, "open");
+      hcs.vmState = state;
+      hcs.script("HcsGetComputeSystemProperties", { fail: code });
+      await assert.rejects(
+        system.properties({}, "read"),
+        state === "Stopped" ? VmUnavailableError : HResultError,
+        `code ${code}, VM ${state}`,
+      );
+      assert.equal(hcs.openHandles, 0, `handle dropped for ${code}`);
+    }
   }
 });
 
-Deno.test("ComputeSystem: guest-gone codes map to GuestUnavailableError", async () => {
+Deno.test("ComputeSystem: guest-gone codes are GuestUnavailableError once a fresh look confirms them", async () => {
   const hcs = new RecordingHcs();
   using system = new ComputeSystem(hcs, "uvm-test");
+  hcs.guestConnected = false;
   hcs.script(
     "HcsModifyComputeSystem",
     { fail: HRESULT.HCS_E_CONNECTION_CLOSED },
@@ -139,6 +165,13 @@ Deno.test("ComputeSystem: guest-gone codes map to GuestUnavailableError", async 
     return true;
   });
   assert.equal(hcs.openHandles, 1, "a gone guest does not drop the VM handle");
+  // A guest a fresh look finds connected is not gone: the step failed.
+  hcs.guestConnected = true;
+  hcs.script("HcsModifyComputeSystem", { fail: HRESULT.HCS_E_CONNECTION_CLOSED });
+  await assert.rejects(
+    system.modify(DOC, "detach NIC 1"),
+    (e: unknown) => e instanceof HResultError && e.hresult === HRESULT.HCS_E_CONNECTION_CLOSED,
+  );
 });
 
 Deno.test("ComputeSystem: not found is NotFoundError only when the caller names the target", async () => {

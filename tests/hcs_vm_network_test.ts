@@ -104,6 +104,7 @@ Deno.test("not found: the endpoint on add, the NIC on remove", async () => {
 Deno.test("a VM that is gone is VmUnavailableError naming the NIC", async () => {
   const { hcs, system, vm } = setup();
   using _ = system;
+  hcs.vmState = "Stopped"; // what a fresh look finds
   hcs.script("HcsModifyComputeSystem", { fail: HRESULT.HCS_E_SYSTEM_ALREADY_STOPPED });
   await assert.rejects(vm.removeNic({ nicId: NIC, endpointId: EP }), (e: unknown) => {
     assert.ok(e instanceof VmUnavailableError);

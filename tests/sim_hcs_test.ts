@@ -161,20 +161,26 @@ Deno.test("sim hcs: GuestConnection properties report the capability until the g
   for (const supported of [true, false]) {
     const host = new SimulatedHost({ guest: "wcow", namespaceAddRequestSupported: supported });
     const vm = await host.hcs.openComputeSystem(host.vmId);
+    const running = { Id: host.vmId, State: "Running", Stopped: false };
     assert.deepEqual(JSON.parse(await host.hcs.getComputeSystemProperties(vm, GUEST_QUERY)), {
-      Id: host.vmId,
+      ...running,
       GuestConnectionInfo: {
         GuestDefinedCapabilities: { NamespaceAddRequestSupported: supported },
       },
     });
+    assert.deepEqual(JSON.parse(await host.hcs.getComputeSystemProperties(vm, "")), running);
+    host.pauseVm();
     assert.deepEqual(JSON.parse(await host.hcs.getComputeSystemProperties(vm, "")), {
-      Id: host.vmId,
+      ...running,
+      State: "Paused",
     });
+    host.resumeVm();
     host.disconnectGuest();
     assert.equal(host.guestConnected, false);
-    assert.deepEqual(JSON.parse(await host.hcs.getComputeSystemProperties(vm, GUEST_QUERY)), {
-      Id: host.vmId,
-    });
+    assert.deepEqual(
+      JSON.parse(await host.hcs.getComputeSystemProperties(vm, GUEST_QUERY)),
+      running,
+    );
     assert.equal(
       (await hresultOf(host.hcs.getComputeSystemProperties(vm, '{"PropertyTypes":["Memory"]}')))
         .hresult,

@@ -249,7 +249,7 @@ export class ComputeSystem implements Disposable {
     try {
       lease = await this.#acquire(describe, options.signal ?? NEVER);
     } catch (error) {
-      throw this.#mapOpenError(error, describe);
+      throw await this.#mapOpenError(error, describe);
     }
     this.#release(lease);
   }
@@ -288,7 +288,7 @@ export class ComputeSystem implements Disposable {
       try {
         lease = await this.#acquire(describe, signal);
       } catch (error) {
-        throw this.#mapOpenError(error, describe);
+        throw await this.#mapOpenError(error, describe);
       }
       try {
         if (ordered) await this.#awaitStragglers(describe, signal);
@@ -310,7 +310,7 @@ export class ComputeSystem implements Disposable {
           });
           this.#retire(lease);
         }
-        throw this.#mapCallError(error, describe, options.notFound);
+        throw await this.#mapCallError(error, describe, options.notFound);
       } finally {
         this.#release(lease);
       }
@@ -436,31 +436,111 @@ export class ComputeSystem implements Disposable {
     );
   }
 
-  #mapOpenError(error: unknown, describe: string): unknown {
+  async #mapOpenError(error: unknown, describe: string): Promise<unknown> {
     if (!(error instanceof HResultError)) return error;
-    // A compute system that cannot be found is a VM that is gone.
-    if (isNotFoundHResult(error.hresult) || isVmGoneHResult(error.hresult)) {
+    // A compute system that a fresh open cannot find is a VM that is gone.
+    if (isNotFoundHResult(error.hresult) || error.hresult === HRESULT.HCS_E_SYSTEM_NOT_FOUND) {
       return new VmUnavailableError(`Cannot ${describe}: the VM is gone`, { cause: error });
     }
-    return this.#mapCallError(error, describe, undefined);
+    return await this.#mapCallError(error, describe, undefined);
   }
 
-  #mapCallError(error: unknown, describe: string, notFound: NotFoundTarget | undefined): unknown {
+  /**
+   * Turns an HCS failure into podnet's vocabulary. A code that says "VM
+   * gone" or "guest gone" is only a hint (a paused, saving or migrating VM
+   * answers HCS_E_INVALID_STATE too, and a handle can be closed while the VM
+   * runs): it becomes `VmUnavailableError` / `GuestUnavailableError` only
+   * when a fresh look confirms it, else the `HResultError` stays (the step
+   * failed, nothing changed, it can be retried).
+   */
+  async #mapCallError(
+    error: unknown,
+    describe: string,
+    notFound: NotFoundTarget | undefined,
+  ): Promise<unknown> {
     if (!(error instanceof HResultError)) return error;
     const code = error.hresult;
     if (isVmGoneHResult(code)) {
-      return new VmUnavailableError(`Cannot ${describe}: the VM is gone`, { cause: error });
+      const look = await this.#freshLook("vm");
+      if (look.gone) {
+        return new VmUnavailableError(`Cannot ${describe}: the VM is gone`, { cause: error });
+      }
+      logger.warn(
+        "VM {vmId} answered {hresult} to {describe}, but a fresh look finds it {state}: " +
+          "not counted as gone",
+        { vmId: this.vmId, describe, hresult: error.hex, state: look.state },
+      );
+      return error;
     }
     if (isGuestGoneHResult(code)) {
-      const why = code === HRESULT.HCS_E_CONNECT_FAILED
-        ? "the guest connection was never made"
-        : "the guest connection is closed";
-      return new GuestUnavailableError(`Cannot ${describe}: ${why}`, { cause: error });
+      const look = await this.#freshLook("guest");
+      if (look.gone) {
+        const why = code === HRESULT.HCS_E_CONNECT_FAILED
+          ? "the guest connection was never made"
+          : "the guest connection is closed";
+        return new GuestUnavailableError(`Cannot ${describe}: ${why}`, { cause: error });
+      }
+      logger.warn(
+        "VM {vmId} answered {hresult} to {describe}, but a fresh look finds the guest " +
+          "connected: not counted as gone",
+        { vmId: this.vmId, describe, hresult: error.hex, state: look.state },
+      );
+      return error;
     }
     if (notFound && isNotFoundHResult(code)) {
       return new NotFoundError(notFound.kind, notFound.id, { cause: error });
     }
     return error;
+  }
+
+  /**
+   * Looks at the VM afresh, through a new handle: it is gone when the open
+   * cannot find it or its properties say it stopped; its guest is gone
+   * when, besides, the GuestConnection property has no connection. A look
+   * that cannot be completed confirms nothing.
+   */
+  async #freshLook(kind: "vm" | "guest"): Promise<{ gone: boolean; state: string }> {
+    const describe = `look at compute system ${this.vmId} again`;
+    let handle: HcsSystemHandle;
+    try {
+      handle = await withTimeLimit(
+        describe,
+        this.timeoutMs,
+        undefined,
+        (signal) => this.#hcs.openComputeSystem(this.vmId, { signal }),
+      );
+    } catch (error) {
+      const gone = error instanceof HResultError &&
+        (isNotFoundHResult(error.hresult) || error.hresult === HRESULT.HCS_E_SYSTEM_NOT_FOUND);
+      return { gone, state: gone ? "not found" : "unknown" };
+    }
+    try {
+      const query = kind === "guest" ? { PropertyTypes: ["GuestConnection"] } : {};
+      const text = await withTimeLimit(
+        describe,
+        this.timeoutMs,
+        undefined,
+        (signal) => this.#hcs.getComputeSystemProperties(handle, JSON.stringify(query), { signal }),
+      );
+      const properties = this.#parseObject(text);
+      const state = typeof properties.State === "string" ? properties.State : "unknown";
+      if (properties.Stopped === true || state === "Stopped") return { gone: true, state };
+      if (kind === "vm") return { gone: false, state };
+      return { gone: properties.GuestConnectionInfo == null, state };
+    } catch (error) {
+      // A fresh handle that finds the VM stopped is proof too.
+      const gone = error instanceof HResultError &&
+        (error.hresult === HRESULT.HCS_E_SYSTEM_ALREADY_STOPPED ||
+          error.hresult === HRESULT.HCS_E_SYSTEM_ALREADY_STOPPED_WARNING ||
+          error.hresult === HRESULT.HCS_E_SYSTEM_NOT_FOUND);
+      return { gone, state: gone ? "Stopped" : "unknown" };
+    } finally {
+      try {
+        this.#hcs.closeComputeSystem(handle);
+      } catch {
+        // Closing a handle of a VM that went meanwhile may fail; nothing to do.
+      }
+    }
   }
 
   #parseObject(text: string): JsonObject {

@@ -133,6 +133,13 @@ export class RecordingHcs implements HcsApi {
   #serial = 0;
   /** How many handles were opened in total. */
   opened = 0;
+  /**
+   * What a fresh look at the VM finds: a `Stopped` VM cannot be opened (its
+   * properties, through a handle still open, say `Stopped`).
+   */
+  vmState: "Running" | "Paused" | "Stopped" = "Running";
+  /** Whether a fresh look finds the guest connected. */
+  guestConnected = true;
 
   constructor(options: RecordingHcsOptions = {}) {
     this.vmId = options.vmId ?? "uvm-test";
@@ -176,7 +183,7 @@ export class RecordingHcs implements HcsApi {
   /** HcsOpenComputeSystem. */
   async openComputeSystem(id: string, options?: NativeCallOptions): Promise<HcsSystemHandle> {
     await this.#recorder.play("HcsOpenComputeSystem", [id], options);
-    if (id !== this.vmId) {
+    if (id !== this.vmId || this.vmState === "Stopped") {
       throw hresultError("HcsOpenComputeSystem", HRESULT.HCS_E_SYSTEM_NOT_FOUND, "");
     }
     const serial = ++this.#serial;
@@ -206,8 +213,12 @@ export class RecordingHcs implements HcsApi {
     this.#check(handle, "HcsGetComputeSystemProperties");
     const override = await this.#recorder.play("HcsGetComputeSystemProperties", [query], options);
     if (override !== undefined) return override;
-    const doc: JsonObject = { Id: this.vmId };
-    if (this.capability !== "absent") {
+    const doc: JsonObject = {
+      Id: this.vmId,
+      State: this.vmState,
+      Stopped: this.vmState === "Stopped",
+    };
+    if (this.capability !== "absent" && this.guestConnected) {
       doc.GuestConnectionInfo = {
         GuestDefinedCapabilities: { NamespaceAddRequestSupported: this.capability },
       };

@@ -63,6 +63,13 @@ export class SimHcs implements HcsApi {
     };
     return this.runner.run(ctx, () => {
       this.#system(MODIFY, handle);
+      if (this.world.vmPaused) {
+        throw hcsFailure(
+          MODIFY,
+          HRESULT.HCS_E_INVALID_STATE,
+          `The compute system ${this.world.vmId} is paused`,
+        );
+      }
       const raw = classified.document;
       if (raw === undefined) {
         throw hcsFailure(MODIFY, HRESULT.HCS_E_INVALID_JSON, "The configuration is not JSON");
@@ -146,7 +153,11 @@ export class SimHcs implements HcsApi {
           );
         }
       }
-      const result: JsonObject = { Id: this.world.vmId };
+      const result: JsonObject = {
+        Id: this.world.vmId,
+        State: this.world.vmPaused ? "Paused" : "Running",
+        Stopped: false,
+      };
       if (types.includes("GuestConnection") && this.world.guestConnected) {
         result.GuestConnectionInfo = {
           GuestDefinedCapabilities: {

@@ -39,6 +39,8 @@ export class World {
   readonly namespaces: Map<string, StoredDocument> = new Map();
   readonly endpoints: Map<string, StoredDocument> = new Map();
   vmRunning = true;
+  /** A paused VM refuses changes (HCS_E_INVALID_STATE) but keeps everything. */
+  vmPaused = false;
   guestConnected = true;
   readonly vmNics: Map<string, VmNic> = new Map();
   readonly guestAdapters: Map<string, GuestAdapter> = new Map();
@@ -57,6 +59,7 @@ export class World {
   /** The VM is gone: its NICs, guest adapters and guest namespaces go with it. */
   stopVm(): void {
     this.vmRunning = false;
+    this.vmPaused = false;
     this.vmNics.clear();
     this.disconnectGuest();
   }

@@ -269,6 +269,21 @@ export class SimulatedHost {
     this.#world.disconnectGuest();
   }
 
+  /**
+   * Pauses the utility VM (as a save or a live migration does): it keeps its
+   * NICs, guest adapters and connection, answers property queries with
+   * `State: "Paused"`, and refuses every change with HCS_E_INVALID_STATE, the
+   * code a stopped VM may also give. `resumeVm()` ends the pause.
+   */
+  pauseVm(): void {
+    if (this.#world.vmRunning) this.#world.vmPaused = true;
+  }
+
+  /** Ends a `pauseVm()`. */
+  resumeVm(): void {
+    this.#world.vmPaused = false;
+  }
+
   /** Whether the utility VM is running (false after `stopVm()`). */
   get vmRunning(): boolean {
     return this.#world.vmRunning;
