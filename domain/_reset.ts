@@ -8,10 +8,11 @@
  *    before they are known and valid);
  * 2. keeps the bindings that already match the destination in attach order
  *    and are complete (left by an earlier attempt that failed later on);
- * 3. undoes every other binding: guest detach, host hot-remove. For a
- *    source NIC "not found" is believed (the migrated VM or guest may no
- *    longer have it); for a NIC added on this host it is doubted once, as
- *    teardown does;
+ * 3. undoes every other binding: guest detach, host hot-remove. A NIC the
+ *    VM or guest no longer has counts as gone, but a surprising "not found"
+ *    is doubted as teardown doubts it: asked once more, at once (so that a
+ *    VM that came without the source's NICs does not fail the reset), and
+ *    believed the second time;
  * 4. binds the remaining destination endpoints with the setup pipeline,
  *    under their derived NIC IDs. The guest keeps the pod's namespace ID
  *    (the one the snapshot carries), as hcsshim's does; the WCOW guest
@@ -54,7 +55,6 @@ export async function resetAfterMigration(
       endpoint,
       nicId: deriveNicId(r.podId, endpoint.id),
     }));
-    const here = new Set(wanted.map((w) => w.endpoint.id));
     const existing = r.bindings();
     let keep = 0;
     for (const b of existing) {
@@ -64,7 +64,7 @@ export async function resetAfterMigration(
     const unbound = await unbindNics(ctx, {
       bindings: existing.slice(keep),
       namespace: false,
-      believeNotFound: (b) => !here.has(b.endpointId),
+      notFound: "ask-again",
     });
     const stopped = stopReason("resetAfterMigration", ctx.signal);
     if (unbound.failures.length > 0) {

@@ -8,7 +8,7 @@
 import type { Logger } from "@logtape/logtape";
 import type { StepProgress } from "./binding.ts";
 import type { ControllerEvent, StepPhase } from "./controller_event.ts";
-import { TeardownStepError } from "./errors.ts";
+import { NotFoundError, TeardownStepError } from "./errors.ts";
 import type { BindingRecord, PodRecord } from "./_pod_record.ts";
 import type { Recorder } from "./_recorder.ts";
 import type { ControllerStep, TeardownStep } from "./steps.ts";
@@ -105,30 +105,42 @@ export class StepRunner {
    * `TeardownStepError` naming the step, NIC and endpoint. Never rejects.
    *
    * @param known whether the step being undone is known to be done
+   * @param askAgain whether a surprising "not found" is asked again at once
+   *   (a second one is believed) rather than left for the next attempt
    */
   async undo(
     step: TeardownStep,
     binding: BindingRecord | undefined,
     known: boolean,
     run: () => Promise<void>,
+    askAgain = false,
   ): Promise<UndoResult> {
     const subject = binding === undefined ? {} : subjectOf(binding);
     this.#report(step, "start", subject);
-    try {
-      await run();
-      this.#report(step, "done", subject);
-      return { outcome: "done" };
-    } catch (error) {
-      const outcome = undoOutcome(step, error, known);
-      if (outcome === "gone") {
-        this.#report(step, "gone", subject, error);
-        return { outcome };
+    let tries = askAgain ? 2 : 1;
+    for (;;) {
+      try {
+        await run();
+        this.#report(step, "done", subject);
+        return { outcome: "done" };
+      } catch (error) {
+        const outcome = undoOutcome(step, error, known);
+        if (outcome === "gone") {
+          this.#report(step, "gone", subject, error);
+          return { outcome };
+        }
+        // A surprising "not found": ask once more, and believe a second one.
+        if (--tries > 0 && error instanceof NotFoundError) {
+          this.#ctx.log.info("Step {step}: not found, asking again", { step, ...subject });
+          known = false;
+          continue;
+        }
+        this.#report(step, "failed", subject, error);
+        return {
+          outcome,
+          error: new TeardownStepError(step, error, binding?.nicId, binding?.endpointId),
+        };
       }
-      this.#report(step, "failed", subject, error);
-      return {
-        outcome,
-        error: new TeardownStepError(step, error, binding?.nicId, binding?.endpointId),
-      };
     }
   }
 

@@ -27,10 +27,12 @@ export interface UnbindRequest {
   /** Whether to remove the guest namespace afterwards. */
   readonly namespace: boolean;
   /**
-   * Whether "not found" for a step known to be done is believed (a NIC a
-   * migrated VM no longer has). Default: doubted once.
+   * What a "not found" for a step known to be done leads to: `doubt` (the
+   * step fails and becomes unknown; the next attempt believes a second one)
+   * or `ask-again` (asked again at once; a second one is believed). Default
+   * `doubt`.
    */
-  readonly believeNotFound?: (binding: BindingRecord) => boolean;
+  readonly notFound?: "doubt" | "ask-again";
 }
 
 /** How an unbind went. */
@@ -63,22 +65,22 @@ export async function unbindNics(
       recorder.touch();
     }
   };
+  const askAgain = request.notFound === "ask-again";
   const reversed = [...request.bindings].reverse();
   reversed.forEach((b, rank) => {
     const p = b.progress;
     const nic = { nicId: b.nicId, endpointId: b.endpointId, namespaceId: guestNamespaceId };
-    const believe = request.believeNotFound?.(b) ?? false;
     const needsRemove = p["vm-add"] !== "none";
     let detach: StepRef | undefined;
     if (p["guest-prepare"] !== "none" || p["guest-attach"] !== "none") {
       detach = plan.add("guest", rank, async () => {
-        const known = !believe &&
-          (p["guest-prepare"] === "done" || p["guest-attach"] === "done");
+        const known = p["guest-prepare"] === "done" || p["guest-attach"] === "done";
         const result = await runner.undo(
           "guest-detach",
           b,
           known,
           () => ports.guest.detach(nic, call),
+          askAgain,
         );
         p["guest-prepare"] = afterUndo(p["guest-prepare"], result.outcome);
         p["guest-attach"] = afterUndo(p["guest-attach"], result.outcome);
@@ -94,12 +96,12 @@ export async function unbindNics(
         ...(b.macAddress === undefined ? {} : { macAddress: b.macAddress }),
       };
       nicSteps.push(plan.add("host", rank, async () => {
-        const known = !believe && p["vm-add"] === "done";
         const result = await runner.undo(
           "vm-remove",
           b,
-          known,
+          p["vm-add"] === "done",
           () => ports.vm.removeNic(vmNic, call),
+          askAgain,
         );
         p["vm-add"] = afterUndo(p["vm-add"], result.outcome);
         settle(result);

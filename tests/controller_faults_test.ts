@@ -272,3 +272,27 @@ for (const guest of ["lcow", "wcow"] as const) {
     });
   }
 }
+
+for (const guest of ["lcow", "wcow"] as const) {
+  Deno.test(`${guest}: a lying 'not found' during the migration reset is asked again, nothing leaks`, async () => {
+    const { host, ports, controller } = stack(guest);
+    const NEW = "0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b60";
+    host.loadFixture(migratedFixture(fixture, NEW));
+    await controller.setup();
+    const dest = NetworkController.import(await controller.save());
+    await dest.patch(NEW);
+    await dest.resume(ports);
+    for (const on of ["vm.remove-nic", "guest.nic-remove"]) {
+      host.faults.inject({
+        on,
+        nth: 1,
+        action: { type: "hresult", hresult: HRESULT.ERROR_NOT_FOUND },
+      });
+    }
+    await dest.resetAfterMigration();
+    assert.equal(dest.state, "Configured");
+    assert.equal(host.inventory().vmNics.length, 3, "the source NIC that was 'not found' went");
+    await dest.teardown();
+    await settle(dest, ports, host, "after a lie during reset");
+  });
+}
