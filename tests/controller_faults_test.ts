@@ -20,7 +20,7 @@ const NS = fixture.namespace.ID;
 const POD = "pod-f";
 const TIMEOUT_MS = 25;
 
-function stack(guest: "lcow" | "wcow", store = new MemoryStore()) {
+function stack(guest: "lcow" | "wcow", store = new MemoryStore(), hostConcurrency = 1) {
   const host = new SimulatedHost({ guest });
   host.loadFixture(fixture);
   const ports = createPorts({
@@ -30,7 +30,10 @@ function stack(guest: "lcow" | "wcow", store = new MemoryStore()) {
     guest,
     timeoutMs: TIMEOUT_MS,
   });
-  const controller = new NetworkController({ podId: POD, namespaceId: NS, store }, ports);
+  const controller = new NetworkController(
+    { podId: POD, namespaceId: NS, store, hostConcurrency },
+    ports,
+  );
   return { host, ports, controller, store };
 }
 
@@ -85,24 +88,27 @@ for (const guest of ["lcow", "wcow"] as const) {
   });
 
   for (const [kind, action] of kinds) {
-    Deno.test(`${guest}: ${kind} at every call of setup leaves nothing`, async () => {
-      for (let nth = 1; nth <= counts.setup; nth++) {
-        const { host, ports, controller } = stack(guest);
-        host.faults.inject({ on: "*", nth, action });
-        const outcome = await controller.setup().then(() => "ok", (e) => e);
-        if (outcome !== "ok") assert.ok(outcome instanceof SetupError, `call ${nth}: ${outcome}`);
-        await settle(controller, ports, host, `${kind} at setup call ${nth}`);
-      }
-    });
+    for (const hc of [1, 8]) {
+      const name = `${guest}, hostConcurrency ${hc}: ${kind}`;
+      Deno.test(`${name} at every call of setup leaves nothing`, async () => {
+        for (let nth = 1; nth <= counts.setup; nth++) {
+          const { host, ports, controller } = stack(guest, undefined, hc);
+          host.faults.inject({ on: "*", nth, action });
+          const outcome = await controller.setup().then(() => "ok", (e) => e);
+          if (outcome !== "ok") assert.ok(outcome instanceof SetupError, `call ${nth}: ${outcome}`);
+          await settle(controller, ports, host, `${kind} at setup call ${nth}`);
+        }
+      });
 
-    Deno.test(`${guest}: ${kind} at every call of teardown leaves nothing`, async () => {
-      for (let nth = 1; nth <= counts.teardown; nth++) {
-        const { host, ports, controller } = stack(guest);
-        await controller.setup();
-        host.faults.inject({ on: "*", nth, action });
-        await settle(controller, ports, host, `${kind} at teardown call ${nth}`);
-      }
-    });
+      Deno.test(`${name} at every call of teardown leaves nothing`, async () => {
+        for (let nth = 1; nth <= counts.teardown; nth++) {
+          const { host, ports, controller } = stack(guest, undefined, hc);
+          await controller.setup();
+          host.faults.inject({ on: "*", nth, action });
+          await settle(controller, ports, host, `${kind} at teardown call ${nth}`);
+        }
+      });
+    }
   }
 
   Deno.test(`${guest}: a process that crashes mid-setup is finished by a new one`, async () => {
