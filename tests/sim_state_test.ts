@@ -231,7 +231,7 @@ Deno.test("sim file: opening removes temporary files left by a killed writer", a
   await Deno.remove(dir, { recursive: true });
 });
 
-const WRITER = fileURLToPath(new URL("./_scripts/sim_file_writer.ts", import.meta.url));
+const WRITER = fileURLToPath(new URL("./_helpers/sim_file_writer.ts", import.meta.url));
 
 Deno.test("sim file: concurrent processes never lose each other's changes", async () => {
   const { dir, path } = await tempFile();

@@ -169,7 +169,7 @@ Deno.test("file store: a pod's lock file goes away with its last record, and sta
     assert.ok(lock);
     await store.delete(snapshot.podId);
   }
-  if ((await Deno.stat(dir)).ino !== null) {
+  if (Deno.build.os !== "windows" && (await Deno.stat(dir)).ino !== null) {
     assert.deepEqual(names(), ["writers.lock"], "no record, no lock file, no temporary file");
   }
   // Someone who opened the old lock file just before it went away cannot

@@ -130,7 +130,8 @@ export class FileStore implements StateStore {
    * Takes the pod's lock unless another process (or another `tryLock` in
    * this one) holds it: `undefined` then. Hold it for as long as you drive
    * the pod; the OS drops it if the process dies. Creates the directory.
-   * The lock file goes away on release when the pod has no snapshot left.
+   * The lock file goes away on release when the pod has no snapshot left
+   * (except on Windows, where lock files stay).
    *
    * @example
    * ```ts

@@ -167,8 +167,8 @@ export class RecordDirectory {
    * Takes the key's lock if no one holds it; `undefined` when another
    * holder (another process, or another `tryLock` here) has it. Creates the
    * directory. When released while `keep()` says the key has nothing left,
-   * the lock file is removed (where the OS reports file identities, so that
-   * a process racing for it can tell it lost; elsewhere lock files stay).
+   * the lock file is removed (not on Windows, and only where the OS reports
+   * file identities, so that a process racing for it can tell it lost).
    */
   async tryLock(
     key: string,
@@ -187,7 +187,11 @@ export class RecordDirectory {
         }
         const identity = await sameFile(file, path);
         if (identity === "same" || identity === "unknown") {
-          return new FileLock(key, file, path, identity === "same" ? keep : undefined);
+          // Windows cannot remove a file that is open elsewhere cleanly (a
+          // process opening it meanwhile would be refused, not made to wait):
+          // there, and where file identities are unknown, lock files stay.
+          const removable = identity === "same" && Deno.build.os !== "windows";
+          return new FileLock(key, file, path, removable ? keep : undefined);
         }
       } catch (error) {
         await release(file, locked);
@@ -207,7 +211,9 @@ export class RecordDirectory {
   async removeStaleTemporaryFiles(): Promise<number> {
     let writers: Deno.FsFile;
     try {
-      writers = await this.#openWritersLock();
+      // Not created here: every writer makes it before its temporary file,
+      // so without it there is nothing to clean (and a read changes nothing).
+      writers = await this.#openWritersLock(false);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return 0;
       throw error;
@@ -232,12 +238,12 @@ export class RecordDirectory {
     }
   }
 
-  #openWritersLock(): Promise<Deno.FsFile> {
+  #openWritersLock(create = true): Promise<Deno.FsFile> {
     return Deno.open(`${this.directory}/${WRITERS_LOCK}`, {
       read: true,
       write: true,
-      create: true,
-      mode: 0o600,
+      create,
+      ...(create ? { mode: 0o600 } : {}),
     });
   }
 

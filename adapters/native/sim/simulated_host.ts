@@ -311,7 +311,7 @@ export class SimulatedHost {
    */
   static createFile(path: string, state: SimulatedHostState): void {
     const file = new StateFile(checkPath(path));
-    const text = JSON.stringify(parseHostState(state), null, 2);
+    const text = JSON.stringify(parseHostState(state));
     let exists = false;
     try {
       file.locked(() => {
@@ -359,22 +359,32 @@ export class SimulatedHost {
         return file.read();
       }));
     const host = SimulatedHost.fromState(parseHostFile(path, text));
+    // The text the world in memory was last loaded from or written as: when
+    // the file still holds it, no other host changed the world since, and
+    // it need not be parsed again.
+    let known = text;
     host.#transaction = <T>(work: () => T): T =>
       file.locked(() => {
         const before = readHostFile(file, () => file.read());
-        try {
-          loadHostState(parseHostFile(path, before), host.#world, host.#queue, host.#latency);
-        } catch (cause) {
-          throw cause instanceof StoreError ? cause : new StoreError(
-            `Cannot use the simulated host in ${path}: it changed into another host`,
-            { cause },
-          );
+        if (before !== known) {
+          try {
+            loadHostState(parseHostFile(path, before), host.#world, host.#queue, host.#latency);
+          } catch (cause) {
+            throw cause instanceof StoreError ? cause : new StoreError(
+              `Cannot use the simulated host in ${path}: it changed into another host`,
+              { cause },
+            );
+          }
+          known = before;
         }
         try {
           return work();
         } finally {
-          const after = JSON.stringify(host.#exportState(), null, 2);
-          if (after !== before) file.write(after);
+          const after = JSON.stringify(host.#exportState());
+          if (after !== before) {
+            file.write(after);
+            known = after;
+          }
         }
       });
     return host;
