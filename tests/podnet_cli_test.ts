@@ -167,6 +167,10 @@ Deno.test("podnet: bad flags are one line and exit 2, with nothing changed", asy
       ["setup", ...setupFlags("wcow"), ...w.flags],
       /Cannot drive a WCOW pod .*: its VM has a LCOW guest/,
     ],
+    [
+      ["setup", ...setupFlags("lcow").slice(0, 4), "--vm", "uvm-9", "--guest", "lcow", ...w.flags],
+      /Cannot find VM uvm-9 on .*: its VM is podnet-uvm-1/,
+    ],
     [[
       "setup",
       ...setupFlags("lcow"),

@@ -41,6 +41,9 @@ export class Hosts implements AsyncDisposable {
       return createWindowsPorts({ vmId, guest, libraries: this.#libraries, ...timeout });
     }
     const sim = this.#simHost();
+    if (sim.vmId.toLowerCase() !== vmId.toLowerCase()) {
+      throw usage(`Cannot find VM ${vmId} on ${this.#common.simState}: its VM is ${sim.vmId}`);
+    }
     if (sim.guest !== guest) {
       throw usage(
         `Cannot drive a ${guest.toUpperCase()} pod on ${this.#common.simState}: ` +
