@@ -79,7 +79,7 @@ export async function setup(ctx: Ctx, args: string[]): Promise<ExitCode> {
     const during = existing.operation === null ? "" : `, written during ${existing.operation}`;
     throw usage(
       `Cannot set up pod ${podId}: it already has a record (${existing.state}${during}); ` +
-        `run ${nextCommand(existing.operation === null ? "teardown" : "recover", podId, c)} first`,
+        `run ${nextCommand("teardown", podId, c)} first`,
     );
   }
   await using hosts = new Hosts(c);

@@ -180,14 +180,14 @@ export async function simFault(ctx: Ctx, args: string[]): Promise<ExitCode> {
   }, true);
   const path = required(values["sim-state"], "sim-state");
   const action = actionOf(values.action);
-  if (positionals.length !== 1) throw usage("give one STEP[:N]");
+  if (positionals.length !== 1) throw usage("give one STEP[:N] argument");
   const spec = positionals[0] ?? "";
   const m = /^([A-Za-z.-]+)(?::([1-9][0-9]*))?$/.exec(spec);
   const step = m?.[1] ?? "";
   const on = step === "any" ? "*" : FAILABLE_STEPS[step] ?? (isSimOp(step) ? step : undefined);
   const nth = Number(m?.[2] ?? "1");
   if (m === null || on === undefined || !Number.isSafeInteger(nth)) {
-    throw usage(`unknown step ${JSON.stringify(spec)}: see podnet sim fault --help`);
+    throw usage(`unknown step ${JSON.stringify(spec)} argument`);
   }
   await ctx.startLogging(values.verbose, logFormat(values["log-format"]));
   const host = open(path);
