@@ -109,6 +109,7 @@ export { WcowGuestNetwork } from "./adapters/guest/wcow.ts";
 export type { GuestAdapterOptions } from "./adapters/guest/guest_adapter_options.ts";
 export { MemoryStore } from "./adapters/store/memory_store.ts";
 export { FileStore } from "./adapters/store/file_store.ts";
+export type { PodLock } from "./adapters/store/pod_lock.ts";
 
 // Windows: FFI bindings of the real DLLs
 export { createWindowsPorts } from "./adapters/native/ffi/create_windows_ports.ts";

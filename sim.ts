@@ -12,7 +12,11 @@
  * @module
  */
 export { SimulatedHost } from "./adapters/native/sim/simulated_host.ts";
-export type { SimulatedHostOptions } from "./adapters/native/sim/simulated_host.ts";
+export type {
+  SimulatedHostOptions,
+  SimulatedMigrationOptions,
+} from "./adapters/native/sim/simulated_host.ts";
+export type { SimulatedHostState } from "./adapters/native/sim/simulated_host_state.ts";
 export { SimulatedCrashError } from "./adapters/native/sim/simulated_crash_error.ts";
 export type {
   FaultAction,

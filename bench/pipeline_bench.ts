@@ -90,9 +90,8 @@ for (const guest of ["lcow", "wcow"] as const) {
       baseline: true,
       async fn(b) {
         const { ports } = stack(guest);
-        let pod: ReferencePod;
         if (phase === "setup") b.start();
-        pod = await referenceSetup(ports, NS);
+        const pod: ReferencePod = await referenceSetup(ports, NS);
         if (phase === "setup") b.end();
         if (phase === "teardown") b.start();
         await referenceTeardown(ports, pod);

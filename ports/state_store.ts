@@ -24,4 +24,10 @@ export interface StateStore {
   save(snapshot: Snapshot): Promise<void>;
   /** Removes the pod's snapshot (no error when there is none). */
   delete(podId: string): Promise<void>;
+  /**
+   * The pods that have a snapshot, sorted, so that an operator or a
+   * restarted process can find every record. A record that cannot be read
+   * is an error, never left out.
+   */
+  list(): Promise<string[]>;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { FileStore } from "../adapters/store/file_store.ts";
 import { MemoryStore } from "../adapters/store/memory_store.ts";
-import { StoreError } from "../domain/errors.ts";
+import { InvalidArgumentError, StoreError } from "../domain/errors.ts";
 import { deriveNicId } from "../domain/nic_id.ts";
 import type { Snapshot } from "../domain/snapshot.ts";
 
@@ -42,7 +42,8 @@ Deno.test("file store: save, load, replace, delete", async () => {
   assert.deepEqual(await store.load(snapshot.podId), snapshot);
   await store.save({ ...snapshot, state: "Invalid" });
   assert.equal((await store.load(snapshot.podId))?.state, "Invalid");
-  const leftovers = [...Deno.readDirSync(`${dir}/state`)].map((e) => e.name);
+  const leftovers = [...Deno.readDirSync(`${dir}/state`)].map((e) => e.name)
+    .filter((name) => name !== "writers.lock");
   assert.equal(leftovers.length, 1, "no temp files left behind");
   assert.ok(leftovers[0]?.endsWith(".json"));
   await store.delete(snapshot.podId);
@@ -92,4 +93,140 @@ Deno.test("memory store: copies, validation on load, delete", async () => {
   assert.deepEqual(store.podIds, [snapshot.podId]);
   await store.delete(snapshot.podId);
   assert.equal(await store.load(snapshot.podId), undefined);
+});
+
+Deno.test("file store: a directory that is not a non-empty string is an InvalidArgumentError", () => {
+  for (const bad of [undefined, null, 42, "", {}]) {
+    assert.throws(
+      () => new FileStore(bad as unknown as string),
+      (e) => e instanceof InvalidArgumentError && e.argument === "directory",
+      String(bad),
+    );
+  }
+});
+
+Deno.test("file store: list() names every pod with a record, sorted, and nothing else", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = new FileStore(`${dir}/state`);
+  assert.deepEqual(await store.list(), [], "a missing directory holds no records");
+  await store.save(snapshotOf("pod-b"));
+  await store.save(snapshotOf("pod-a/x"));
+  const lock = await store.tryLock("pod-c");
+  await Deno.writeTextFile(`${dir}/state/notes.txt`, "not a record");
+  await Deno.writeTextFile(`${dir}/state/${"0".repeat(64)}.host.json`, "{}");
+  assert.deepEqual(await store.list(), ["pod-a/x", "pod-b"]);
+  await lock?.release();
+  await store.delete("pod-b");
+  assert.deepEqual(await store.list(), ["pod-a/x"]);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("file store: list() fails on a corrupt record or one under another pod's name, naming the file", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = new FileStore(dir);
+  await store.save(snapshot);
+  const path = await store.pathOf(snapshot.podId);
+  await Deno.writeTextFile(path, "{");
+  await assert.rejects(store.list(), (e) => e instanceof StoreError && e.message.includes(path));
+  const other = `${dir}/${"a".repeat(64)}.json`;
+  await Deno.writeTextFile(other, JSON.stringify(snapshot));
+  await Deno.remove(path);
+  await assert.rejects(store.list(), /belongs to pod default\/web-0, whose file has another name/);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("memory store: list() names the pods with a record, sorted", async () => {
+  const store = new MemoryStore();
+  assert.deepEqual(await store.list(), []);
+  await store.save(snapshotOf("b"));
+  await store.save(snapshotOf("a"));
+  assert.deepEqual(await store.list(), ["a", "b"]);
+});
+
+Deno.test("file store: tryLock() gives one holder at a time, and again after release", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = new FileStore(dir);
+  const other = new FileStore(dir);
+  const first = await store.tryLock("pod-a");
+  assert.ok(first);
+  assert.equal(first.podId, "pod-a");
+  assert.equal(await store.tryLock("pod-a"), undefined, "held: the same store");
+  assert.equal(await other.tryLock("pod-a"), undefined, "held: another store on the directory");
+  const b = await other.tryLock("pod-b");
+  assert.ok(b, "another pod is free");
+  await first.release();
+  await first.release();
+  const second = await other.tryLock("pod-a");
+  assert.ok(second, "free again after release");
+  assert.equal(await store.tryLock("pod-a"), undefined);
+  await second.release();
+  await b.release();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("file store: a pod's lock file goes away with its last record, and stays while one exists", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = new FileStore(dir);
+  const lockPath = (await store.pathOf(snapshot.podId)).replace(/\.json$/, ".lock");
+  const names = () => [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+  {
+    await using lock = await store.tryLock(snapshot.podId);
+    assert.ok(lock);
+    await store.save(snapshot);
+  }
+  assert.ok(names().includes(lockPath.slice(dir.length + 1)), "kept: the pod has a record");
+  {
+    await using lock = await store.tryLock(snapshot.podId);
+    assert.ok(lock);
+    await store.delete(snapshot.podId);
+  }
+  if (Deno.build.os !== "windows" && (await Deno.stat(dir)).ino !== null) {
+    assert.deepEqual(names(), ["writers.lock"], "no record, no lock file, no temporary file");
+  }
+  // Someone who opened the old lock file just before it went away cannot
+  // get the pod: the next tryLock makes a new file and holds that one.
+  const held = await store.tryLock(snapshot.podId);
+  assert.ok(held);
+  assert.equal(await new FileStore(dir).tryLock(snapshot.podId), undefined);
+  await held.release();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("file store: temporary files of a killed writer are removed on first use and by list()", async () => {
+  const dir = await Deno.makeTempDir();
+  const writer = new FileStore(dir);
+  await writer.save(snapshot);
+  const path = await writer.pathOf(snapshot.podId);
+  const stale = `${path}.${crypto.randomUUID()}.tmp`;
+  const foreign = `${dir}/keep-me.tmp`;
+  await Deno.writeTextFile(stale, '{"half":');
+  await Deno.writeTextFile(foreign, "");
+  const store = new FileStore(dir);
+  assert.deepEqual(await store.load(snapshot.podId), snapshot);
+  await assert.rejects(Deno.stat(stale), Deno.errors.NotFound, "removed on first use");
+  await Deno.writeTextFile(stale, '{"half":');
+  assert.deepEqual(await store.list(), [snapshot.podId]);
+  await assert.rejects(Deno.stat(stale), Deno.errors.NotFound, "removed by list()");
+  await Deno.stat(foreign); // not ours: left alone
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("file store: a temporary file is left alone while any writer is at work", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = new FileStore(dir);
+  await store.save(snapshot);
+  const temp = `${await store.pathOf(snapshot.podId)}.${crypto.randomUUID()}.tmp`;
+  await Deno.writeTextFile(temp, "being written");
+  // A writer (here, by hand) holds the writers' lock shared while its temporary file exists.
+  const writers = await Deno.open(`${dir}/writers.lock`, { read: true, write: true });
+  await writers.lock(false);
+  assert.equal(await store.removeStaleTemporaryFiles(), 0);
+  await Deno.stat(temp);
+  await store.save({ ...snapshot, state: "Invalid" }); // other writers go on meanwhile
+  await writers.unlock();
+  writers.close();
+  assert.equal(await store.removeStaleTemporaryFiles(), 1);
+  await assert.rejects(Deno.stat(temp), Deno.errors.NotFound);
+  assert.equal((await store.load(snapshot.podId))?.state, "Invalid");
+  await Deno.remove(dir, { recursive: true });
 });

@@ -9,7 +9,6 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { configure, getStreamSink, reset } from "@logtape/logtape";
 import { NetworkController } from "../../domain/network_controller.ts";
 import type { ControllerEvent } from "../../domain/controller_event.ts";
 import type { NicBinding } from "../../domain/binding.ts";
@@ -19,28 +18,10 @@ import { createPorts } from "../create_ports.ts";
 import { SimulatedHost } from "../native/sim/simulated_host.ts";
 import type { Inventory } from "../native/sim/inventory.ts";
 import type { TraceEntry } from "../native/sim/trace_entry.ts";
+import { FAILABLE_STEPS } from "./fault_steps.ts";
+import { startLogging } from "./_logging.ts";
 
-/**
- * The steps `--fail` can name, and the simulated host operation each one
- * injects an HRESULT failure into.
- *
- * @example
- * ```ts
- * import { FAILABLE_STEPS } from "./demo.ts";
- * console.log(Object.keys(FAILABLE_STEPS));
- * ```
- */
-export const FAILABLE_STEPS: Readonly<Record<string, string>> = {
-  "read-namespace": "HcnQueryNamespaceProperties",
-  "read-endpoint": "HcnQueryEndpointProperties",
-  "guest-namespace-add": "guest.namespace-add",
-  "guest-prepare": "guest.nic-preadd",
-  "vm-add": "vm.add-nic",
-  "guest-attach": "guest.nic-add",
-  "guest-detach": "guest.nic-remove",
-  "vm-remove": "vm.remove-nic",
-  "guest-namespace-remove": "guest.namespace-remove",
-};
+export { FAILABLE_STEPS } from "./fault_steps.ts";
 
 const INJECTED = 0x80004005;
 
@@ -159,20 +140,12 @@ export async function runDemo(args: string[], io: Output): Promise<number> {
     io.err(`demo: Cannot load fixture: ${e instanceof Error ? e.message : e}`);
     return 2;
   }
-  if (v.verbose) {
-    await configure({
-      // Log records go to stderr, so that --json output stays one document.
-      sinks: { stderr: getStreamSink(Deno.stderr.writable) },
-      loggers: [
-        { category: ["podnet"], lowestLevel: "debug", sinks: ["stderr"] },
-        { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["stderr"] },
-      ],
-    });
-  }
+  // Log records go to stderr, so that --json output stays one document.
+  const stopLogging = v.verbose ? await startLogging("text", io.err) : undefined;
   try {
     return await run(host, guest, namespaceId, fault, v.json, io);
   } finally {
-    if (v.verbose) await reset();
+    await stopLogging?.();
   }
 }
 

@@ -42,8 +42,13 @@ export class MemoryStore implements StateStore {
     return Promise.resolve();
   }
 
-  /** The pods that have a snapshot. */
+  /** The pods that have a snapshot, sorted. */
+  list(): Promise<string[]> {
+    return Promise.resolve(this.podIds);
+  }
+
+  /** The pods that have a snapshot, sorted. */
   get podIds(): string[] {
-    return [...this.#records.keys()];
+    return [...this.#records.keys()].sort();
   }
 }

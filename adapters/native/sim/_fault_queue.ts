@@ -35,17 +35,49 @@ function checkAction(action: unknown): FaultAction {
         : { type: "hresult", hresult: a.hresult >>> 0, message: a.message };
     }
     case "crash":
+    case "hang":
       if (a.applied !== undefined && typeof a.applied !== "boolean") {
         throw new InvalidArgumentError("fault.action.applied", "must be a boolean");
       }
-      return a.applied === undefined ? { type: "crash" } : { type: "crash", applied: a.applied };
+      return a.applied === undefined ? { type: a.type } : { type: a.type, applied: a.applied };
     case "vm-gone":
     case "guest-gone":
-    case "hang":
       return { type: a.type };
     default:
       throw new InvalidArgumentError("fault.action.type", `unknown fault type ${String(a.type)}`);
   }
+}
+
+/** A fault as a host's state keeps it. */
+export interface ArmedState extends PendingFault {
+  /** Injection order. */
+  readonly order: number;
+}
+
+/** The fault queue as a host's state keeps it. */
+export interface FaultQueueState {
+  /** The order the next injected fault gets. */
+  readonly next: number;
+  /** How many times `clear()` was called. */
+  readonly clears: number;
+  /** The faults that have not fired, in injection order. */
+  readonly armed: readonly ArmedState[];
+}
+
+/** Checks a fault spec as `inject` does. */
+function checkSpec(fault: FaultSpec): { on: string; nth: number; action: FaultAction } {
+  const on: unknown = fault?.on;
+  if (typeof on !== "string" || (on !== "*" && !isSimOp(on))) {
+    throw new InvalidArgumentError("fault.on", `unknown operation ${String(on)}`);
+  }
+  if ((CLOSE_CALLS as readonly string[]).includes(on)) {
+    throw new InvalidArgumentError("fault.on", `${on} is never faulted`);
+  }
+  const nth: unknown = fault.nth ?? 1;
+  if (typeof nth !== "number" || !Number.isInteger(nth) || nth < 1) {
+    throw new InvalidArgumentError("fault.nth", "must be a positive integer");
+  }
+  return { on, nth, action: checkAction(fault.action) };
 }
 
 /** The fault plan's implementation: counts calls and hands out due faults. */
@@ -54,26 +86,46 @@ export class FaultQueue implements FaultPlan {
   #injected = 0;
   #generation = 0;
 
+  /** The queue as plain data. */
+  exportState(): FaultQueueState {
+    return {
+      next: this.#injected,
+      clears: this.#generation,
+      armed: this.#armed.map((f) => ({
+        order: f.order,
+        on: f.on,
+        nth: f.nth,
+        seen: f.seen,
+        action: structuredClone(f.action),
+      })),
+    };
+  }
+
+  /**
+   * Replaces the queue with one from a host's state; each fault is checked
+   * as `inject` checks it. Nothing changes when one is rejected.
+   */
+  loadState(state: FaultQueueState): void {
+    const armed: Armed[] = state.armed.map((f) => {
+      const checked = checkSpec(f);
+      const seen: unknown = f.seen;
+      if (typeof seen !== "number" || !Number.isInteger(seen) || seen < 0) {
+        throw new InvalidArgumentError("fault.seen", "must be an integer >= 0");
+      }
+      return { ...checked, order: f.order, generation: state.clears, seen };
+    });
+    this.#armed = armed;
+    this.#injected = state.next;
+    this.#generation = state.clears;
+  }
+
   inject(fault: FaultSpec): void {
-    const on: unknown = fault?.on;
-    if (typeof on !== "string" || (on !== "*" && !isSimOp(on))) {
-      throw new InvalidArgumentError("fault.on", `unknown operation ${String(on)}`);
-    }
-    if ((CLOSE_CALLS as readonly string[]).includes(on)) {
-      throw new InvalidArgumentError("fault.on", `${on} is never faulted`);
-    }
-    const nth: unknown = fault.nth ?? 1;
-    if (typeof nth !== "number" || !Number.isInteger(nth) || nth < 1) {
-      throw new InvalidArgumentError("fault.nth", "must be a positive integer");
-    }
-    const action = checkAction(fault.action);
+    const checked = checkSpec(fault);
     this.#armed.push({
+      ...checked,
       order: this.#injected++,
       generation: this.#generation,
-      on,
-      nth,
       seen: 0,
-      action,
     });
   }
 

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from "../../../domain/errors.ts";
 import type { LatencyProfile, LatencySpec } from "./latency.ts";
 import { isSimOp } from "./operations.ts";
-import { mulberry32 } from "./_prng.ts";
+import { Mulberry32 } from "./_prng.ts";
 
 interface Range {
   readonly min: number;
@@ -37,31 +37,37 @@ function toRange(spec: unknown, where: string): Range {
 export class LatencyModel {
   readonly #global: Range | undefined;
   readonly #byName: ReadonlyMap<string, Range>;
-  readonly #random: () => number;
+  readonly #random: Mulberry32;
+  /** The option the model was built from (validated), for a host's state. */
+  readonly spec: LatencySpec | LatencyProfile | undefined;
 
   constructor(latency: LatencySpec | LatencyProfile | undefined, seed: number) {
-    this.#random = mulberry32(seed);
+    this.#random = new Mulberry32(seed);
     const byName = new Map<string, Range>();
     this.#byName = byName;
-    if (latency === undefined) return;
+    this.#global = LatencyModel.#parse(latency, byName);
+    // Validated above, so plain numbers and objects: a copy the caller cannot change.
+    this.spec = latency === undefined ? undefined : structuredClone(latency);
+  }
+
+  static #parse(
+    latency: LatencySpec | LatencyProfile | undefined,
+    byName: Map<string, Range>,
+  ): Range | undefined {
+    if (latency === undefined) return undefined;
     const value: unknown = latency;
-    if (typeof value === "number") {
-      this.#global = toRange(value, "latency");
-      return;
-    }
+    if (typeof value === "number") return toRange(value, "latency");
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
       throw new InvalidArgumentError("latency", "must be a LatencySpec or a profile object");
     }
-    if (isRangeSpec(value)) {
-      this.#global = toRange(value, "latency");
-      return;
-    }
+    if (isRangeSpec(value)) return toRange(value, "latency");
     for (const [name, spec] of Object.entries(value)) {
       if (name !== "*" && !isSimOp(name)) {
         throw new InvalidArgumentError(`latency.${name}`, "is not an operation name");
       }
       byName.set(name, toRange(spec, `latency.${name}`));
     }
+    return undefined;
   }
 
   /** Milliseconds the call takes; 0 when no latency applies. */
@@ -70,6 +76,15 @@ export class LatencyModel {
       this.#byName.get("*");
     if (range === undefined) return 0;
     if (range.max === range.min) return range.min;
-    return range.min + this.#random() * (range.max - range.min);
+    return range.min + this.#random.next() * (range.max - range.min);
+  }
+
+  /** The random generator's state. */
+  get randomState(): number {
+    return this.#random.state;
+  }
+
+  set randomState(value: number) {
+    this.#random.state = value;
   }
 }

@@ -15,8 +15,10 @@
  * - `guest-gone`: the guest connection closes now (as
  *   `SimulatedHost.disconnectGuest()`), then the call goes on.
  * - `hang`: the call never completes; when its `signal` aborts it rejects
- *   with `signal.reason`, with no effect. A call made without a signal hangs
- *   forever (its promise never settles).
+ *   with `signal.reason`. Its effect is not applied, unless `applied` is
+ *   true: then it is applied first and only the answer is lost, as when a
+ *   caller's process dies after Windows did the work. A call made without a
+ *   signal hangs forever (its promise never settles).
  * - `crash`: the call's effect is applied (unless `applied` is false), then
  *   the call throws `SimulatedCrashError`.
  *
@@ -25,13 +27,14 @@
  * import type { FaultAction } from "@podnet/hcs/sim";
  * const fail: FaultAction = { type: "hresult", hresult: 0x8037010a, message: "connection closed" };
  * const lost: FaultAction = { type: "crash", applied: false };
+ * const noAnswer: FaultAction = { type: "hang", applied: true };
  * ```
  */
 export type FaultAction =
   | { readonly type: "hresult"; readonly hresult: number; readonly message?: string }
   | { readonly type: "vm-gone" }
   | { readonly type: "guest-gone" }
-  | { readonly type: "hang" }
+  | { readonly type: "hang"; readonly applied?: boolean }
   | { readonly type: "crash"; readonly applied?: boolean };
 
 /**

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { InvalidArgumentError, NotFoundError } from "../../../domain/errors.ts";
+import { InvalidArgumentError, NotFoundError, StoreError } from "../../../domain/errors.ts";
 import { normalizeGuid } from "../../../domain/guid.ts";
 import type { JsonObject } from "../../../ports/json.ts";
 import type { HcnApi } from "../hcn_api.ts";
@@ -13,14 +13,17 @@ import type { HcsApi } from "../hcs_api.ts";
 import { FaultQueue } from "./_fault_queue.ts";
 import { fixtureSchema, hostDocumentSchema } from "./_fixture_schema.ts";
 import { describeIssue } from "./_documents.ts";
+import { exportHostState, loadHostState, parseHostState } from "./_host_state.ts";
 import { LatencyModel } from "./_latency_model.ts";
-import { Runner } from "./_runner.ts";
+import { Runner, type Transaction } from "./_runner.ts";
 import { SimHcn } from "./_sim_hcn.ts";
 import { SimHcs } from "./_sim_hcs.ts";
+import { StateFile } from "./_state_file.ts";
 import { type StoredDocument, World } from "./_world.ts";
-import type { FaultPlan } from "./fault_plan.ts";
+import type { FaultPlan, FaultSpec, PendingFault } from "./fault_plan.ts";
 import type { Inventory } from "./inventory.ts";
 import type { LatencyProfile, LatencySpec } from "./latency.ts";
+import type { SimulatedHostState } from "./simulated_host_state.ts";
 import type { TraceEntry } from "./trace_entry.ts";
 
 /**
@@ -54,6 +57,33 @@ export interface SimulatedHostOptions {
    */
   readonly latency?: LatencySpec | LatencyProfile;
   /** Seed of the generator that draws random latencies; default 0. */
+  readonly seed?: number;
+}
+
+/**
+ * Options of {@linkcode SimulatedHost.receiveMigration}: the destination
+ * host's own HCN objects (CNI made a new namespace with new endpoints there)
+ * and its latency.
+ *
+ * @example
+ * ```ts
+ * import type { SimulatedMigrationOptions } from "@podnet/hcs/sim";
+ * declare const destinationFixture: { namespace: { ID: string }; endpoints: { ID: string }[] };
+ * const options: SimulatedMigrationOptions = { fixture: destinationFixture, latency: 2 };
+ * ```
+ */
+export interface SimulatedMigrationOptions {
+  /**
+   * The destination's HCN namespace and endpoints (`{namespace, endpoints}`,
+   * as `loadFixture` takes). Their IDs are new: the source's HCN objects do
+   * not exist on the destination.
+   */
+  readonly fixture: unknown;
+  /** The VM's compute system ID on the destination; default the source's. */
+  readonly vmId?: string;
+  /** The destination's latency; default 0. */
+  readonly latency?: LatencySpec | LatencyProfile;
+  /** Seed of the destination's latency generator; default 0. */
   readonly seed?: number;
 }
 
@@ -130,6 +160,11 @@ export class SimulatedHost {
   /** The fault plan: inject failures, hangs and crashes at chosen calls. */
   readonly faults: FaultPlan;
   readonly #world: World;
+  readonly #queue: FaultQueue;
+  readonly #latency: LatencyModel;
+  /** How a piece of work on the world runs: as is, or reloaded from and saved to a file. */
+  #transaction: Transaction = (work) => work();
+  #inTransaction = false;
 
   /**
    * Creates a host with a running VM, a connected guest and no HCN objects.
@@ -155,12 +190,235 @@ export class SimulatedHost {
     this.guest = guest;
     this.vmId = vmId;
     const world = new World(vmId, guest, supported);
-    const faults = new FaultQueue();
-    const runner = new Runner(world, faults, new LatencyModel(options.latency, seed), this);
+    const queue = new FaultQueue();
+    const latency = new LatencyModel(options.latency, seed);
+    const run: Transaction = (work) => this.#run(work);
+    const runner = new Runner(world, queue, latency, world, run);
     this.#world = world;
-    this.faults = faults;
+    this.#queue = queue;
+    this.#latency = latency;
+    this.faults = {
+      inject: (fault: FaultSpec) => run(() => queue.inject(fault)),
+      clear: () => run(() => queue.clear()),
+      get pending(): readonly PendingFault[] {
+        return run(() => queue.pending);
+      },
+    };
     this.hcn = new SimHcn(world, runner);
     this.hcs = new SimHcs(world, runner);
+  }
+
+  /**
+   * A host built from a state (as `exportState()` returns it, or parsed
+   * from its JSON). Its handles, trace and request logs start empty.
+   *
+   * @example
+   * ```ts
+   * import { SimulatedHost } from "@podnet/hcs/sim";
+   * const source = new SimulatedHost({ guest: "wcow", vmId: "uvm-7" });
+   * const copy = SimulatedHost.fromState(source.exportState());
+   * console.log(copy.vmId, copy.guest); // uvm-7 wcow
+   * ```
+   *
+   * @param state the world to start from
+   * @throws InvalidArgumentError naming the first bad field of the state
+   */
+  static fromState(state: unknown): SimulatedHost {
+    const s = parseHostState(state);
+    const host = new SimulatedHost({
+      guest: s.guest,
+      vmId: s.vmId,
+      namespaceAddRequestSupported: s.namespaceAddRequestSupported,
+      ...(s.latency === null ? {} : { latency: s.latency }),
+    });
+    loadHostState(s, host.#world, host.#queue, host.#latency);
+    return host;
+  }
+
+  /**
+   * The destination host of a live migration: it holds the VM carried over
+   * from the source (its NICs, which still name the source's endpoints, and
+   * the guest's adapters and namespaces, as the VM's memory moved with it)
+   * and only its own HCN objects: the new namespace and new endpoints of
+   * `fixture`. The source's namespace and endpoints do not exist there.
+   * Faults are not carried over. The source is left as it is: call its
+   * `stopVm()` to model the VM having left it.
+   *
+   * @example Migrate a pod's VM and check what the destination holds
+   * ```ts
+   * import { SimulatedHost } from "@podnet/hcs/sim";
+   * declare const sourceFixture: { namespace: { ID: string }; endpoints: { ID: string }[] };
+   * declare const destinationFixture: { namespace: { ID: string }; endpoints: { ID: string }[] };
+   * const source = new SimulatedHost({ guest: "lcow" });
+   * source.loadFixture(sourceFixture);
+   * // ... set the pod up on the source, then:
+   * const destination = SimulatedHost.receiveMigration(source, { fixture: destinationFixture });
+   * source.stopVm();
+   * console.log(destination.inventory().vmNics); // the source's NICs, now stale
+   * ```
+   *
+   * @param source the source host, or its state
+   * @param destination the destination's HCN objects and latency
+   * @throws InvalidArgumentError for a bad source state, a source VM that is not running, or a bad fixture
+   */
+  static receiveMigration(
+    source: SimulatedHost | SimulatedHostState,
+    destination: SimulatedMigrationOptions,
+  ): SimulatedHost {
+    const s = source instanceof SimulatedHost ? source.exportState() : parseHostState(source);
+    if (!s.vmRunning) badArgument("source", `the VM ${s.vmId} is not running`);
+    if (typeof destination !== "object" || destination === null) {
+      badArgument("destination", "must be an object with a fixture");
+    }
+    const host = new SimulatedHost({
+      guest: s.guest,
+      vmId: destination.vmId ?? s.vmId,
+      namespaceAddRequestSupported: s.namespaceAddRequestSupported,
+      ...(destination.latency === undefined ? {} : { latency: destination.latency }),
+      ...(destination.seed === undefined ? {} : { seed: destination.seed }),
+    });
+    const carried: SimulatedHostState = {
+      ...s,
+      vmId: host.vmId,
+      namespaces: [],
+      endpoints: [],
+      faults: { next: 0, clears: 0, armed: [] },
+      latency: host.#latency.spec ?? null,
+      randomState: host.#latency.randomState,
+    };
+    loadHostState(carried, host.#world, host.#queue, host.#latency);
+    host.loadFixture(destination.fixture);
+    return host;
+  }
+
+  /**
+   * Writes a new host file holding `state`, for {@linkcode openFile}. Needs
+   * `--allow-read` and `--allow-write` on the file's directory.
+   *
+   * @example
+   * ```ts
+   * import { SimulatedHost } from "@podnet/hcs/sim";
+   * const path = `${await Deno.makeTempDir()}/host.json`;
+   * SimulatedHost.createFile(path, new SimulatedHost({ guest: "lcow" }).exportState());
+   * const host = SimulatedHost.openFile(path);
+   * console.log(host.isClean()); // true
+   * ```
+   *
+   * @param path the file to create
+   * @param state the world it starts with
+   * @throws InvalidArgumentError for a bad path or state, or a file that already exists
+   * @throws StoreError when the file cannot be written
+   */
+  static createFile(path: string, state: SimulatedHostState): void {
+    const file = new StateFile(checkPath(path));
+    const text = JSON.stringify(parseHostState(state));
+    let exists = false;
+    try {
+      file.locked(() => {
+        exists = file.read() !== undefined;
+        if (!exists) file.write(text);
+      });
+    } catch (cause) {
+      throw new StoreError(`Cannot create the simulated host file ${path}`, { cause });
+    }
+    if (exists) badArgument("path", `${path} already exists`);
+  }
+
+  /**
+   * A host whose world lives in a file (made by {@linkcode createFile}) and
+   * is shared with every other host opened on it, in this process or
+   * another. Each call reloads the world, applies the call and writes the
+   * world back atomically, holding the file's lock, so concurrent processes
+   * never lose each other's changes and a killed process leaves the old or
+   * the new world. A call's latency or hang is waited without the lock.
+   * Handles, the trace and the request logs stay in this host (a process's
+   * handles die with it). Temporary files left by killed writers are
+   * removed on open. Needs `--allow-read` and `--allow-write` on the file's
+   * directory.
+   *
+   * @example Two hosts on one file see each other's changes
+   * ```ts
+   * import { SimulatedHost } from "@podnet/hcs/sim";
+   * const path = `${await Deno.makeTempDir()}/host.json`;
+   * SimulatedHost.createFile(path, new SimulatedHost({ guest: "lcow" }).exportState());
+   * const a = SimulatedHost.openFile(path);
+   * const b = SimulatedHost.openFile(path);
+   * a.addEndpoint({ ID: "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d" });
+   * console.log(b.exportState().endpoints.length); // 1
+   * ```
+   *
+   * @param path the host file
+   * @throws NotFoundError when there is no such file
+   * @throws StoreError when it cannot be read or does not hold a valid host
+   */
+  static openFile(path: string): SimulatedHost {
+    const file = new StateFile(checkPath(path));
+    const text = readHostFile(file, () =>
+      file.locked(() => {
+        file.removeStaleTemporaryFiles();
+        return file.read();
+      }));
+    const host = SimulatedHost.fromState(parseHostFile(path, text));
+    // The text the world in memory was last loaded from or written as: when
+    // the file still holds it, no other host changed the world since, and
+    // it need not be parsed again.
+    let known = text;
+    host.#transaction = <T>(work: () => T): T =>
+      file.locked(() => {
+        const before = readHostFile(file, () => file.read());
+        if (before !== known) {
+          try {
+            loadHostState(parseHostFile(path, before), host.#world, host.#queue, host.#latency);
+          } catch (cause) {
+            throw cause instanceof StoreError ? cause : new StoreError(
+              `Cannot use the simulated host in ${path}: it changed into another host`,
+              { cause },
+            );
+          }
+          known = before;
+        }
+        try {
+          return work();
+        } finally {
+          const after = JSON.stringify(host.#exportState());
+          if (after !== before) {
+            file.write(after);
+            known = after;
+          }
+        }
+      });
+    return host;
+  }
+
+  /** Runs work on the world: once, as one transaction, even when nested. */
+  #run<T>(work: () => T): T {
+    if (this.#inTransaction) return work();
+    this.#inTransaction = true;
+    try {
+      return this.#transaction(work);
+    } finally {
+      this.#inTransaction = false;
+    }
+  }
+
+  #exportState(): SimulatedHostState {
+    return exportHostState(this.#world, this.#queue, this.#latency);
+  }
+
+  /**
+   * The whole world as plain JSON data: HCN objects, VM NICs, guest adapters
+   * and namespaces, pending faults and latency (see
+   * {@linkcode SimulatedHostState}). A deep copy.
+   *
+   * @example
+   * ```ts
+   * import { SimulatedHost } from "@podnet/hcs/sim";
+   * const host = new SimulatedHost({ guest: "lcow" });
+   * console.log(JSON.stringify(host.exportState()).length > 0); // true
+   * ```
+   */
+  exportState(): SimulatedHostState {
+    return this.#run(() => this.#exportState());
   }
 
   /**
@@ -171,6 +429,10 @@ export class SimulatedHost {
    * @throws InvalidArgumentError for a bad shape, a non-GUID ID or an ID already present
    */
   loadFixture(fixture: unknown): void {
+    this.#run(() => this.#loadFixture(fixture));
+  }
+
+  #loadFixture(fixture: unknown): void {
     const parsed = fixtureSchema.safeParse(fixture);
     if (!parsed.success) badArgument("fixture", describeIssue(parsed.error, "fixture"));
     const namespace = parsed.data.namespace;
@@ -187,8 +449,8 @@ export class SimulatedHost {
       }
       seen.add(key);
     }
-    this.addNamespace(namespace as unknown as JsonObject);
-    for (const endpoint of endpoints) this.addEndpoint(endpoint as unknown as JsonObject);
+    this.#add("namespace", namespace as unknown as JsonObject);
+    for (const endpoint of endpoints) this.#add("endpoint", endpoint as unknown as JsonObject);
   }
 
   #add(kind: "namespace" | "endpoint", doc: JsonObject): void {
@@ -217,7 +479,7 @@ export class SimulatedHost {
    * @throws InvalidArgumentError for a missing or non-GUID ID, or an ID already present
    */
   addNamespace(doc: JsonObject): void {
-    this.#add("namespace", doc);
+    this.#run(() => this.#add("namespace", doc));
   }
 
   /**
@@ -227,7 +489,7 @@ export class SimulatedHost {
    * @throws InvalidArgumentError for a missing or non-GUID ID, or an ID already present
    */
   addEndpoint(doc: JsonObject): void {
-    this.#add("endpoint", doc);
+    this.#run(() => this.#add("endpoint", doc));
   }
 
   /**
@@ -237,7 +499,7 @@ export class SimulatedHost {
    * @throws NotFoundError when there is no such namespace
    */
   deleteNamespace(id: string): void {
-    this.#delete("namespace", id);
+    this.#run(() => this.#delete("namespace", id));
   }
 
   /**
@@ -247,7 +509,7 @@ export class SimulatedHost {
    * @throws NotFoundError when there is no such endpoint
    */
   deleteEndpoint(id: string): void {
-    this.#delete("endpoint", id);
+    this.#run(() => this.#delete("endpoint", id));
   }
 
   /**
@@ -257,7 +519,7 @@ export class SimulatedHost {
    * still be closed; opening the VM fails with HCS_E_SYSTEM_NOT_FOUND.
    */
   stopVm(): void {
-    this.#world.stopVm();
+    this.#run(() => this.#world.stopVm());
   }
 
   /**
@@ -266,7 +528,7 @@ export class SimulatedHost {
    * the GuestConnection property has no `GuestConnectionInfo`.
    */
   disconnectGuest(): void {
-    this.#world.disconnectGuest();
+    this.#run(() => this.#world.disconnectGuest());
   }
 
   /**
@@ -276,22 +538,26 @@ export class SimulatedHost {
    * code a stopped VM may also give. `resumeVm()` ends the pause.
    */
   pauseVm(): void {
-    if (this.#world.vmRunning) this.#world.vmPaused = true;
+    this.#run(() => {
+      if (this.#world.vmRunning) this.#world.vmPaused = true;
+    });
   }
 
   /** Ends a `pauseVm()`. */
   resumeVm(): void {
-    this.#world.vmPaused = false;
+    this.#run(() => {
+      this.#world.vmPaused = false;
+    });
   }
 
   /** Whether the utility VM is running (false after `stopVm()`). */
   get vmRunning(): boolean {
-    return this.#world.vmRunning;
+    return this.#run(() => this.#world.vmRunning);
   }
 
   /** Whether the guest connection is open (false after `disconnectGuest()` or `stopVm()`). */
   get guestConnected(): boolean {
-    return this.#world.guestConnected;
+    return this.#run(() => this.#world.guestConnected);
   }
 
   /** Every call received, in the order each ended (or began to hang). */
@@ -306,20 +572,22 @@ export class SimulatedHost {
 
   /** What the host holds now that podnet could leak. */
   inventory(): Inventory {
-    const w = this.#world;
-    return {
-      vmNics: [...w.vmNics.keys()].sort(),
-      guestAdapters: [...w.guestAdapters.keys()].sort(),
-      guestNamespaces: [...w.guestNamespaces.keys()].sort(),
-      openHandles: w.handles.size,
-    };
+    return this.#run(() => {
+      const w = this.#world;
+      return {
+        vmNics: [...w.vmNics.keys()].sort(),
+        guestAdapters: [...w.guestAdapters.keys()].sort(),
+        guestNamespaces: [...w.guestNamespaces.keys()].sort(),
+        openHandles: w.handles.size,
+      };
+    });
   }
 
   /** Whether there are no VM NICs, guest adapters, guest namespaces nor open handles. */
   isClean(): boolean {
-    const w = this.#world;
-    return w.vmNics.size === 0 && w.guestAdapters.size === 0 && w.guestNamespaces.size === 0 &&
-      w.handles.size === 0;
+    const i = this.inventory();
+    return i.vmNics.length === 0 && i.guestAdapters.length === 0 &&
+      i.guestNamespaces.length === 0 && i.openHandles === 0;
   }
 
   /**
@@ -333,5 +601,33 @@ export class SimulatedHost {
   /** Every VM NIC modify document the host accepted, in order (whole documents). */
   hostRequests(): readonly JsonObject[] {
     return this.#world.hostRequests.slice();
+  }
+}
+
+function checkPath(path: unknown): string {
+  if (typeof path !== "string" || path.length === 0) {
+    badArgument("path", "must be a non-empty string");
+  }
+  return path;
+}
+
+/** Reads a host file, as a StoreError or NotFoundError when it cannot. */
+function readHostFile(file: StateFile, read: () => string | undefined): string {
+  let text: string | undefined;
+  try {
+    text = read();
+  } catch (cause) {
+    throw new StoreError(`Cannot read the simulated host from ${file.path}`, { cause });
+  }
+  if (text === undefined) throw new NotFoundError("simulated host file", file.path);
+  return text;
+}
+
+/** Parses and validates a host file's text, as a StoreError when it is not a host. */
+function parseHostFile(path: string, text: string): SimulatedHostState {
+  try {
+    return parseHostState(JSON.parse(text));
+  } catch (cause) {
+    throw new StoreError(`Cannot use the simulated host in ${path}: invalid content`, { cause });
   }
 }

@@ -1,0 +1,26 @@
+import { PodnetError } from "../../domain/errors.ts";
+
+/** Where a command writes: one line at a time, to stdout or stderr. */
+export interface Output {
+  /** Writes a line to stdout. */
+  out(line: string): void;
+  /** Writes a line to stderr. */
+  err(line: string): void;
+}
+
+/** An error's message with its causes, as one line ("a: b: c"). */
+export function oneLine(error: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = error;
+  for (let depth = 0; e !== undefined && depth < 8; depth++) {
+    const text = e instanceof Error ? e.message : String(e);
+    if (text !== "" && !parts.some((p) => p.includes(text))) parts.push(text);
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.join(": ").replace(/\s+/g, " ").trim();
+}
+
+/** The stable code of an error: podnet's own, or UNKNOWN. */
+export function codeOf(error: unknown): string {
+  return error instanceof PodnetError ? error.code : "UNKNOWN";
+}

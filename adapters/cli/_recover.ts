@@ -1,0 +1,171 @@
+import { TeardownError } from "../../domain/errors.ts";
+import type { Snapshot } from "../../domain/snapshot.ts";
+import { FileStore } from "../store/file_store.ts";
+import { EXIT_CODES, type ExitCode } from "./exit_codes.ts";
+import type { Ctx } from "./_command.ts";
+import { COMMON_HELP } from "./_help.ts";
+import { type HostRecord, HostRecords } from "./_host_records.ts";
+import { Hosts } from "./_hosts.ts";
+import { nextCommand } from "./_next.ts";
+import {
+  CALL_OPTIONS,
+  type CallSettings,
+  callSettings,
+  checkStateDir,
+  type Common,
+  common,
+  COMMON_OPTIONS,
+  parse,
+} from "./_options.ts";
+import { codeOf, oneLine } from "./_output.ts";
+import { allPods } from "./_status.ts";
+import { StepLog } from "./_step_log.ts";
+import { tearDownPod } from "./_tear_down.ts";
+
+/** `podnet recover --help`. */
+export const RECOVER_HELP = `Usage: deno task podnet recover [options]
+
+Finishes what crashed or killed processes left: for every pod whose record
+was written in the middle of an operation (setup, teardown or a migration
+reset), whose podnet setup or teardown never answered, or that a failed
+operation left Invalid, everything that was or may have been done is torn
+down. A setup cut short is torn down rather than
+finished: the runtime that asked for it did not get an answer and will ask
+again. Running pods (Configured) and pods in a migration are left as they
+are; a record with nothing done on the host is removed. A teardown that
+fails is tried once more: a killed teardown can leave a step recorded as
+done that it had already undone, and podnet believes the host's "not found"
+for such a step only on a second look. Pods another
+process is working on are skipped (busy). The result is reported per pod.
+Exit code: 1 if any pod failed, else 3 if any was busy, else 0.
+
+  --timeout SECONDS         deadline of each pod's teardown
+  --call-timeout SECONDS    time limit of each host call (default 30)
+  --host-concurrency N      host NIC calls in flight at once (default 1)
+${COMMON_HELP}`;
+
+/** What recover did with one pod. */
+interface PodResult {
+  readonly podId: string;
+  /** torn-down, left, forgotten (nothing on the host), busy or failed. */
+  readonly action: "torn-down" | "left" | "forgotten" | "busy" | "failed";
+  /** The state recorded before (absent when nothing was recorded). */
+  readonly was?: { readonly state: string; readonly operation: string | null };
+  /** The state after. */
+  readonly state?: string;
+  /** How many teardowns it took (at most two). */
+  readonly attempts?: number;
+  readonly error?: { readonly code: string; readonly message: string };
+  readonly next?: string;
+}
+
+/** `podnet recover`. */
+export async function recover(ctx: Ctx, args: string[]): Promise<ExitCode> {
+  const { values } = parse(args, { ...COMMON_OPTIONS, ...CALL_OPTIONS });
+  const settings = callSettings(values);
+  const c = common(values);
+  await checkStateDir(c.stateDir);
+  await ctx.startLogging(c.verbose, c.logFormat);
+  const store = new FileStore(c.stateDir);
+  const hostRecords = new HostRecords(c.stateDir);
+  const podIds = await allPods(store, hostRecords);
+  await using hosts = new Hosts(c);
+  if (podIds.length > 0) hosts.check();
+  const results: PodResult[] = [];
+  for (const podId of podIds) {
+    const result = await recoverPod(ctx, podId, store, hostRecords, hosts, settings, c);
+    results.push(result);
+    const detail = result.error === undefined ? "" : `: ${result.error.message}`;
+    ctx.say(`pod ${podId}: ${result.action}${detail}`);
+    if (result.next !== undefined) ctx.say(`  next: ${result.next}`);
+  }
+  if (podIds.length === 0) ctx.say(`no pods recorded in ${c.stateDir}: nothing to recover`);
+  ctx.emit({ pods: results });
+  if (results.some((r) => r.action === "failed")) return EXIT_CODES.FAILED;
+  if (results.some((r) => r.action === "busy")) return EXIT_CODES.BUSY;
+  return EXIT_CODES.OK;
+}
+
+async function recoverPod(
+  ctx: Ctx,
+  podId: string,
+  store: FileStore,
+  hostRecords: HostRecords,
+  hosts: Hosts,
+  settings: CallSettings,
+  c: Common,
+): Promise<PodResult> {
+  await using lock = await store.tryLock(podId);
+  if (lock === undefined) return { podId, action: "busy" };
+  let snapshot: Snapshot | undefined;
+  let host: HostRecord | undefined;
+  try {
+    snapshot = await store.load(podId);
+    host = await hostRecords.load(podId);
+  } catch (error) {
+    return failed(podId, undefined, error, c);
+  }
+  if (snapshot === undefined) {
+    // Setup died before it recorded a step: it did nothing on the host.
+    await hostRecords.delete(podId);
+    return { podId, action: "forgotten", state: "NotConfigured" };
+  }
+  const operation = snapshot.operation ?? host?.operation ?? null;
+  const was = { state: snapshot.state, operation };
+  if (operation === null && snapshot.state !== "Invalid") {
+    if (snapshot.state === "TornDown" || snapshot.state === "NotConfigured") {
+      await store.delete(podId);
+      await hostRecords.delete(podId);
+      return { podId, action: "forgotten", was, state: snapshot.state };
+    }
+    return { podId, action: "left", was, state: snapshot.state };
+  }
+  if (host === undefined) {
+    const error = new Error(
+      `Cannot recover pod ${podId}: no host record says which VM it is on`,
+    );
+    return {
+      ...failed(podId, was, error, c),
+      next: `${nextCommand("teardown", podId, c)} --vm ID --guest lcow|wcow`,
+    };
+  }
+  ctx.say(
+    `pod ${podId}: recorded ${snapshot.state}` +
+      (operation === null ? "" : ` during ${operation}`) +
+      `, VM ${host.vmId} (${host.guest.toUpperCase()}): tearing down`,
+  );
+  const log = new StepLog(ctx.json ? undefined : (line) => ctx.io.out(line));
+  try {
+    let result = await tearDownPod(snapshot, host, hosts, store, hostRecords, settings, log);
+    const again = result.error instanceof TeardownError ? await store.load(podId) : undefined;
+    if (again !== undefined) {
+      // A killed teardown can leave a step recorded done that it already
+      // undid; the controller believes the host's "not found" for it only
+      // on a second look, and keeps what else failed for a retry anyway.
+      ctx.say(`pod ${podId}: ${oneLine(result.error)}; second attempt`);
+      result = await tearDownPod(again, host, hosts, store, hostRecords, settings, log);
+    }
+    const attempts = again === undefined ? 1 : 2;
+    if (result.error === undefined) {
+      return { podId, action: "torn-down", was, state: result.state, attempts };
+    }
+    return { ...failed(podId, was, result.error, c), state: result.state, attempts };
+  } catch (error) {
+    return failed(podId, was, error, c);
+  }
+}
+
+function failed(
+  podId: string,
+  was: PodResult["was"],
+  error: unknown,
+  c: Common,
+): PodResult {
+  return {
+    podId,
+    action: "failed",
+    ...(was === undefined ? {} : { was }),
+    error: { code: codeOf(error), message: oneLine(error) },
+    next: nextCommand("teardown", podId, c),
+  };
+}
