@@ -18,6 +18,7 @@ import { type BindingRecord, isClear } from "./_pod_record.ts";
 import type { OperationContext } from "./_operation_context.ts";
 import { Plan, type StepRef } from "./_step_engine.ts";
 import { afterUndo } from "./_undo_policy.ts";
+import type { StepProgress } from "./binding.ts";
 import type { UndoResult } from "./_step_runner.ts";
 
 /** What to undo. */
@@ -65,6 +66,26 @@ export async function unbindNics(
       recorder.touch();
     }
   };
+  /**
+   * Marks what an undo may change as unknown, and records it, before the
+   * call: a crash mid-call then leaves a record whose "not found" the next
+   * attempt believes. A record that cannot be written does not stop the
+   * undo (a NIC left behind is worse than a record that makes the next
+   * attempt doubt once). Resolves the progress as it was.
+   */
+  const begin = async <K extends string>(
+    cells: Record<K, StepProgress>,
+    keys: readonly K[],
+  ): Promise<StepProgress[]> => {
+    const before = keys.map((k) => cells[k]);
+    for (const k of keys) if (cells[k] !== "none") cells[k] = "pending";
+    try {
+      await recorder.save();
+    } catch (error) {
+      runner.log.warn("Cannot record the undo about to run; going on", { error });
+    }
+    return before;
+  };
   const askAgain = request.notFound === "ask-again";
   const reversed = [...request.bindings].reverse();
   reversed.forEach((b, rank) => {
@@ -74,16 +95,19 @@ export async function unbindNics(
     let detach: StepRef | undefined;
     if (p["guest-prepare"] !== "none" || p["guest-attach"] !== "none") {
       detach = plan.add("guest", rank, async () => {
-        const known = p["guest-prepare"] === "done" || p["guest-attach"] === "done";
+        const [prepared = "none", attached = "none"] = await begin(p, [
+          "guest-prepare",
+          "guest-attach",
+        ]);
         const result = await runner.undo(
           "guest-detach",
           b,
-          known,
+          prepared === "done" || attached === "done",
           () => ports.guest.detach(nic, call),
           askAgain,
         );
-        p["guest-prepare"] = afterUndo(p["guest-prepare"], result.outcome);
-        p["guest-attach"] = afterUndo(p["guest-attach"], result.outcome);
+        p["guest-prepare"] = afterUndo(prepared, result.outcome);
+        p["guest-attach"] = afterUndo(attached, result.outcome);
         settle(result);
         if (!needsRemove) finish(b);
       });
@@ -96,14 +120,15 @@ export async function unbindNics(
         ...(b.macAddress === undefined ? {} : { macAddress: b.macAddress }),
       };
       nicSteps.push(plan.add("host", rank, async () => {
+        const [added = "none"] = await begin(p, ["vm-add"]);
         const result = await runner.undo(
           "vm-remove",
           b,
-          p["vm-add"] === "done",
+          added === "done",
           () => ports.vm.removeNic(vmNic, call),
           askAgain,
         );
-        p["vm-add"] = afterUndo(p["vm-add"], result.outcome);
+        p["vm-add"] = afterUndo(added, result.outcome);
         settle(result);
         finish(b);
       }, [detach]));
@@ -112,13 +137,14 @@ export async function unbindNics(
   const gns = record.guestNamespace;
   if (request.namespace && gns !== null && gns.progress !== "none") {
     plan.add("guest", reversed.length, async () => {
+      const [progress = "none"] = await begin(gns, ["progress"]);
       const result = await runner.undo(
         "guest-namespace-remove",
         undefined,
-        gns.progress === "done",
+        progress === "done",
         () => ports.guest.removeNamespace({ id: guestNamespaceId, document: gns.document }, call),
       );
-      gns.progress = afterUndo(gns.progress, result.outcome);
+      gns.progress = afterUndo(progress, result.outcome);
       settle(result);
     }, nicSteps);
   }

@@ -1,4 +1,3 @@
-import { TeardownError } from "../../domain/errors.ts";
 import type { Snapshot } from "../../domain/snapshot.ts";
 import { FileStore } from "../store/file_store.ts";
 import { EXIT_CODES, type ExitCode } from "./exit_codes.ts";
@@ -53,8 +52,6 @@ interface PodResult {
   readonly was?: { readonly state: string; readonly operation: string | null };
   /** The state after. */
   readonly state?: string;
-  /** How many teardowns it took (at most two). */
-  readonly attempts?: number;
   readonly error?: { readonly code: string; readonly message: string };
   readonly next?: string;
 }
@@ -136,20 +133,11 @@ async function recoverPod(
   );
   const log = new StepLog(ctx.json ? undefined : (line) => ctx.io.out(line));
   try {
-    let result = await tearDownPod(snapshot, host, hosts, store, hostRecords, settings, log);
-    const again = result.error instanceof TeardownError ? await store.load(podId) : undefined;
-    if (again !== undefined) {
-      // A killed teardown can leave a step recorded done that it already
-      // undid; the controller believes the host's "not found" for it only
-      // on a second look, and keeps what else failed for a retry anyway.
-      ctx.say(`pod ${podId}: ${oneLine(result.error)}; second attempt`);
-      result = await tearDownPod(again, host, hosts, store, hostRecords, settings, log);
-    }
-    const attempts = again === undefined ? 1 : 2;
+    const result = await tearDownPod(snapshot, host, hosts, store, hostRecords, settings, log);
     if (result.error === undefined) {
-      return { podId, action: "torn-down", was, state: result.state, attempts };
+      return { podId, action: "torn-down", was, state: result.state };
     }
-    return { ...failed(podId, was, result.error, c), state: result.state, attempts };
+    return { ...failed(podId, was, result.error, c), state: result.state };
   } catch (error) {
     return failed(podId, was, error, c);
   }
