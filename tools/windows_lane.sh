@@ -12,7 +12,7 @@
 #
 # The root file system, the Wine prefix and Deno's caches are kept under
 # $PODNET_WINDOWS_LANE_DIR (default /var/cache/podnet-windows-lane, about
-# 3 GB) so that later runs reuse them; deno.exe's DENO_DIR (npm packages) is
+# 2.5 GB) so that later runs reuse them; deno.exe's DENO_DIR (npm packages) is
 # rootfs/var/lib/podnet-lane/deno-dir there. Delete the folder to start cold.
 # The log of the last run is test.log in it.
 #
