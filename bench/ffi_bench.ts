@@ -178,9 +178,13 @@ Deno.bench({
 });
 
 // deno bench has no "after all": release everything when the process ends.
+// Every library that loaded the stand-in copy is closed before the copy is
+// deleted: Windows cannot delete a loaded library.
 globalThis.addEventListener("unload", () => {
   hcn.closeEndpoint(ffiHandle);
   blocking.close();
   sim.hcn.closeEndpoint(simHandle);
-  Deno.removeSync(standins.dir, { recursive: true });
+  if (libraries.pending !== 0) throw new Error("a native call is still running");
+  void libraries.close(); // nothing pending: closes the libraries now
+  standins.closeSync();
 });

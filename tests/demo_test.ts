@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { type DemoReport, FAILABLE_STEPS, runDemo } from "../adapters/cli/demo.ts";
 import { deriveNicId } from "../domain/nic_id.ts";
 
@@ -103,7 +104,7 @@ Deno.test("demo: bad flags print usage and exit 2", async () => {
 });
 
 Deno.test("demo --fixture with the pod-names fixture orders by ethN", async () => {
-  const path = new URL("./data/pod-names.json", import.meta.url).pathname;
+  const path = fileURLToPath(new URL("./data/pod-names.json", import.meta.url));
   const r = await demo(["--json", "--fixture", path]);
   assert.equal(r.code, 0, r.err);
   const report: DemoReport = JSON.parse(r.out);
@@ -116,7 +117,7 @@ Deno.test("demo runs as a command (the deno task) and exits with its code", asyn
     args: [
       "run",
       "--allow-read",
-      new URL("../adapters/cli/demo.ts", import.meta.url).pathname,
+      fileURLToPath(new URL("../adapters/cli/demo.ts", import.meta.url)),
       "--json",
     ],
     stdout: "piped",
@@ -130,7 +131,7 @@ Deno.test("demo runs as a command (the deno task) and exits with its code", asyn
     args: [
       "run",
       "--allow-read",
-      new URL("../adapters/cli/demo.ts", import.meta.url).pathname,
+      fileURLToPath(new URL("../adapters/cli/demo.ts", import.meta.url)),
       "--nope",
     ],
     stdout: "null",

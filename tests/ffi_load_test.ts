@@ -1,21 +1,33 @@
 import assert from "node:assert/strict";
+import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { NativeLoadError } from "../domain/errors.ts";
 import { createWindowsPorts } from "../adapters/native/ffi/create_windows_ports.ts";
 import { FfiHcnApi } from "../adapters/native/ffi/ffi_hcn_api.ts";
 import { FfiHcsApi } from "../adapters/native/ffi/ffi_hcs_api.ts";
 import { systemLibraryPath } from "../adapters/native/ffi/library_paths.ts";
+import { trustedSystemRoot } from "../adapters/native/ffi/_system_root.ts";
 import { WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
 import { buildStandins } from "./native/standin_build.ts";
 import { openStandins, readFixture } from "./native/standins.ts";
+import { UNDER_WINE } from "./native/wine.ts";
 
 const NS = "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b";
 // Built up front: the permission test below runs without --allow-run.
 const built = await buildStandins();
+/** A folder that does not exist. */
+const NOWHERE = join(built.dir, "no-such-dir");
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
 
 function loadError(...patterns: RegExp[]) {
   return (e: unknown): boolean => {
     assert.ok(e instanceof NativeLoadError, String(e));
     assert.equal(e.code, "NATIVE_LOAD_FAILED");
+    // One line: the OS's own message (on Windows it ends in "\r\n") is trimmed.
+    assert.doesNotMatch(e.message, /[\r\n]/, JSON.stringify(e.message));
     for (const pattern of patterns) assert.match(e.message, pattern);
     return true;
   };
@@ -45,7 +57,7 @@ Deno.test("nothing is loaded until the first call", async () => {
 });
 
 Deno.test("a missing library is a NativeLoadError naming it, its path and the option to set", async () => {
-  const missing = `${built.dir}/no-such-dir/libcomputenetwork.so`;
+  const missing = join(NOWHERE, basename(built.paths.computenetwork));
   await using libraries = new WindowsLibraries({ ...built.paths, computenetwork: missing });
   const hcn = new FfiHcnApi(libraries);
   await assert.rejects(
@@ -66,7 +78,7 @@ Deno.test("a library without the functions is a NativeLoadError listing the miss
   await assert.rejects(
     new FfiHcsApi(libraries).openComputeSystem("uvm-1"),
     loadError(
-      /^Cannot load vmcompute\.dll from .*libkernel32/,
+      new RegExp(`^Cannot load vmcompute\\.dll from .*${escape(basename(built.paths.kernel32))}`),
       /does not export HcsOpenComputeSystem, HcsModifyComputeSystem, HcsGetComputeSystemProperties, HcsCloseComputeSystem/,
     ),
   );
@@ -109,10 +121,10 @@ Deno.test("the default path is the full System32 path, never a bare name", () =>
 });
 
 async function probe(permissions: string[], env: Record<string, string>, ...args: string[]) {
-  const script = new URL("./native/import_probe.ts", import.meta.url).pathname;
+  const script = fileURLToPath(new URL("./native/import_probe.ts", import.meta.url));
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", "--no-prompt", ...permissions, script, ...args],
-    cwd: new URL("..", import.meta.url).pathname,
+    cwd: fileURLToPath(new URL("..", import.meta.url)),
     env,
     stdout: "piped",
     stderr: "piped",
@@ -132,25 +144,57 @@ Deno.test("importing and constructing need no permission; the first call asks fo
   assert.match(result.call.message, /run Deno with --allow-ffi/);
 });
 
-Deno.test("SystemRoot is read when the first default path is needed", async () => {
-  const result = await probe(["--allow-env=SystemRoot"], { SystemRoot: "E:\\WinNT" });
-  assert.equal(result.defaultPath, "E:\\WinNT\\System32\\computenetwork.dll");
+// Wine sets SystemRoot in every process it starts, whatever the parent
+// asked for: under Wine the child-process tests cannot see their SystemRoot,
+// and the in-process twins below check the same logic.
+const WINE_RESETS_SYSTEMROOT = " [skipped under Wine: it resets SystemRoot in child processes]";
+
+// A relative path would resolve against the current directory, a UNC path to
+// another machine: both would load whatever DLL is there.
+const UNTRUSTED_ROOTS = ["Windows", ".\\Windows", "\\\\server\\share\\Windows", "C:Windows", ""];
+
+Deno.test({
+  name: `SystemRoot is read when the first default path is needed${WINE_RESETS_SYSTEMROOT}`,
+  ignore: UNDER_WINE,
+  async fn() {
+    const result = await probe(["--allow-env=SystemRoot"], { SystemRoot: "E:\\WinNT" });
+    assert.equal(result.defaultPath, "E:\\WinNT\\System32\\computenetwork.dll");
+  },
 });
 
-Deno.test("a SystemRoot that is not an absolute drive path is not trusted: the usual location", async () => {
-  // A relative path would resolve against the current directory, a UNC path to
-  // another machine: both would load whatever DLL is there.
-  for (const root of ["Windows", ".\\Windows", "\\\\server\\share\\Windows", "C:Windows", ""]) {
-    const result = await probe(["--allow-env=SystemRoot"], { SystemRoot: root });
-    assert.equal(result.defaultPath, "C:\\Windows\\System32\\computenetwork.dll", root);
-  }
+Deno.test({
+  name: "a SystemRoot that is not an absolute drive path is not trusted: the usual location" +
+    WINE_RESETS_SYSTEMROOT,
+  ignore: UNDER_WINE,
+  async fn() {
+    for (const root of UNTRUSTED_ROOTS) {
+      const result = await probe(["--allow-env=SystemRoot"], { SystemRoot: root });
+      assert.equal(result.defaultPath, "C:\\Windows\\System32\\computenetwork.dll", root);
+    }
+  },
+});
+
+Deno.test("SystemRoot is read when the first default path is needed (in-process)", () => {
+  const root = Deno.env.get("SystemRoot");
+  if (Deno.build.os === "windows") assert.ok(root !== undefined, "Windows always sets SystemRoot");
+  assert.equal(
+    systemLibraryPath("computenetwork"),
+    `${trustedSystemRoot(root)}\\System32\\computenetwork.dll`,
+  );
+});
+
+Deno.test("a SystemRoot that is not an absolute drive path is not trusted (in-process)", () => {
+  for (const root of UNTRUSTED_ROOTS) assert.equal(trustedSystemRoot(root), "C:\\Windows", root);
+  assert.equal(trustedSystemRoot(undefined), "C:\\Windows");
+  assert.equal(trustedSystemRoot("E:\\WinNT"), "E:\\WinNT");
+  assert.equal(trustedSystemRoot("d:/windows"), "d:/windows");
 });
 
 Deno.test("createWindowsPorts over bad paths fails only when called, and then clearly", async () => {
   await using ports = createWindowsPorts({
     vmId: "uvm-1",
     guest: "wcow",
-    libraries: { ...built.paths, vmcompute: "/nonexistent/libvmcompute.so" },
+    libraries: { ...built.paths, vmcompute: join(NOWHERE, basename(built.paths.vmcompute)) },
   });
   assert.equal(ports.ownsLibraries, true);
   await assert.rejects(
@@ -158,6 +202,6 @@ Deno.test("createWindowsPorts over bad paths fails only when called, and then cl
       nicId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0",
       endpointId: "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d",
     }),
-    loadError(/vmcompute\.dll from \/nonexistent\/libvmcompute\.so/),
+    loadError(new RegExp(`vmcompute\\.dll from ${escape(NOWHERE)}`)),
   );
 });

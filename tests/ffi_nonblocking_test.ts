@@ -101,6 +101,14 @@ Deno.test("a call that outlives the adapter's time limit is an OperationTimeoutE
   assert.equal(standins.callCount("hcn", "HcnQueryEndpointProperties"), 1);
   assert.deepEqual(standins.systemState("uvm-slow").Nics, []);
   ports.computeSystem.close();
+  // The open runs under its own time limit, which started a moment after the
+  // call's. If the hold was released before that one fired too (Windows
+  // timers tick every ~16 ms), the open succeeded and the compute system kept
+  // its handle; close() then closes it when the open hands it over, in the
+  // promise continuations after the DLL returned. Let them run, then check
+  // that either way the handle was closed exactly once.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.equal(standins.callCount("hcs", "HcsCloseComputeSystem"), 1);
   await standins.assertClean(ports.libraries);
 });
 

@@ -19,12 +19,13 @@
  *
  * @module
  */
+import { join } from "node:path";
 import { COMPUTENETWORK_SYMBOLS } from "../adapters/native/ffi/computenetwork_symbols.ts";
 import { KERNEL32_SYMBOLS } from "../adapters/native/ffi/kernel32_symbols.ts";
 import type { WindowsLibraryName } from "../adapters/native/ffi/library_paths.ts";
 import { OLE32_SYMBOLS } from "../adapters/native/ffi/ole32_symbols.ts";
 import { VMCOMPUTE_SYMBOLS } from "../adapters/native/ffi/vmcompute_symbols.ts";
-import { C_FLAGS, NATIVE_DIR, STANDIN_SOURCES } from "../tests/native/standin_build.ts";
+import { compilerArgs, NATIVE_DIR, standinRecipe } from "../tests/native/standin_build.ts";
 
 const TABLES: Record<WindowsLibraryName, Deno.ForeignLibraryInterface> = {
   computenetwork: COMPUTENETWORK_SYMBOLS,
@@ -58,16 +59,10 @@ const POINTER_TYPES = new Set([
 const I32_TYPES = new Set(["HRESULT", "int", "INT", "LONG"]);
 
 const problems: string[] = [];
-const env = (name: string): string | undefined => {
-  try {
-    return Deno.env.get(name);
-  } catch {
-    return undefined;
-  }
-};
-const cc = env("MINGW_CC") ?? "x86_64-w64-mingw32-gcc";
+// The Windows build of the stand-ins, as tests/native/standin_build.ts makes it.
+const recipe = standinRecipe("windows");
+const cc = recipe.cc;
 const objdump = cc.replace(/gcc(-[\w.]+)?$/, "objdump");
-const sourceDir = decodeURIComponent(NATIVE_DIR.pathname);
 
 async function run(command: string, args: string[]): Promise<string> {
   let output: Deno.CommandOutput;
@@ -128,10 +123,9 @@ try {
   await run(cc, ["--version"]); // one clear message when the compiler is missing
   let checked = 0;
   for (const name of Object.keys(TABLES) as WindowsLibraryName[]) {
-    const dll = `${temp}/${name}.dll`;
-    const sources = STANDIN_SOURCES[name].map((file) => `${sourceDir}${file}`);
+    const dll = join(temp, recipe.fileName(name));
     try {
-      await run(cc, [...C_FLAGS, "-shared", "-o", dll, ...sources]);
+      await run(cc, compilerArgs(recipe, name, dll));
     } catch (error) {
       problems.push(
         `${name}: the stand-in does not build against the Windows headers:\n${
@@ -148,11 +142,11 @@ try {
     const where = DECLARED_IN[name];
     let text: string;
     if (where.header !== undefined) {
-      const probe = `${temp}/${name}_header.c`;
+      const probe = join(temp, `${name}_header.c`);
       await Deno.writeTextFile(probe, `#include <windows.h>\n#include <${where.header}>\n`);
       text = await run(cc, ["-E", "-P", probe]);
     } else {
-      text = await Deno.readTextFile(`${sourceDir}${where.source}`);
+      text = await Deno.readTextFile(new URL(where.source ?? "", NATIVE_DIR));
     }
 
     for (const [symbol, definition] of Object.entries(TABLES[name])) {

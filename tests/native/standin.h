@@ -8,7 +8,10 @@
  *   - here (Linux, macOS): shared objects, Windows types defined below with
  *     the same sizes and layouts (WCHAR is 16-bit, HRESULT is int32_t);
  *   - with MinGW (_WIN32): the real <windows.h> and <computenetwork.h>, so the
- *     compiler checks every prototype against Microsoft's declarations.
+ *     compiler checks every prototype against Microsoft's declarations. With
+ *     STANDIN_SYSTEM_ALLOCATOR (the build installed in place of the real DLL,
+ *     standin_build.ts), returned strings are plain CoTaskMemAlloc blocks
+ *     for the real ole32's CoTaskMemFree, and are not counted.
  */
 #ifndef PODNET_STANDIN_H
 #define PODNET_STANDIN_H

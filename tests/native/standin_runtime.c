@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifndef _WIN32
+#ifdef _WIN32
+#include <objbase.h>
+#else
 #include <time.h>
 #endif
 
@@ -20,9 +22,18 @@ static standin_lock state_lock = STANDIN_LOCK_INIT;
 
 /* ---- blocks ------------------------------------------------------------ */
 
-static standin_block *live_blocks = NULL;
 static int64_t outstanding_blocks = 0;
 static int64_t bad_releases = 0;
+
+#ifdef STANDIN_SYSTEM_ALLOCATOR
+/* Built to be installed in place of the real DLL (System32): its callers free
+   the strings with the real ole32's CoTaskMemFree, so each is a plain
+   CoTaskMemAlloc block, which this library cannot count. */
+static void *standin_block_alloc(size_t size) {
+  return CoTaskMemAlloc(size);
+}
+#else
+static standin_block *live_blocks = NULL;
 
 /* Released blocks are not handed back to the allocator at once: they wait,
    marked dead, in a quarantine (the newest QUARANTINE_BLOCKS, and no more
@@ -109,6 +120,7 @@ static void *standin_block_alloc(size_t size) {
   standin_lock_release(&state_lock);
   return block + 1;
 }
+#endif /* STANDIN_SYSTEM_ALLOCATOR */
 
 /* ---- UTF-16 <-> UTF-8 -------------------------------------------------- */
 

@@ -323,15 +323,33 @@ export class Standins implements AsyncDisposable {
     });
   }
 
-  /** Closes the controls and deletes the copy (the libraries must be closed first). */
+  /**
+   * Closes the controls and deletes the copy. Everything else that loaded
+   * the copy (`WindowsLibraries`, a `Deno.dlopen`) must be closed first:
+   * Windows cannot delete a library that is loaded.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
+    this.#closeControls();
+    await Deno.remove(this.#copy.dir, { recursive: true });
+  }
+
+  /**
+   * Same as {@linkcode Standins.close}, synchronously: for an `unload`
+   * handler, where nothing can be awaited.
+   */
+  closeSync(): void {
+    if (this.#closed) return;
+    this.#closeControls();
+    Deno.removeSync(this.#copy.dir, { recursive: true });
+  }
+
+  #closeControls(): void {
     this.#closed = true;
     this.#hcn.close();
     this.#hcs.close();
     this.#ole32.close();
     this.#kernel32.close();
-    await Deno.remove(this.#copy.dir, { recursive: true });
   }
 
   /** Same as {@linkcode Standins.close}. */

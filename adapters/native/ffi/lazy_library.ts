@@ -102,7 +102,9 @@ export class LazyLibrary<S extends Deno.ForeignLibraryInterface> {
           { cause: error },
         );
       }
-      const why = error instanceof Error ? error.message : String(error);
+      // The OS's own text; Windows ends it with a period and "\r\n".
+      const why = (error instanceof Error ? error.message : String(error)).trim()
+        .replace(/\.$/, "");
       throw new NativeLoadError(
         `Cannot load ${file} from ${shown}: ${why}; check that the file exists and is built ` +
           `for this platform, or pass its path as libraries.${this.name}`,

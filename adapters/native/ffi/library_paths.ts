@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { trustedSystemRoot } from "./_system_root.ts";
 
 /**
  * The libraries podnet binds to, by the key their path options use.
@@ -71,5 +72,5 @@ function readSystemRoot(): string {
     // No --allow-env: the usual location is the only safe guess.
     value = undefined;
   }
-  return value !== undefined && /^[A-Za-z]:[\\/]/.test(value) ? value : "C:\\Windows";
+  return trustedSystemRoot(value);
 }
