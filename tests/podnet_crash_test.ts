@@ -267,7 +267,7 @@ async function bounded(limit: number, tasks: (() => Promise<void>)[]): Promise<v
 for (const guest of ["lcow", "wcow"] as const) {
   Deno.test({
     name:
-      `podnet crash (${guest}): killed before and after every call of setup and teardown, recover leaves nothing (not on Windows: no SIGKILL)`,
+      `podnet crash (${guest}): killed before and after every call of setup and teardown, recover leaves nothing [skipped on Windows: it has no SIGKILL]`,
     ignore: NO_SIGKILL,
     fn: async () => {
       const calls = await callsOf(guest);
@@ -293,7 +293,7 @@ for (const guest of ["lcow", "wcow"] as const) {
 
 Deno.test({
   name:
-    "podnet crash: two setup processes on one pod, one exits 3 and touches nothing (not on Windows: no SIGKILL)",
+    "podnet crash: two setup processes on one pod, one exits 3 and touches nothing [skipped on Windows: it has no SIGKILL]",
   ignore: NO_SIGKILL,
   fn: async () => {
     const l = await lane("wcow", "two", 1);

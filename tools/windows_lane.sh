@@ -336,7 +336,8 @@ if [ "$status" -ne 0 ]; then
 fi
 say "done"
 # The closing line. Under Wine only the tests that say why in their name may
-# be skipped: "[skipped under Wine: ...]", or tests of what happens off Windows.
+# be skipped: "[skipped under Wine: ...]", "[skipped on Windows: ...]", or tests of
+# what happens off Windows.
 "${host_deno[@]}" run --quiet --allow-read "$REPO/tools/junit_summary.ts" windows \
-  "$ROOTFS$report" --skip-reason 'skipped under Wine: |off Windows' || status=1
+  "$ROOTFS$report" --skip-reason 'skipped under Wine: |skipped on Windows: |off Windows' || status=1
 exit "$status"

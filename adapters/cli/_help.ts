@@ -2,7 +2,7 @@
 export const COMMON_HELP = `Common options:
   --state-dir DIR           where records are kept; must exist (default
                             %ProgramData%\\podnet on Windows, /var/lib/podnet elsewhere)
-  --host windows|sim        the real host (default on Windows) or a simulated one
+  --host windows|sim        the real host (default on Windows without --sim-state) or a simulated one
   --sim-state FILE          the simulated host's file (with --host sim; see podnet sim init)
   --json                    print exactly one JSON document on stdout, nothing else there
   --verbose                 podnet's log records on stderr

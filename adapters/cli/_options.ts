@@ -79,11 +79,13 @@ export function common(values: {
   verbose?: boolean | undefined;
   "log-format"?: string | undefined;
 }, needsHost = true): Common {
-  const host = values.host ?? (Deno.build.os === "windows" ? "windows" : "sim");
+  const simState = nonEmpty(values["sim-state"], "sim-state");
+  // A simulated host file says which host is meant; else Windows on Windows.
+  const host = values.host ??
+    (simState !== undefined || Deno.build.os !== "windows" ? "sim" : "windows");
   if (host !== "windows" && host !== "sim") {
     throw usage(`--host must be windows or sim, not ${JSON.stringify(host)}`);
   }
-  const simState = nonEmpty(values["sim-state"], "sim-state");
   if (needsHost && host === "sim" && simState === undefined) {
     throw usage("--host sim needs --sim-state FILE (make one with: podnet sim init)");
   }

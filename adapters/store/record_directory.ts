@@ -259,10 +259,16 @@ export class RecordDirectory {
   }
 }
 
-/** Unlocks (when locked) and closes a lock file. */
+/**
+ * Unlocks (when locked) and closes a lock file. Closing releases the lock on
+ * every OS, so a refused unlock is not an error: under Wine, UnlockFileEx
+ * refuses the range Deno unlocks (os error 33) although the lock was taken.
+ */
 async function release(file: Deno.FsFile, locked = true): Promise<void> {
   try {
     if (locked) await file.unlock();
+  } catch {
+    // The close below releases it.
   } finally {
     file.close();
   }

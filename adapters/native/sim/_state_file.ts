@@ -26,7 +26,11 @@ export class StateFile {
       try {
         return work();
       } finally {
-        lock.unlockSync();
+        try {
+          lock.unlockSync();
+        } catch {
+          // Closing releases it (Wine refuses Deno's unlock, os error 33).
+        }
       }
     } finally {
       lock.close();
