@@ -3,7 +3,9 @@
  * every violation.
  *
  * - domain/ imports only domain/ and ports/, plus the pure libraries in
- *   DOMAIN_LIBRARIES; it never mentions `Deno.` and imports no `node:` module.
+ *   DOMAIN_LIBRARIES; it imports no `node:` module and touches no host global
+ *   (FORBIDDEN_GLOBALS: Deno.*, timers, task queues, I/O, clocks, randomness,
+ *   the console).
  * - ports/ imports only ports/, and domain/ for types (`import type`).
  * - adapters/ never import another adapter folder's private `_*.ts` files.
  * - mod.ts and sim.ts only re-export.
@@ -69,10 +71,31 @@ function bare(specifier: string): string {
   return s.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0] ?? s;
 }
 
+/**
+ * Host globals the domain must not touch: time and randomness come through
+ * ports (or not at all), and so does every kind of I/O.
+ */
+const FORBIDDEN_GLOBALS: readonly [RegExp, string][] = [
+  [/\bDeno\./, "Deno.*"],
+  [/\b(setTimeout|setInterval|clearTimeout|clearInterval|setImmediate)\s*\(/, "timers"],
+  [/\b(queueMicrotask|requestAnimationFrame)\s*\(/, "the host's task queues"],
+  [/\b(globalThis|window|self|navigator|localStorage|sessionStorage|process)\b\s*[.[]/, "globals"],
+  [/\b(fetch|WebSocket|Worker|XMLHttpRequest|EventSource|BroadcastChannel)\b\s*\(/, "I/O"],
+  [/\bnew\s+(WebSocket|Worker|XMLHttpRequest|EventSource|BroadcastChannel)\b/, "I/O"],
+  [/\b(performance|crypto)\s*\./, "clocks and randomness"],
+  [/\bDate\.now\s*\(|\bnew\s+Date\s*\(|\bMath\.random\s*\(/, "clocks and randomness"],
+  [/\bconsole\s*\./, "console (log through LogTape)"],
+];
+
 for await (const file of tsFiles("domain")) {
   const text = await Deno.readTextFile(`${root}/${file}`);
   text.split("\n").forEach((l, i) => {
-    if (/\bDeno\./.test(l)) problems.push(`${file}:${i + 1}: domain/ must not use Deno.*`);
+    // Comments and JSDoc may name what the code must not use.
+    const code = l.replace(/\/\/.*$/, "");
+    if (/^\s*(\*|\/\*)/.test(code)) return;
+    for (const [pattern, what] of FORBIDDEN_GLOBALS) {
+      if (pattern.test(code)) problems.push(`${file}:${i + 1}: domain/ must not use ${what}`);
+    }
   });
   for (const imp of importsOf(text)) {
     if (imp.specifier.startsWith(".")) {
