@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { requireMethods, requireObject } from "../domain/arguments.ts";
 import { InvalidArgumentError } from "../domain/errors.ts";
 import type { GuestNetwork, GuestPlatform } from "../ports/guest_network.ts";
 import type { NetworkPorts } from "../ports/network_ports.ts";
@@ -13,6 +14,25 @@ import { ComputeSystem } from "./hcs/compute_system.ts";
 import { HcsVmNetwork } from "./hcs/hcs_vm_network.ts";
 import type { HcnApi } from "./native/hcn_api.ts";
 import type { HcsApi } from "./native/hcs_api.ts";
+import { checkTimeoutMs } from "./native/time_limit.ts";
+
+/** What the ports call on computenetwork.dll. */
+const HCN_METHODS = [
+  "openNamespace",
+  "queryNamespaceProperties",
+  "closeNamespace",
+  "openEndpoint",
+  "queryEndpointProperties",
+  "closeEndpoint",
+] as const;
+
+/** What the ports call on vmcompute.dll. */
+const HCS_METHODS = [
+  "openComputeSystem",
+  "modifyComputeSystem",
+  "getComputeSystemProperties",
+  "closeComputeSystem",
+] as const;
 
 /**
  * What {@linkcode createPorts} needs.
@@ -74,13 +94,18 @@ export interface HostPorts extends NetworkPorts, Disposable {
  * ```
  */
 export function createPorts(options: CreatePortsOptions): HostPorts {
-  const timeout = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
+  const o = requireObject("options", options);
+  requireMethods("hcn", o.hcn, HCN_METHODS);
+  requireMethods("hcs", o.hcs, HCS_METHODS);
   if (options.guest !== "lcow" && options.guest !== "wcow") {
     throw new InvalidArgumentError(
       "guest",
       `must be "lcow" or "wcow", not ${String(options.guest)}`,
     );
   }
+  const timeout = options.timeoutMs === undefined
+    ? {}
+    : { timeoutMs: checkTimeoutMs(options.timeoutMs) };
   const host = new HcnHostNetwork(options.hcn, timeout);
   const computeSystem = new ComputeSystem(options.hcs, options.vmId, timeout);
   const vm = new HcsVmNetwork(computeSystem);

@@ -6,6 +6,7 @@
  * @module
  */
 import type { ControllerEvent } from "./controller_event.ts";
+import { requireMethods, requireObject } from "./arguments.ts";
 import { InvalidArgumentError } from "./errors.ts";
 import { requireGuid } from "./guid.ts";
 import type { NetworkPorts } from "../ports/network_ports.ts";
@@ -104,10 +105,7 @@ const MAX_POD_ID = 256;
 
 /** Checks the constructor's options and applies the defaults. */
 export function checkOptions(options: unknown): ControllerSettings {
-  if (typeof options !== "object" || options === null) {
-    throw new InvalidArgumentError("options", "must be an object");
-  }
-  const o = options as Record<string, unknown>;
+  const o = requireObject("options", options);
   return {
     podId: checkPodId(o.podId),
     namespaceId: requireGuid("namespaceId", o.namespaceId),
@@ -186,16 +184,6 @@ export function checkPorts(ports: unknown): NetworkPorts {
   return ports as NetworkPorts;
 }
 
-function requireMethods(argument: string, value: unknown, methods: readonly string[]): void {
-  if (typeof value !== "object" || value === null) {
-    throw new InvalidArgumentError(argument, `must be an object with ${methods.join(", ")}`);
-  }
-  for (const m of methods) {
-    if (typeof (value as Record<string, unknown>)[m] !== "function") {
-      throw new InvalidArgumentError(argument, `must have a ${m}() method`);
-    }
-  }
-}
 
 function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.slice(0, 64));

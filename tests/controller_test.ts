@@ -84,6 +84,14 @@ Deno.test("bad construction input throws InvalidArgumentError and no controller 
     [{ podId: "p", namespaceId: "eth0" }, "namespaceId"],
     [{ podId: "p", namespaceId: `{${NS}` }, "namespaceId"],
     [{ podId: "p", namespaceId: NS, policyBasedRouting: "yes" }, "policyBasedRouting"],
+    [{ podId: "p", namespaceId: NS, onEvent: "log" }, "onEvent"],
+    [{ podId: "p", namespaceId: NS, store: {} }, "store"],
+    [{ podId: "p", namespaceId: NS, store: { load() {}, save() {} } }, "store"],
+    [{ podId: "p", namespaceId: NS, hostConcurrency: 0 }, "hostConcurrency"],
+    [{ podId: "p", namespaceId: NS, hostConcurrency: 1.5 }, "hostConcurrency"],
+    [{ podId: "p", namespaceId: NS, hostConcurrency: 65 }, "hostConcurrency"],
+    [{ podId: "p", namespaceId: NS, rollbackOnSetupFailure: 1 }, "rollbackOnSetupFailure"],
+    [null, "options"],
   ];
   for (const [options, argument] of bad) {
     assert.throws(
@@ -92,10 +100,18 @@ Deno.test("bad construction input throws InvalidArgumentError and no controller 
       JSON.stringify(options),
     );
   }
-  assert.throws(
-    () => new NetworkController({ podId: "p", namespaceId: NS }, {} as never),
-    InvalidArgumentError,
-  );
+  for (
+    const [bad, argument] of [
+      [{}, "ports.host"],
+      [{ ...ports, vm: { addNic() {} } }, "ports.vm"],
+      [{ ...ports, guest: { ...ports.guest, detach: undefined } }, "ports.guest"],
+    ] as const
+  ) {
+    assert.throws(
+      () => new NetworkController({ podId: "p", namespaceId: NS }, bad as never),
+      (e: unknown) => e instanceof InvalidArgumentError && e.argument === argument,
+    );
+  }
 });
 
 Deno.test("podId of 256 characters (astral included) and a braced upper-case GUID are accepted", () => {

@@ -62,3 +62,32 @@ Deno.test("createPorts rejects an unknown guest platform, an empty VM ID and a b
   );
   assert.deepEqual(hcs.calls, []);
 });
+
+Deno.test("createPorts names the argument it cannot use, before anything is made", () => {
+  const hcn = new RecordingHcn();
+  const hcs = new RecordingHcs();
+  const cases: [unknown, string][] = [
+    [undefined, "options"],
+    [null, "options"],
+    ["lcow", "options"],
+    [{ hcs, vmId: "uvm", guest: "lcow" }, "hcn"],
+    [{ hcn: {}, hcs, vmId: "uvm", guest: "lcow" }, "hcn"],
+    [{ hcn, hcs: { openComputeSystem: 1 }, vmId: "uvm", guest: "lcow" }, "hcs"],
+    [{ hcn, hcs, vmId: 7, guest: "lcow" }, "vmId"],
+    [{ hcn, hcs, vmId: "uvm", guest: "lcow", timeoutMs: 2 ** 31 }, "timeoutMs"],
+    [{ hcn, hcs, vmId: "uvm", guest: "lcow", timeoutMs: Infinity }, "timeoutMs"],
+    [{ hcn, hcs, vmId: "uvm", guest: "lcow", timeoutMs: "30" }, "timeoutMs"],
+  ];
+  for (const [options, argument] of cases) {
+    assert.throws(
+      () => createPorts(options as never),
+      (e: unknown) => e instanceof InvalidArgumentError && e.argument === argument,
+      `${argument}: ${Deno.inspect(options, { depth: 0 })}`,
+    );
+  }
+  assert.deepEqual(hcs.calls, []);
+  assert.deepEqual(hcn.calls, []);
+  // The longest limit a timer can hold is taken.
+  using ports = createPorts({ hcn, hcs, vmId: "uvm", guest: "lcow", timeoutMs: 2 ** 31 - 1 });
+  assert.equal(ports.computeSystem.timeoutMs, 2 ** 31 - 1);
+});

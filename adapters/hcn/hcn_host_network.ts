@@ -11,7 +11,7 @@ import type { CallOptions } from "../../ports/call_options.ts";
 import type { HostEndpoint, HostNamespace, HostNetwork } from "../../ports/host_network.ts";
 import type { HcnApi } from "../native/hcn_api.ts";
 import { isNotFoundHResult } from "../native/hresult.ts";
-import { withTimeLimit } from "../native/time_limit.ts";
+import { checkTimeoutMs, withTimeLimit } from "../native/time_limit.ts";
 import { parseEndpointDocument, parseNamespaceDocument } from "./_schemas.ts";
 
 const logger = getLogger(["podnet", "hcn"]);
@@ -92,10 +92,7 @@ export class HcnHostNetwork implements HostNetwork {
    * @param options the time limit
    */
   constructor(hcn: HcnApi, options: HcnHostNetworkOptions = {}) {
-    const timeoutMs = options.timeoutMs ?? DEFAULT_HCN_TIMEOUT_MS;
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-      throw new InvalidArgumentError("timeoutMs", "must be a positive number of milliseconds");
-    }
+    const timeoutMs = checkTimeoutMs(options.timeoutMs ?? DEFAULT_HCN_TIMEOUT_MS);
     this.#hcn = hcn;
     this.timeoutMs = timeoutMs;
   }

@@ -25,7 +25,7 @@ import {
   isNotFoundHResult,
   isVmGoneHResult,
 } from "../native/hresult.ts";
-import { withTimeLimit } from "../native/time_limit.ts";
+import { checkTimeoutMs, withTimeLimit } from "../native/time_limit.ts";
 import { raceSignal } from "../native/race_signal.ts";
 
 const logger = getLogger(["podnet", "hcs"]);
@@ -164,10 +164,7 @@ export class ComputeSystem implements Disposable {
     if (typeof vmId !== "string" || vmId.trim().length === 0) {
       throw new InvalidArgumentError("vmId", "must be a non-empty string");
     }
-    const timeoutMs = options.timeoutMs ?? DEFAULT_HCS_TIMEOUT_MS;
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-      throw new InvalidArgumentError("timeoutMs", "must be a positive number of milliseconds");
-    }
+    const timeoutMs = checkTimeoutMs(options.timeoutMs ?? DEFAULT_HCS_TIMEOUT_MS);
     this.#hcs = hcs;
     this.vmId = vmId;
     this.timeoutMs = timeoutMs;

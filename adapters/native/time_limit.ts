@@ -13,7 +13,27 @@
  *
  * @module
  */
-import { OperationTimeoutError } from "../../domain/errors.ts";
+import { InvalidArgumentError, OperationTimeoutError } from "../../domain/errors.ts";
+
+/** The longest time limit a timer can hold: 2^31 - 1 ms (about 24.8 days). */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/**
+ * A time limit given by a caller, checked: a positive number of
+ * milliseconds a timer can hold (longer ones would fire at once), else an
+ * `InvalidArgumentError` naming the argument.
+ */
+export function checkTimeoutMs(value: unknown, argument = "timeoutMs"): number {
+  if (
+    typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT_MS
+  ) {
+    throw new InvalidArgumentError(
+      argument,
+      `must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got ${String(value)}`,
+    );
+  }
+  return value;
+}
 
 /**
  * Runs `call` with a signal that aborts when the caller's signal does or when
