@@ -184,7 +184,6 @@ export function checkPorts(ports: unknown): NetworkPorts {
   return ports as NetworkPorts;
 }
 
-
 function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.slice(0, 64));
   if (typeof value === "number" || typeof value === "boolean" || value == null) {

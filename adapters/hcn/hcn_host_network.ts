@@ -5,7 +5,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import { HResultError, InvalidArgumentError, NotFoundError } from "../../domain/errors.ts";
+import { HResultError, NotFoundError } from "../../domain/errors.ts";
 import { requireGuid } from "../../domain/guid.ts";
 import type { CallOptions } from "../../ports/call_options.ts";
 import type { HostEndpoint, HostNamespace, HostNetwork } from "../../ports/host_network.ts";
