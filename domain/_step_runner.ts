@@ -13,6 +13,8 @@ import type { BindingRecord, PodRecord } from "./_pod_record.ts";
 import type { Recorder } from "./_recorder.ts";
 import type { ControllerStep, TeardownStep } from "./steps.ts";
 import { afterFailure, type UndoOutcome, undoOutcome } from "./_undo_policy.ts";
+import { endSpan, startStepSpan } from "./_tracing.ts";
+import type { Span } from "@opentelemetry/api";
 
 /** What the runner needs from its controller. */
 export interface StepContext {
@@ -37,6 +39,8 @@ export interface StepSubject {
 /** Runs steps for one controller. */
 export class StepRunner {
   readonly #ctx: StepContext;
+  /** The span of the operation running now: the parent of its steps' spans. */
+  span: Span | undefined;
 
   constructor(ctx: StepContext) {
     this.#ctx = ctx;
@@ -49,13 +53,15 @@ export class StepRunner {
 
   /** A read: changes nothing, so records nothing. */
   async read<T>(step: ControllerStep, subject: StepSubject, run: () => Promise<T>): Promise<T> {
-    this.#report(step, "start", subject);
+    const span = this.#start(step, subject);
     try {
       const value = await run();
       this.#report(step, "done", subject);
+      endSpan(span);
       return value;
     } catch (error) {
       this.#report(step, "failed", subject, error);
+      endSpan(span, error, true);
       throw error;
     }
   }
@@ -84,18 +90,21 @@ export class StepRunner {
       throw error;
     }
     const subject = binding === undefined ? {} : subjectOf(binding);
-    this.#report(step, "start", subject);
+    const span = this.#start(step, subject);
     let did: boolean;
     try {
       did = await run();
     } catch (error) {
       cell.progress = afterFailure(error);
       this.#report(step, "failed", subject, error);
+      endSpan(span, error, true);
       this.#ctx.recorder.touch();
       throw error;
     }
     cell.progress = did ? "done" : "none";
     this.#report(step, did ? "done" : "skipped", subject);
+    span.setAttribute("podnet.outcome", did ? "done" : "skipped");
+    endSpan(span);
     this.#ctx.recorder.touch();
   }
 
@@ -116,17 +125,20 @@ export class StepRunner {
     askAgain = false,
   ): Promise<UndoResult> {
     const subject = binding === undefined ? {} : subjectOf(binding);
-    this.#report(step, "start", subject);
+    const span = this.#start(step, subject);
     let tries = askAgain ? 2 : 1;
     for (;;) {
       try {
         await run();
         this.#report(step, "done", subject);
+        endSpan(span);
         return { outcome: "done" };
       } catch (error) {
         const outcome = undoOutcome(step, error, known);
         if (outcome === "gone") {
           this.#report(step, "gone", subject, error);
+          span.setAttribute("podnet.outcome", "gone");
+          endSpan(span);
           return { outcome };
         }
         // A surprising "not found": ask once more, and believe a second one.
@@ -136,12 +148,25 @@ export class StepRunner {
           continue;
         }
         this.#report(step, "failed", subject, error);
+        endSpan(span, error, true);
         return {
           outcome,
           error: new TeardownStepError(step, error, binding?.nicId, binding?.endpointId),
         };
       }
     }
+  }
+
+  /** Reports a step's start and opens its span. */
+  #start(step: ControllerStep, subject: StepSubject): Span {
+    this.#report(step, "start", subject);
+    const r = this.#ctx.record;
+    return startStepSpan(step, {
+      podId: r.podId,
+      namespaceId: r.namespaceId,
+      nicId: subject.nicId,
+      endpointId: subject.endpointId,
+    }, this.span);
   }
 
   #report(step: ControllerStep, phase: StepPhase, subject: StepSubject, error?: unknown): void {

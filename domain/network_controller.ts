@@ -47,6 +47,7 @@ import { Recorder } from "./_recorder.ts";
 import { resetAfterMigration } from "./_reset.ts";
 import { SerialQueue } from "./_serial_queue.ts";
 import { StepRunner } from "./_step_runner.ts";
+import { endSpan, startOperationSpan } from "./_tracing.ts";
 import { unbindNics } from "./_unbind_plan.ts";
 import type { NetworkPorts } from "../ports/network_ports.ts";
 
@@ -420,6 +421,27 @@ export class NetworkController {
   }
 
   async #perform(
+    operation: ControllerOperation,
+    signal: AbortSignal | undefined,
+    argument: string | NetworkPorts | undefined,
+  ): Promise<Snapshot | void> {
+    const span = startOperationSpan(operation, this.#record);
+    this.#runner.span = span;
+    try {
+      const result = await this.#act(operation, signal, argument);
+      span.setAttribute("podnet.state", this.#record.state);
+      endSpan(span);
+      return result;
+    } catch (error) {
+      span.setAttribute("podnet.state", this.#record.state);
+      endSpan(span, error, true);
+      throw error;
+    } finally {
+      this.#runner.span = undefined;
+    }
+  }
+
+  async #act(
     operation: ControllerOperation,
     signal: AbortSignal | undefined,
     argument: string | NetworkPorts | undefined,

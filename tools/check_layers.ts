@@ -16,7 +16,7 @@
  */
 
 /** Libraries the domain may use: pure functions, no I/O of their own. */
-const DOMAIN_LIBRARIES = new Set(["uuid", "zod", "@logtape/logtape"]);
+const DOMAIN_LIBRARIES = new Set(["uuid", "zod", "@logtape/logtape", "@opentelemetry/api"]);
 
 const root = (Deno.args[0] ?? ".").replace(/\/+$/, "");
 const problems: string[] = [];
