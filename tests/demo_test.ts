@@ -66,20 +66,25 @@ for (
     assert.ok(step in FAILABLE_STEPS);
     const r = await demo(["--json", "--guest", guest, "--fail", step]);
     assert.equal(r.code, 1);
-    assert.match(r.err, /injected by --fail/);
+    assert.match(r.err, /^demo: Cannot (set up|tear down) the network of pod demo-pod/);
     const report: DemoReport = JSON.parse(r.out);
     assert.deepEqual(report.leftovers, EMPTY);
     assert.ok(report.error);
+    assert.match(report.error.message, /injected by --fail/);
     assert.equal(report.transitions.at(-1)?.to, "TornDown");
   });
 }
 
-Deno.test("demo --fail vm-add:2 rolls back the first NIC", async () => {
-  const r = await demo(["--fail", "vm-add:2"]);
+Deno.test("demo --fail vm-add:2 rolls back the first NIC and says each failure once", async () => {
+  const r = await demo(["--verbose", "--fail", "vm-add:2"]);
   assert.equal(r.code, 1);
   assert.match(r.out, /rolling back what setup did/);
   assert.match(r.out, /vm-remove\s+done/);
   assert.match(r.err, /rolled back/);
+  const all = r.out + r.err;
+  assert.equal(all.match(/injected by --fail/g)?.length, 1, "the injected failure, once");
+  assert.equal(all.match(/Cannot set up the network/g)?.length, 1, "setup's failure, once");
+  assert.doesNotMatch(all, /\[ERR\]|\[ERROR\]/, "nothing the library throws is logged at error");
 });
 
 Deno.test("demo: bad flags print usage and exit 2", async () => {

@@ -215,9 +215,8 @@ async function run(
       );
     }
   } catch (e) {
+    // The failed step was shown as it happened; the summary goes to stderr.
     failure = e;
-    say("");
-    say(`setup failed: ${message(e)}`);
   }
   say("");
   say("teardown:");
@@ -230,10 +229,9 @@ async function run(
       break;
     } catch (e) {
       failure ??= e;
-      say(`teardown attempt ${attempt} failed: ${message(e)}`);
-      if (e instanceof TeardownError) {
-        for (const step of e.errors) say(`    - ${step.message}`);
-      }
+      // Each failed step was shown as it happened.
+      const failed = e instanceof TeardownError ? ` (${e.errors.length} step(s) above)` : "";
+      say(`teardown attempt ${attempt} failed${failed}`);
     }
   }
   ports[Symbol.dispose]();
@@ -263,7 +261,9 @@ async function run(
     io.out(JSON.stringify(report, null, 2));
   }
   if (failure !== undefined) {
-    io.err(`demo: ${message(failure)}`);
+    // What failed inside was shown once, as it happened (or in the JSON
+    // report); this line says what the demo was doing.
+    io.err(`demo: ${failure instanceof Error ? failure.message : String(failure)}`);
     return 1;
   }
   if (fault !== undefined && host.faults.pending.length > 0) {

@@ -333,8 +333,9 @@ export class ComputeSystem implements Disposable {
     } catch (error) {
       // close() woke the wait: the call fails as any call after close() does.
       if (this.#closed && !signal.aborted) throw this.#closedError(describe);
-      logger.warn(
-        "Not sending {describe}: an earlier change to VM {vmId} still runs ({error})",
+      // The caller gets this failure; say it once, there.
+      logger.debug(
+        "Not sending {describe}: an earlier change to VM {vmId} still runs",
         { vmId: this.vmId, describe, error },
       );
       throw error;
