@@ -107,6 +107,11 @@ export type { HcnHostNetworkOptions } from "./adapters/hcn/hcn_host_network.ts";
 export { buildLcowAdapter, LcowGuestNetwork } from "./adapters/guest/lcow.ts";
 export { WcowGuestNetwork } from "./adapters/guest/wcow.ts";
 export type { GuestAdapterOptions } from "./adapters/guest/guest_adapter_options.ts";
+export type {
+  GuestCapabilities,
+  GuestModificationRequest,
+  GuestTransport,
+} from "./adapters/guest/guest_transport.ts";
 export { MemoryStore } from "./adapters/store/memory_store.ts";
 export { FileStore } from "./adapters/store/file_store.ts";
 export type { PodLock } from "./adapters/store/pod_lock.ts";

@@ -14,6 +14,7 @@ import { ComputeSystem } from "./hcs/compute_system.ts";
 import { HcsVmNetwork } from "./hcs/hcs_vm_network.ts";
 import type { HcnApi } from "./native/hcn_api.ts";
 import type { HcsApi } from "./native/hcs_api.ts";
+import type { GuestTransport } from "./guest/guest_transport.ts";
 import { checkTimeoutMs } from "./native/time_limit.ts";
 
 /** What the ports call on computenetwork.dll. */
@@ -58,6 +59,11 @@ export interface CreatePortsOptions {
   readonly guest: GuestPlatform;
   /** Time limit of each adapter call, in ms. Default 30 000. */
   readonly timeoutMs?: number;
+  /**
+   * Where guest requests go when the runtime owns the guest connection (a
+   * GCS bridge of its own). Default: through HCS.
+   */
+  readonly guestTransport?: GuestTransport;
 }
 
 /**
@@ -109,9 +115,12 @@ export function createPorts(options: CreatePortsOptions): HostPorts {
   const host = new HcnHostNetwork(options.hcn, timeout);
   const computeSystem = new ComputeSystem(options.hcs, options.vmId, timeout);
   const vm = new HcsVmNetwork(computeSystem);
+  const guestOptions = options.guestTransport === undefined
+    ? {}
+    : { transport: options.guestTransport };
   const guest: GuestNetwork = options.guest === "lcow"
-    ? new LcowGuestNetwork(computeSystem)
-    : new WcowGuestNetwork(computeSystem);
+    ? new LcowGuestNetwork(computeSystem, guestOptions)
+    : new WcowGuestNetwork(computeSystem, guestOptions);
   return {
     host,
     vm,

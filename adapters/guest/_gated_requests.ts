@@ -8,9 +8,13 @@
 import { getLogger } from "@logtape/logtape";
 import type { CallOptions } from "../../ports/call_options.ts";
 import type { JsonValue } from "../../ports/json.ts";
+import { HResultError, NotFoundError } from "../../domain/errors.ts";
 import type { ComputeSystem, NotFoundTarget } from "../hcs/compute_system.ts";
+import { isNotFoundHResult } from "../native/hresult.ts";
+import { withTimeLimit } from "../native/time_limit.ts";
 import { guestRequest, type GuestResourceType, signalOnly } from "./_guest_request.ts";
-import { NamespaceCapability } from "./_namespace_capability.ts";
+import { fromComputeSystem, fromTransport, NamespaceCapability } from "./_namespace_capability.ts";
+import type { GuestModificationRequest, GuestTransport } from "./guest_transport.ts";
 
 const logger = getLogger(["podnet", "guest"]);
 
@@ -35,14 +39,25 @@ export interface GatedRequest {
   readonly log: Readonly<Record<string, string>>;
 }
 
-/** Sends guest requests; gated ones only when the guest supports namespace requests. */
+/**
+ * Sends guest requests; gated ones only when the guest supports namespace
+ * requests. They go through HCS (`GuestRequest` in HcsModifyComputeSystem,
+ * ordered with the VM's other changes) unless the runtime owns the guest
+ * connection and hands a transport over.
+ */
 export class GatedGuestRequests {
   readonly #system: ComputeSystem;
+  readonly #transport: GuestTransport | undefined;
   readonly #capability: NamespaceCapability;
 
-  constructor(system: ComputeSystem) {
+  constructor(system: ComputeSystem, transport?: GuestTransport) {
     this.#system = system;
-    this.#capability = new NamespaceCapability(system);
+    this.#transport = transport;
+    this.#capability = new NamespaceCapability(
+      transport === undefined
+        ? fromComputeSystem(system)
+        : fromTransport(transport, system.timeoutMs),
+    );
   }
 
   /** Reads the guest's capability now (opening the handle if needed). */
@@ -58,15 +73,39 @@ export class GatedGuestRequests {
       return false;
     }
     logger.debug("Sending {describe}", props);
-    await this.#system.modify(
-      guestRequest(request.resourceType, request.requestType, request.settings),
-      request.describe,
-      {
+    const document = guestRequest(request.resourceType, request.requestType, request.settings);
+    if (this.#transport === undefined) {
+      await this.#system.modify(document, request.describe, {
         ...signalOnly(options),
         ...(request.notFound === undefined ? {} : { notFound: request.notFound }),
-      },
-    );
+      });
+    } else {
+      await this.#sendOver(this.#transport, document.GuestRequest, request, options);
+    }
     logger.debug("Done: {describe}", props);
     return true;
+  }
+
+  /** Sends over the runtime's transport, under the time limit, mapping its answers. */
+  async #sendOver(
+    transport: GuestTransport,
+    document: GuestModificationRequest,
+    request: GatedRequest,
+    options: CallOptions,
+  ): Promise<void> {
+    try {
+      await withTimeLimit(
+        request.describe,
+        this.#system.timeoutMs,
+        options.signal,
+        (signal) => transport.send(document, { signal }),
+      );
+    } catch (error) {
+      const target = request.notFound;
+      if (target && error instanceof HResultError && isNotFoundHResult(error.hresult)) {
+        throw new NotFoundError(target.kind, target.id, { cause: error });
+      }
+      throw error;
+    }
   }
 }

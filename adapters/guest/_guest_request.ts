@@ -6,6 +6,7 @@
  */
 import type { CallOptions } from "../../ports/call_options.ts";
 import type { JsonObject, JsonValue } from "../../ports/json.ts";
+import type { GuestModificationRequest } from "./guest_transport.ts";
 
 /** The guest resource types podnet sends. */
 export type GuestResourceType = "Network" | "NetworkNamespace";
@@ -15,7 +16,7 @@ export function guestRequest(
   resourceType: GuestResourceType,
   requestType: "Add" | "Remove",
   settings: JsonValue,
-): JsonObject {
+): { GuestRequest: GuestModificationRequest } & JsonObject {
   return {
     GuestRequest: { ResourceType: resourceType, RequestType: requestType, Settings: settings },
   };

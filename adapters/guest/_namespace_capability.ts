@@ -12,6 +12,8 @@ import {
 import type { CallOptions } from "../../ports/call_options.ts";
 import type { ComputeSystem } from "../hcs/compute_system.ts";
 import { raceSignal } from "../native/race_signal.ts";
+import { withTimeLimit } from "../native/time_limit.ts";
+import type { GuestTransport } from "./guest_transport.ts";
 
 const flag = z.boolean({ error: "must be a boolean" }).nullish();
 const objectError = { error: "must be a JSON object" };
@@ -30,12 +32,16 @@ const propertiesSchema = z.looseObject({
  * connection, is not remembered (the next need reads again).
  */
 export class NamespaceCapability {
-  readonly #system: ComputeSystem;
+  readonly #source: () => Promise<boolean | undefined>;
   #known: boolean | undefined;
   #reading: Promise<boolean | undefined> | undefined;
 
-  constructor(system: ComputeSystem) {
-    this.#system = system;
+  /**
+   * @param source reads the capability: `undefined` when the guest has no
+   *   connection (see {@linkcode fromComputeSystem}, {@linkcode fromTransport})
+   */
+  constructor(source: () => Promise<boolean | undefined>) {
+    this.#source = source;
   }
 
   /**
@@ -68,29 +74,61 @@ export class NamespaceCapability {
 
   async #read(): Promise<boolean | undefined> {
     try {
-      const properties = await this.#system.properties(
-        { PropertyTypes: ["GuestConnection"] },
-        `read the guest capabilities of VM ${this.#system.vmId}`,
-      );
-      const parsed = propertiesSchema.safeParse(properties);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new InvalidHostDataError(
-          `the guest connection properties of VM ${this.#system.vmId}`,
-          issue?.path.map(String).join(".") || "document",
-          issue?.message ?? "is invalid",
-          { cause: parsed.error },
-        );
-      }
-      const info = parsed.data.GuestConnectionInfo;
-      if (info == null) return undefined;
-      const supported = info.GuestDefinedCapabilities?.NamespaceAddRequestSupported ?? false;
+      const supported = await this.#source();
       this.#known = supported;
       return supported;
     } finally {
       this.#reading = undefined;
     }
   }
+}
+
+/** The capability as the compute system's GuestConnection property reports it. */
+export function fromComputeSystem(system: ComputeSystem): () => Promise<boolean | undefined> {
+  return async () => {
+    const properties = await system.properties(
+      { PropertyTypes: ["GuestConnection"] },
+      `read the guest capabilities of VM ${system.vmId}`,
+    );
+    const parsed = propertiesSchema.safeParse(properties);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InvalidHostDataError(
+        `the guest connection properties of VM ${system.vmId}`,
+        issue?.path.map(String).join(".") || "document",
+        issue?.message ?? "is invalid",
+        { cause: parsed.error },
+      );
+    }
+    const info = parsed.data.GuestConnectionInfo;
+    if (info == null) return undefined;
+    return info.GuestDefinedCapabilities?.NamespaceAddRequestSupported ?? false;
+  };
+}
+
+/** The capability as a runtime's guest transport answers it, under a time limit. */
+export function fromTransport(
+  transport: GuestTransport,
+  timeoutMs: number,
+): () => Promise<boolean | undefined> {
+  return async () => {
+    const caps = await withTimeLimit(
+      "read the guest capabilities",
+      timeoutMs,
+      undefined,
+      (signal) => transport.capabilities({ signal }),
+    );
+    const value = (caps as { namespaceAddRequestSupported?: unknown } | null)
+      ?.namespaceAddRequestSupported;
+    if (typeof value !== "boolean") {
+      throw new InvalidHostDataError(
+        "the guest capabilities from the guest transport",
+        "namespaceAddRequestSupported",
+        "must be a boolean",
+      );
+    }
+    return value;
+  };
 }
 
 /** The "why" part of a std-style message ("Cannot x: why"). */

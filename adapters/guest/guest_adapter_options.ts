@@ -3,14 +3,23 @@
  *
  * @module
  */
+import type { GuestTransport } from "./guest_transport.ts";
 
 /**
- * Options of the guest adapters (none yet; reserved).
+ * Options of the guest adapters.
  *
  * @example
  * ```ts
- * import type { GuestAdapterOptions } from "./guest_adapter_options.ts";
- * const options: GuestAdapterOptions = {};
+ * import type { GuestAdapterOptions, GuestTransport } from "@podnet/hcs";
+ * declare const transport: GuestTransport;
+ * const options: GuestAdapterOptions = { transport };
  * ```
  */
-export type GuestAdapterOptions = Record<string, never>;
+export interface GuestAdapterOptions {
+  /**
+   * Where guest requests go when the runtime owns the guest connection.
+   * Default: HCS, as `GuestRequest` in HcsModifyComputeSystem, with the
+   * capabilities read from the compute system's GuestConnection property.
+   */
+  readonly transport?: GuestTransport;
+}

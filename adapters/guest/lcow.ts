@@ -12,6 +12,7 @@ import type {
 } from "../../ports/guest_network.ts";
 import type { JsonObject } from "../../ports/json.ts";
 import type { ComputeSystem } from "../hcs/compute_system.ts";
+import { requireMethods, requireObject } from "../../domain/arguments.ts";
 import { requireGuid } from "../../domain/guid.ts";
 import { GatedGuestRequests } from "./_gated_requests.ts";
 import type { GuestAdapterOptions } from "./guest_adapter_options.ts";
@@ -124,10 +125,14 @@ export class LcowGuestNetwork implements GuestNetwork {
    * Creates the adapter over the VM's compute system.
    *
    * @param system the utility VM's compute system
-   * @param _options reserved
+   * @param options the guest transport, when the runtime owns the guest connection
    */
-  constructor(system: ComputeSystem, _options: GuestAdapterOptions = {}) {
-    this.#requests = new GatedGuestRequests(system);
+  constructor(system: ComputeSystem, options: GuestAdapterOptions = {}) {
+    const transport = requireObject("options", options).transport;
+    if (transport !== undefined) {
+      requireMethods("options.transport", transport, ["send", "capabilities"]);
+    }
+    this.#requests = new GatedGuestRequests(system, options.transport);
   }
 
   /** Does nothing (the pause container owns the namespace); resolves false. */

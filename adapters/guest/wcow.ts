@@ -11,6 +11,7 @@ import type {
   GuestNicConfig,
 } from "../../ports/guest_network.ts";
 import type { ComputeSystem } from "../hcs/compute_system.ts";
+import { requireMethods, requireObject } from "../../domain/arguments.ts";
 import { requireGuid } from "../../domain/guid.ts";
 import { GatedGuestRequests } from "./_gated_requests.ts";
 import type { GuestAdapterOptions } from "./guest_adapter_options.ts";
@@ -53,10 +54,14 @@ export class WcowGuestNetwork implements GuestNetwork {
    * Creates the adapter over the VM's compute system.
    *
    * @param system the utility VM's compute system
-   * @param _options reserved
+   * @param options the guest transport, when the runtime owns the guest connection
    */
-  constructor(system: ComputeSystem, _options: GuestAdapterOptions = {}) {
-    this.#requests = new GatedGuestRequests(system);
+  constructor(system: ComputeSystem, options: GuestAdapterOptions = {}) {
+    const transport = requireObject("options", options).transport;
+    if (transport !== undefined) {
+      requireMethods("options.transport", transport, ["send", "capabilities"]);
+    }
+    this.#requests = new GatedGuestRequests(system, options.transport);
   }
 
   /** Sends the guest "NetworkNamespace Add" when supported; resolves whether it did. */
