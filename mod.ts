@@ -42,6 +42,8 @@ export { deriveNicId, NIC_ID_NAMESPACE } from "./domain/nic_id.ts";
 export { isCanonicalGuid, normalizeGuid } from "./domain/guid.ts";
 export { MAX_SNAPSHOT_DEPTH, parseSnapshot } from "./domain/snapshot.ts";
 export type { Snapshot } from "./domain/snapshot.ts";
+export { applyRecordChanges } from "./domain/record_change.ts";
+export type { RecordChange } from "./domain/record_change.ts";
 export {
   CancelledError,
   formatHResult,

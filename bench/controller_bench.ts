@@ -1,75 +1,77 @@
 /**
- * A full setup + teardown cycle of the 3-NIC fixture, on the zero-latency
- * simulated host (the whole stack: controller, HCN/HCS/guest adapters,
- * simulated DLLs) and, as the baseline, on in-memory fake ports (the
- * controller alone). The ratio says what the adapters and the simulated host
- * add to the domain's own cost.
+ * What podnet costs per endpoint when the host answers at once: setup and
+ * teardown of a pod on the zero-latency simulated host (the whole stack:
+ * controller, HCN/HCS/guest adapters, simulated DLLs), and on in-memory fake
+ * ports (the controller alone), with and without a store.
+ *
+ * Each group holds 64 endpoints' worth of work done in different shapes
+ * (1 pod of 64 endpoints, 8 pods of 8, 64 pods of 1), so the ratios deno
+ * bench prints between them are ratios of the cost per endpoint; the time
+ * of an entry divided by 64 is its cost per endpoint. The host and its ports
+ * are made once per shape, outside the timing (a host is back to empty after
+ * each teardown).
  *
  * Every bench function is declared `async`: deno bench awaits only functions
- * that are async functions; an arrow that merely returns a promise is timed
- * as if it were synchronous.
+ * that are async functions.
  */
 import { NetworkController } from "../domain/network_controller.ts";
 import { createPorts } from "../adapters/create_ports.ts";
 import { MemoryStore } from "../adapters/store/memory_store.ts";
 import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
-import { FakeWorld, readFixture } from "../tests/_fakes/fake_ports.ts";
+import { FakeWorld, type Fixture } from "../tests/_fakes/fake_ports.ts";
+import { podFixture } from "../tests/_fakes/generated_fixture.ts";
+import type { NetworkPorts } from "../ports/network_ports.ts";
 
-const fixture = await readFixture("pod-3nic");
-const NS = fixture.namespace.ID;
+const TOTAL = 64;
 
-async function simCycle(guest: "lcow" | "wcow", store?: MemoryStore) {
-  const host = new SimulatedHost({ guest });
-  host.loadFixture(fixture);
-  using ports = createPorts({ hcn: host.hcn, hcs: host.hcs, vmId: host.vmId, guest });
-  const c = new NetworkController(
-    { podId: "bench", namespaceId: NS, ...(store ? { store } : {}) },
-    ports,
-  );
-  await c.setup();
-  await c.teardown();
+interface Shape {
+  readonly endpoints: number;
+  readonly pods: number;
+  readonly fixture: ReturnType<typeof podFixture>;
 }
 
-Deno.bench({
-  name: "domain only (fake ports)",
-  group: "setup+teardown, 3 NICs",
-  baseline: true,
-  async fn() {
-    const world = new FakeWorld("lcow").load(fixture);
-    const c = new NetworkController({ podId: "bench", namespaceId: NS }, world.ports());
+function shape(endpoints: number): Shape {
+  return { endpoints, pods: TOTAL / endpoints, fixture: podFixture(endpoints, endpoints) };
+}
+
+const SHAPES = [shape(64), shape(8), shape(1)];
+
+function simPorts(s: Shape): NetworkPorts {
+  const host = new SimulatedHost({ guest: "lcow" });
+  host.loadFixture(s.fixture);
+  return createPorts({ hcn: host.hcn, hcs: host.hcs, vmId: host.vmId, guest: "lcow" });
+}
+
+function fakePorts(s: Shape): NetworkPorts {
+  return new FakeWorld("lcow").load(s.fixture as unknown as Fixture).ports();
+}
+
+/** Sets up and tears down `s.pods` pods one after another over `ports`. */
+async function cycles(s: Shape, ports: NetworkPorts, store: boolean): Promise<void> {
+  for (let i = 0; i < s.pods; i++) {
+    const c = new NetworkController({
+      podId: "bench",
+      namespaceId: s.fixture.namespace.ID,
+      ...(store ? { store: new MemoryStore() } : {}),
+    }, ports);
     await c.setup();
     await c.teardown();
-  },
-});
+  }
+}
 
-Deno.bench({
-  name: "LCOW, simulated host",
-  group: "setup+teardown, 3 NICs",
-  async fn() {
-    await simCycle("lcow");
-  },
-});
-
-Deno.bench({
-  name: "WCOW, simulated host",
-  group: "setup+teardown, 3 NICs",
-  async fn() {
-    await simCycle("wcow");
-  },
-});
-
-Deno.bench({
-  name: "WCOW, simulated host, memory store",
-  group: "setup+teardown, 3 NICs",
-  async fn() {
-    await simCycle("wcow", new MemoryStore());
-  },
-});
-
-Deno.bench({
-  name: "20 pods at once, LCOW, simulated host",
-  group: "concurrency",
-  async fn() {
-    await Promise.all(Array.from({ length: 20 }, () => simCycle("lcow")));
-  },
-});
+for (const [stack, make] of [["whole stack", simPorts], ["domain only", fakePorts]] as const) {
+  for (const store of [false, true]) {
+    const group = `${stack}${store ? ", memory store" : ""}: ${TOTAL} endpoints`;
+    for (const s of SHAPES) {
+      const ports = make(s);
+      Deno.bench({
+        name: `${s.pods} pod(s) x ${s.endpoints} endpoint(s)`,
+        group,
+        baseline: s.endpoints === 8,
+        async fn() {
+          await cycles(s, ports, store);
+        },
+      });
+    }
+  }
+}

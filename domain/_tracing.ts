@@ -12,10 +12,19 @@
  *
  * @module
  */
-import { context, type Span, SpanStatusCode, trace } from "@opentelemetry/api";
+import {
+  context,
+  INVALID_SPAN_CONTEXT,
+  type Span,
+  SpanStatusCode,
+  trace,
+} from "@opentelemetry/api";
 import { HResultError, PodnetError } from "./errors.ts";
 
 const tracer = trace.getTracer("podnet");
+
+/** The span of a step whose operation is not traced: records nothing. */
+const UNTRACED: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /** The IDs a span is about. */
 export interface SpanSubject {
@@ -34,6 +43,8 @@ export function startOperationSpan(operation: string, subject: SpanSubject): Spa
 
 /** Starts the span of a step, under its operation's span. */
 export function startStepSpan(step: string, subject: SpanSubject, parent: Span | undefined): Span {
+  // No provider, or sampled out: the steps are not traced either.
+  if (parent !== undefined && !parent.isRecording()) return UNTRACED;
   return tracer.startSpan(
     `podnet.${step}`,
     { attributes: { "podnet.step": step, ...attributes(subject) } },

@@ -7,6 +7,8 @@ import { InvalidArgumentError } from "./errors.ts";
 
 const BODY = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 const GUID = new RegExp(`^(?:\\{(${BODY})\\}|(${BODY}))$`);
+/** The canonical form alone: most GUIDs podnet sees are already in it. */
+const CANONICAL = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Returns the GUID in canonical form (lower case, no braces), or `undefined`
@@ -20,6 +22,7 @@ const GUID = new RegExp(`^(?:\\{(${BODY})\\}|(${BODY}))$`);
  * ```
  */
 export function normalizeGuid(text: string): string | undefined {
+  if (text.length === 36 && CANONICAL.test(text)) return text;
   const m = GUID.exec(text);
   const body = m?.[1] ?? m?.[2];
   return body?.toLowerCase();

@@ -118,8 +118,7 @@ export class NetworkController {
     });
     this.#recorder = new Recorder(
       settings.store,
-      settings.podId,
-      () => this.#record.snapshot(),
+      this.#record,
       (error) => this.#log.warn("Cannot record the state of the pod", { error }),
     );
     this.#runner = new StepRunner({

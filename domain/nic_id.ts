@@ -31,8 +31,20 @@ export const NIC_ID_NAMESPACE = "20c7913c-7652-423c-9b28-90b9921ac97d";
  * ```
  */
 export function deriveNicId(podId: string, endpointId: string): string {
-  return v5(`${podId}/${endpointId.toLowerCase()}`, NAMESPACE_BYTES);
+  const name = `${podId}/${endpointId.toLowerCase()}`;
+  let id = recent.get(name);
+  if (id === undefined) {
+    id = v5(name, NAMESPACE_BYTES);
+    // A pod's IDs are derived again when its record is read back or
+    // checked; keep the latest few (oldest out first).
+    if (recent.size >= RECENT_LIMIT) recent.delete(recent.keys().next().value ?? "");
+    recent.set(name, id);
+  }
+  return id;
 }
+
+const RECENT_LIMIT = 1024;
+const recent = new Map<string, string>();
 
 /** The namespace, parsed once rather than on every call. */
 const NAMESPACE_BYTES: Uint8Array = parse(NIC_ID_NAMESPACE);

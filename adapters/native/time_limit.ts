@@ -5,8 +5,8 @@
  * the caller's signal. Neither costs much per call:
  *
  * - deadlines of one length are kept in one queue (they arrive in deadline
- *   order) served by one timer, armed while any call of that length is in
- *   flight and cleared when none is, so overlapping calls share it;
+ *   order) served by one timer, which keeps the process alive only while a
+ *   call of that length is in flight;
  * - a caller's signal gets one listener, however many calls it governs;
  *   calls join and leave its set of children (no `AbortSignal.any`, which
  *   costs more than a simulated call).
@@ -78,13 +78,19 @@ interface Deadline {
   finish(): void;
 }
 
-/** The deadlines of one length, in deadline order, and the timer serving them. */
+/**
+ * The deadlines of one length, in deadline order, and the timer serving
+ * them. The timer stays armed between busy spells (a deadline may be stale:
+ * when it fires early it arms for the next live one), and is unref'ed while
+ * no call is in flight so it never keeps the process alive; so a run of
+ * calls one after another costs a ref and an unref each, not a timer.
+ */
 class DeadlineQueue {
   readonly #timeoutMs: number;
   #entries: Deadline[] = [];
   #head = 0;
   #live = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: number | undefined;
 
   constructor(timeoutMs: number) {
     this.#timeoutMs = timeoutMs;
@@ -103,17 +109,23 @@ class DeadlineQueue {
       },
     };
     this.#entries.push(entry);
-    this.#live++;
-    this.#timer ??= setTimeout(() => this.#expire(), this.#timeoutMs);
+    if (++this.#live === 1) {
+      if (this.#timer === undefined) this.#arm(this.#timeoutMs);
+      else Deno.refTimer(this.#timer);
+    }
     return entry;
   }
 
-  /** No call in flight: drop the timer and the finished entries. */
+  /** No call in flight: every entry is done; the timer may go on, unref'ed. */
   #idle(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
     this.#entries = [];
     this.#head = 0;
+    if (this.#timer !== undefined) Deno.unrefTimer(this.#timer);
+  }
+
+  #arm(ms: number): void {
+    // Deno's setTimeout returns a number (npm type packages may say otherwise).
+    this.#timer = setTimeout(() => this.#expire(), ms) as unknown as number;
   }
 
   #expire(): void {
@@ -135,9 +147,7 @@ class DeadlineQueue {
       this.#head = 0;
     }
     const next = this.#entries[this.#head];
-    if (next !== undefined && this.#live > 0) {
-      this.#timer = setTimeout(() => this.#expire(), Math.max(0, next.at - now));
-    }
+    if (next !== undefined && this.#live > 0) this.#arm(Math.max(0, next.at - now));
   }
 }
 

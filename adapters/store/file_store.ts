@@ -5,12 +5,21 @@
  * @module
  */
 import { StoreError } from "../../domain/errors.ts";
+import { applyRecordChanges, type RecordChange } from "../../domain/record_change.ts";
 import { parseSnapshot, type Snapshot } from "../../domain/snapshot.ts";
 import type { StateStore } from "../../ports/state_store.ts";
 import type { PodLock } from "./pod_lock.ts";
 import { RecordDirectory } from "./record_directory.ts";
 
 const SUFFIX = ".json";
+/**
+ * The pod's journal: what changed since its record was last written whole.
+ * The first line names the record it extends (the SHA-256 of its text), so
+ * a journal left behind by a crash between writing a new record and
+ * removing the old journal is recognised and ignored; a torn last line (a
+ * crash while appending, before the step it records started) is ignored too.
+ */
+const JOURNAL = ".journal";
 
 /**
  * Keeps each pod's snapshot in `<directory>/<sha256(podId)>.json`. A write
@@ -34,6 +43,8 @@ const SUFFIX = ".json";
 export class FileStore implements StateStore {
   readonly #files: RecordDirectory;
   #cleaned = false;
+  /** The SHA-256 of each pod's record as this store last wrote it. */
+  readonly #bases = new Map<string, string>();
 
   /**
    * Creates a store over a directory (nothing is touched until a call).
@@ -66,7 +77,10 @@ export class FileStore implements StateStore {
       throw new StoreError(`Cannot read the state of pod ${podId} from ${path}`, { cause });
     }
     if (text === undefined) return undefined;
-    const snapshot = parse(text, `Cannot use the state of pod ${podId} in ${path}`);
+    const context = `Cannot use the state of pod ${podId} in ${path}`;
+    let snapshot = parse(text, context);
+    const changes = await this.#journal(podId, text, context);
+    if (changes.length > 0) snapshot = parse(applyChanges(snapshot, changes, context), context);
     if (snapshot.podId !== podId) {
       throw new StoreError(
         `Cannot use the state of pod ${podId} in ${path}: it belongs to pod ${snapshot.podId}`,
@@ -79,13 +93,69 @@ export class FileStore implements StateStore {
   async save(snapshot: Snapshot): Promise<void> {
     await this.#cleanOnce();
     const path = await this.pathOf(snapshot.podId);
+    const text = JSON.stringify(snapshot);
     try {
-      await this.#files.write(snapshot.podId, SUFFIX, JSON.stringify(snapshot));
+      await this.#files.write(snapshot.podId, SUFFIX, text);
+      this.#bases.set(snapshot.podId, await sha256(text));
+      await this.#files.remove(snapshot.podId, JOURNAL);
     } catch (cause) {
       throw new StoreError(`Cannot write the state of pod ${snapshot.podId} to ${path}`, {
         cause,
       });
     }
+  }
+
+  /**
+   * Appends what changed since this store last saved the pod's record to
+   * its journal (one line, flushed); `load()` applies it.
+   */
+  async append(podId: string, changes: readonly RecordChange[]): Promise<void> {
+    const path = await this.#files.pathOf(podId, JOURNAL);
+    const base = this.#bases.get(podId);
+    if (base === undefined) {
+      throw new StoreError(
+        `Cannot append to the state of pod ${podId} at ${path}: this store has not saved it`,
+      );
+    }
+    try {
+      await this.#files.append(
+        podId,
+        JOURNAL,
+        `${JSON.stringify(changes)}\n`,
+        `${JSON.stringify({ base })}\n`,
+      );
+    } catch (cause) {
+      throw new StoreError(`Cannot write the state of pod ${podId} to ${path}`, { cause });
+    }
+  }
+
+  /** The changes of the pod's journal that extend `record`; none when it has none. */
+  async #journal(podId: string, record: string, context: string): Promise<RecordChange[]> {
+    let text: string | undefined;
+    try {
+      text = await this.#files.read(podId, JOURNAL);
+    } catch (cause) {
+      throw new StoreError(`${context}: its journal cannot be read`, { cause });
+    }
+    if (text === undefined) return [];
+    const [header = "", ...lines] = text.split("\n");
+    let base: unknown;
+    try {
+      base = (JSON.parse(header) as { base?: unknown }).base;
+    } catch {
+      return []; // a header torn by a crash: nothing after it was relied on
+    }
+    if (base !== await sha256(record)) return []; // the journal of an older record
+    const changes: RecordChange[] = [];
+    for (const line of lines) {
+      if (line === "") continue;
+      try {
+        changes.push(...(JSON.parse(line) as RecordChange[]));
+      } catch {
+        break; // torn by a crash while it was written: its step never started
+      }
+    }
+    return changes;
   }
 
   /** Removes the pod's file (no error when there is none). */
@@ -94,6 +164,8 @@ export class FileStore implements StateStore {
     const path = await this.pathOf(podId);
     try {
       await this.#files.remove(podId, SUFFIX);
+      await this.#files.remove(podId, JOURNAL);
+      this.#bases.delete(podId);
     } catch (cause) {
       throw new StoreError(`Cannot delete the state of pod ${podId} at ${path}`, { cause });
     }
@@ -183,10 +255,28 @@ export class FileStore implements StateStore {
   }
 }
 
-function parse(text: string, context: string): Snapshot {
+function parse(text: unknown, context: string): Snapshot {
   try {
     return parseSnapshot(text);
   } catch (cause) {
     throw new StoreError(`${context}: invalid content`, { cause });
   }
+}
+
+/** The record with its journal applied; a journal that does not fit is a StoreError. */
+function applyChanges(
+  snapshot: Snapshot,
+  changes: readonly RecordChange[],
+  context: string,
+): Snapshot {
+  try {
+    return applyRecordChanges(snapshot, changes);
+  } catch (cause) {
+    throw new StoreError(`${context}: its journal does not fit it`, { cause });
+  }
+}
+
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }

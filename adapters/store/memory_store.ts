@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { applyRecordChanges, type RecordChange } from "../../domain/record_change.ts";
+import { StoreError } from "../../domain/errors.ts";
 import { parseSnapshot, type Snapshot } from "../../domain/snapshot.ts";
 import type { StateStore } from "../../ports/state_store.ts";
 
@@ -20,25 +22,50 @@ import type { StateStore } from "../../ports/state_store.ts";
  */
 export class MemoryStore implements StateStore {
   readonly #records = new Map<string, string>();
+  /** The changes appended since each pod's last save, as JSON text. */
+  readonly #journals = new Map<string, string[]>();
   /** How many times `save` was called (for tests that check durability points). */
   saves = 0;
+  /** How many times `append` was called. */
+  appends = 0;
 
   /** The pod's snapshot, or `undefined`. */
   load(podId: string): Promise<Snapshot | undefined> {
     const text = this.#records.get(podId);
-    return Promise.resolve(text === undefined ? undefined : parseSnapshot(text));
+    if (text === undefined) return Promise.resolve(undefined);
+    const changes = (this.#journals.get(podId) ?? []).flatMap((t) =>
+      JSON.parse(t) as RecordChange[]
+    );
+    const written = parseSnapshot(text);
+    return Promise.resolve(
+      changes.length === 0 ? written : parseSnapshot(applyRecordChanges(written, changes)),
+    );
   }
 
   /** Replaces the pod's snapshot. */
   save(snapshot: Snapshot): Promise<void> {
     this.saves++;
     this.#records.set(snapshot.podId, JSON.stringify(snapshot));
+    this.#journals.delete(snapshot.podId);
+    return Promise.resolve();
+  }
+
+  /** Adds changes to the pod's record since its last save. */
+  append(podId: string, changes: readonly RecordChange[]): Promise<void> {
+    if (!this.#records.has(podId)) {
+      return Promise.reject(new StoreError(`Cannot append to the state of pod ${podId}: none`));
+    }
+    this.appends++;
+    let journal = this.#journals.get(podId);
+    if (journal === undefined) this.#journals.set(podId, journal = []);
+    journal.push(JSON.stringify(changes));
     return Promise.resolve();
   }
 
   /** Removes the pod's snapshot. */
   delete(podId: string): Promise<void> {
     this.#records.delete(podId);
+    this.#journals.delete(podId);
     return Promise.resolve();
   }
 

@@ -117,6 +117,25 @@ export class RecordDirectory {
     }
   }
 
+  /**
+   * Appends `text` to the record (creating it, with `header` first, when it
+   * has no file yet) and flushes it. Returns whether the file was created.
+   */
+  async append(key: string, suffix: string, text: string, header: string): Promise<boolean> {
+    const path = await this.pathOf(key, suffix);
+    const file = await Deno.open(path, { append: true, create: true, mode: 0o600 });
+    try {
+      const fresh = (await file.stat()).size === 0;
+      const bytes = new TextEncoder().encode(fresh ? header + text : text);
+      let written = 0;
+      while (written < bytes.length) written += await file.write(bytes.subarray(written));
+      await file.sync();
+      return fresh;
+    } finally {
+      file.close();
+    }
+  }
+
   /** Removes the record; false when it had no file. */
   async remove(key: string, suffix: string): Promise<boolean> {
     try {

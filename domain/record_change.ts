@@ -1,0 +1,122 @@
+/**
+ * Changes to a pod's record, so that a store can keep a journal: the record
+ * written whole now and then, and between those writes only what changed.
+ * A write then costs the same at 8 NICs and at 64.
+ *
+ * @module
+ */
+import type { NicBinding, StepProgress } from "./binding.ts";
+import { SnapshotError } from "./errors.ts";
+import type { Snapshot } from "./snapshot.ts";
+import type { NicStep } from "./steps.ts";
+
+/**
+ * One change to a pod's record since it was last written whole.
+ *
+ * - `state`: the controller's state, the operation in progress and the
+ *   destination namespace;
+ * - `namespace`: the guest namespace record, whole (set at setup and reset);
+ * - `namespace-progress`: how far the guest namespace step got;
+ * - `bind`: a binding is listed, after the binding `after` (`null`: first);
+ * - `progress`: how far one step of a binding got;
+ * - `drop`: a binding with nothing left to undo is forgotten.
+ *
+ * @example
+ * ```ts
+ * import type { RecordChange } from "@podnet/hcs";
+ * const change: RecordChange = {
+ *   type: "progress",
+ *   nicId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0",
+ *   step: "vm-add",
+ *   progress: "pending",
+ * };
+ * ```
+ */
+export type RecordChange =
+  | {
+    readonly type: "state";
+    readonly state: Snapshot["state"];
+    readonly operation: Snapshot["operation"];
+    readonly destinationNamespaceId: string | null;
+  }
+  | { readonly type: "namespace"; readonly namespace: Snapshot["guestNamespace"] }
+  | { readonly type: "namespace-progress"; readonly progress: StepProgress }
+  | { readonly type: "bind"; readonly after: string | null; readonly binding: NicBinding }
+  | {
+    readonly type: "progress";
+    readonly nicId: string;
+    readonly step: NicStep;
+    readonly progress: StepProgress;
+  }
+  | { readonly type: "drop"; readonly nicId: string };
+
+/**
+ * The record after `changes`, applied in order to `snapshot` (which is not
+ * changed). Check the result with `parseSnapshot` before use.
+ *
+ * @example
+ * ```ts
+ * import { applyRecordChanges, type RecordChange, type Snapshot } from "@podnet/hcs";
+ * declare const written: Snapshot;
+ * declare const journal: RecordChange[];
+ * const current = applyRecordChanges(written, journal);
+ * console.log(current.state);
+ * ```
+ *
+ * @param snapshot the record as last written whole
+ * @param changes the changes since, in order
+ * @returns the current record
+ * @throws {SnapshotError} when a change does not fit the record (a binding
+ *   it names is not there)
+ */
+export function applyRecordChanges(
+  snapshot: Snapshot,
+  changes: readonly RecordChange[],
+): Snapshot {
+  let state = snapshot.state;
+  let operation = snapshot.operation;
+  let destinationNamespaceId = snapshot.destinationNamespaceId;
+  let guestNamespace = snapshot.guestNamespace;
+  const bindings: NicBinding[] = [...snapshot.bindings];
+  const at = (nicId: string, i: number): number => {
+    const index = bindings.findIndex((b) => b.nicId === nicId);
+    if (index < 0) throw new SnapshotError(`journal entry ${i}: no binding of NIC ${nicId}`);
+    return index;
+  };
+  changes.forEach((c, i) => {
+    switch (c.type) {
+      case "state":
+        ({ state, operation, destinationNamespaceId } = c);
+        break;
+      case "namespace":
+        guestNamespace = c.namespace;
+        break;
+      case "namespace-progress":
+        if (guestNamespace === null) {
+          throw new SnapshotError(`journal entry ${i}: no guest namespace record`);
+        }
+        guestNamespace = { ...guestNamespace, progress: c.progress };
+        break;
+      case "bind":
+        bindings.splice(c.after === null ? 0 : at(c.after, i) + 1, 0, c.binding);
+        break;
+      case "progress": {
+        const index = at(c.nicId, i);
+        const b = bindings[index] as NicBinding;
+        bindings[index] = { ...b, progress: { ...b.progress, [c.step]: c.progress } };
+        break;
+      }
+      case "drop":
+        bindings.splice(at(c.nicId, i), 1);
+        break;
+    }
+  });
+  return {
+    ...snapshot,
+    state,
+    operation,
+    destinationNamespaceId,
+    guestNamespace,
+    bindings,
+  };
+}

@@ -1,0 +1,189 @@
+/**
+ * The record's journal: between whole writes a store is given only what
+ * changed, and what it loads is the record the controller holds, at every
+ * step of setup, teardown and a failed setup, for the memory and file
+ * stores; a stale or torn journal is recognised.
+ */
+import assert from "node:assert/strict";
+import { NetworkController } from "../domain/network_controller.ts";
+import { applyRecordChanges, type RecordChange } from "../domain/record_change.ts";
+import { deriveNicId } from "../domain/nic_id.ts";
+import { SnapshotError, StoreError } from "../domain/errors.ts";
+import type { Snapshot } from "../domain/snapshot.ts";
+import { createPorts } from "../adapters/create_ports.ts";
+import { FileStore } from "../adapters/store/file_store.ts";
+import { MemoryStore } from "../adapters/store/memory_store.ts";
+import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
+import type { StateStore } from "../ports/state_store.ts";
+import { readFixture } from "./_fakes/fake_ports.ts";
+import { podFixture } from "./_fakes/generated_fixture.ts";
+
+const NS = "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b";
+const EP = ["b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d", "b1e2c3d4-0001-4a5b-8c6d-7e8f9a0b1c2d"];
+
+function base(): Snapshot {
+  return {
+    schemaVersion: 2,
+    podId: "pod-j",
+    namespaceId: NS,
+    destinationNamespaceId: null,
+    state: "NotConfigured",
+    operation: "setup",
+    policyBasedRouting: false,
+    guestNamespace: null,
+    bindings: [],
+  };
+}
+
+function binding(i: number) {
+  return {
+    nicId: deriveNicId("pod-j", EP[i] ?? ""),
+    endpointId: EP[i] ?? "",
+    endpointName: `x_eth${i}`,
+    progress: { "guest-prepare": "none", "vm-add": "none", "guest-attach": "none" },
+  } as const;
+}
+
+Deno.test("applyRecordChanges: binds in place, progress, drops, state and namespace", () => {
+  const b0 = binding(0);
+  const b1 = binding(1);
+  const changes: RecordChange[] = [
+    { type: "namespace", namespace: { progress: "none", document: { ID: NS } } },
+    { type: "bind", after: null, binding: b1 },
+    { type: "bind", after: null, binding: b0 }, // eth0 goes before eth1
+    { type: "progress", nicId: b0.nicId, step: "vm-add", progress: "pending" },
+    { type: "progress", nicId: b0.nicId, step: "vm-add", progress: "done" },
+    { type: "namespace-progress", progress: "done" },
+    { type: "drop", nicId: b1.nicId },
+    { type: "state", state: "Configured", operation: null, destinationNamespaceId: null },
+  ];
+  const before = base();
+  const after = applyRecordChanges(before, changes);
+  assert.deepEqual(before.bindings, [], "the snapshot given is not changed");
+  assert.equal(after.state, "Configured");
+  assert.equal(after.operation, null);
+  assert.deepEqual(after.guestNamespace, { progress: "done", document: { ID: NS } });
+  assert.deepEqual(after.bindings, [{ ...b0, progress: { ...b0.progress, "vm-add": "done" } }]);
+  assert.throws(
+    () => applyRecordChanges(before, [{ type: "drop", nicId: b0.nicId }]),
+    SnapshotError,
+  );
+  assert.throws(
+    () => applyRecordChanges(before, [{ type: "namespace-progress", progress: "done" }]),
+    SnapshotError,
+  );
+});
+
+/** A store that checks, at every write, that loading gives the controller's record. */
+function checking(store: StateStore, controller: () => NetworkController | undefined) {
+  let checks = 0;
+  const verify = async () => {
+    const c = controller();
+    if (c === undefined) return;
+    const loaded = await store.load(c.podId);
+    assert.ok(loaded);
+    assert.deepEqual(loaded.bindings, c.bindings);
+    checks++;
+  };
+  const wrapped: StateStore = {
+    load: (id) => store.load(id),
+    list: () => store.list(),
+    delete: (id) => store.delete(id),
+    save: async (s) => {
+      await store.save(s);
+      await verify();
+    },
+    append: async (id, changes) => {
+      await store.append?.(id, changes);
+      await verify();
+    },
+  };
+  return { wrapped, checks: () => checks };
+}
+
+for (const kind of ["memory", "file"] as const) {
+  Deno.test(`${kind} store: what it loads is the controller's record at every write`, async () => {
+    const dir = kind === "file" ? await Deno.makeTempDir() : "";
+    const store = kind === "file" ? new FileStore(dir) : new MemoryStore();
+    const fixture = await readFixture("pod-3nic");
+    for (const fault of [undefined, "vm.add-nic"] as const) {
+      const host = new SimulatedHost({ guest: "wcow" });
+      host.loadFixture(fixture);
+      using ports = createPorts({ hcn: host.hcn, hcs: host.hcs, vmId: host.vmId, guest: "wcow" });
+      if (fault) {
+        host.faults.inject({ on: fault, nth: 3, action: { type: "hresult", hresult: 0x80004005 } });
+      }
+      // The checks run once the controller exists (writes start with setup).
+      const { wrapped, checks } = checking(store, () => controller);
+      const controller: NetworkController = new NetworkController(
+        {
+          podId: "pod-j",
+          namespaceId: fixture.namespace.ID,
+          store: wrapped,
+          rollbackOnSetupFailure: false,
+        },
+        ports,
+      );
+      await controller.setup().catch(() => {});
+      await controller.teardown();
+      assert.ok(checks() > 10, `${checks()} checks`);
+      assert.equal(await store.load("pod-j"), undefined);
+    }
+    if (dir !== "") await Deno.remove(dir, { recursive: true });
+  });
+}
+
+Deno.test("file store: a journal left by a crash after a new record was written is ignored", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = new FileStore(dir);
+  const s = base();
+  await store.save(s);
+  await store.append("pod-j", [{ type: "bind", after: null, binding: binding(0) }]);
+  assert.equal((await store.load("pod-j"))?.bindings.length, 1);
+  const journal = (await store.pathOf("pod-j")).replace(/\.json$/, ".journal");
+  const old = await Deno.readTextFile(journal);
+  // A new record is written, and the process dies before the old journal goes.
+  await store.save({ ...s, state: "Configured", operation: null });
+  await Deno.writeTextFile(journal, old);
+  const loaded = await store.load("pod-j");
+  assert.equal(loaded?.state, "Configured");
+  assert.deepEqual(loaded?.bindings, [], "the old journal does not apply to the new record");
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("file store: a torn last journal line is ignored; a journal that does not fit is an error", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = new FileStore(dir);
+  await store.save(base());
+  await store.append("pod-j", [{ type: "bind", after: null, binding: binding(0) }]);
+  const journal = (await store.pathOf("pod-j")).replace(/\.json$/, ".journal");
+  await Deno.writeTextFile(journal, '[{"type":"dro', { append: true });
+  assert.equal((await store.load("pod-j"))?.bindings.length, 1);
+  const lines = (await Deno.readTextFile(journal)).split("\n");
+  const bad = JSON.stringify([{ type: "drop", nicId: deriveNicId("pod-j", EP[1] ?? "") }]);
+  await Deno.writeTextFile(journal, `${lines[0]}\n${bad}\n`);
+  await assert.rejects(store.load("pod-j"), StoreError);
+  // A store that never saved the pod cannot append to it.
+  await assert.rejects(
+    new FileStore(dir).append("pod-j", []),
+    (e: unknown) => e instanceof StoreError && /has not saved it/.test(e.message),
+  );
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a write costs what changed: a 64-NIC setup mostly appends", async () => {
+  const fixture = podFixture(64, 5);
+  const host = new SimulatedHost({ guest: "lcow" });
+  host.loadFixture(fixture);
+  using ports = createPorts({ hcn: host.hcn, hcs: host.hcs, vmId: host.vmId, guest: "lcow" });
+  const store = new MemoryStore();
+  const c = new NetworkController(
+    { podId: "big", namespaceId: fixture.namespace.ID, store },
+    ports,
+  );
+  await c.setup();
+  assert.ok(store.appends > 64, `${store.appends} appends`);
+  assert.ok(store.saves * 32 <= store.appends, `${store.saves} whole saves`);
+  assert.deepEqual((await store.load("big"))?.bindings, c.bindings);
+  await c.teardown();
+});
