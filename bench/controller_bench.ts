@@ -36,18 +36,27 @@ function shape(endpoints: number): Shape {
 
 const SHAPES = [shape(64), shape(8), shape(1)];
 
-function simPorts(s: Shape): NetworkPorts {
+interface Stack {
+  readonly ports: NetworkPorts;
+  /** Forgets what the host recorded of the calls (its trace grows with them). */
+  readonly forget: () => void;
+}
+
+function simStack(s: Shape): Stack {
   const host = new SimulatedHost({ guest: "lcow" });
   host.loadFixture(s.fixture);
-  return createPorts({ hcn: host.hcn, hcs: host.hcs, vmId: host.vmId, guest: "lcow" });
+  const ports = createPorts({ hcn: host.hcn, hcs: host.hcs, vmId: host.vmId, guest: "lcow" });
+  return { ports, forget: () => host.clearTrace() };
 }
 
-function fakePorts(s: Shape): NetworkPorts {
-  return new FakeWorld("lcow").load(s.fixture as unknown as Fixture).ports();
+function fakeStack(s: Shape): Stack {
+  const world = new FakeWorld("lcow").load(s.fixture as unknown as Fixture);
+  return { ports: world.ports(), forget: () => world.calls.splice(0) };
 }
 
-/** Sets up and tears down `s.pods` pods one after another over `ports`. */
-async function cycles(s: Shape, ports: NetworkPorts, store: boolean): Promise<void> {
+/** Sets up and tears down `s.pods` pods one after another. */
+async function cycles(s: Shape, stack: Stack, store: boolean): Promise<void> {
+  const { ports } = stack;
   for (let i = 0; i < s.pods; i++) {
     const c = new NetworkController({
       podId: "bench",
@@ -57,19 +66,20 @@ async function cycles(s: Shape, ports: NetworkPorts, store: boolean): Promise<vo
     await c.setup();
     await c.teardown();
   }
+  stack.forget();
 }
 
-for (const [stack, make] of [["whole stack", simPorts], ["domain only", fakePorts]] as const) {
+for (const [name, make] of [["whole stack", simStack], ["domain only", fakeStack]] as const) {
   for (const store of [false, true]) {
-    const group = `${stack}${store ? ", memory store" : ""}: ${TOTAL} endpoints`;
+    const group = `${name}${store ? ", memory store" : ""}: ${TOTAL} endpoints`;
     for (const s of SHAPES) {
-      const ports = make(s);
+      const stack = make(s);
       Deno.bench({
         name: `${s.pods} pod(s) x ${s.endpoints} endpoint(s)`,
         group,
         baseline: s.endpoints === 8,
         async fn() {
-          await cycles(s, ports, store);
+          await cycles(s, stack, store);
         },
       });
     }

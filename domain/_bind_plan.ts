@@ -13,7 +13,8 @@
  *
  * @module
  */
-import type { BindingRecord, GuestNamespaceRecord } from "./_pod_record.ts";
+import type { BindingRecord } from "./_pod_record.ts";
+import type { JsonObject } from "../ports/json.ts";
 import type { OperationContext } from "./_operation_context.ts";
 import { Plan, type StepRef } from "./_step_engine.ts";
 import type { GuestNicConfig } from "../ports/guest_network.ts";
@@ -27,7 +28,8 @@ export interface NicToBind {
 
 /** The guest namespace to add first, when it is not there yet. */
 export interface NamespaceToAdd {
-  readonly cell: GuestNamespaceRecord;
+  /** The namespace document captured when it was read. */
+  readonly document: JsonObject;
   readonly id: string;
 }
 
@@ -47,13 +49,12 @@ export async function bindNics(
   const call = { signal };
   let nsAdd: StepRef | undefined;
   if (namespace !== undefined) {
-    const { cell, id } = namespace;
+    const { document, id } = namespace;
     nsAdd = plan.add("guest", w, () =>
       runner.change(
         "guest-namespace-add",
-        cell,
-        undefined,
-        () => ports.guest.addNamespace({ id, document: cell.document }, call),
+        { namespace: true },
+        () => ports.guest.addNamespace({ id, document }, call),
       ));
   }
   let previousAttach: StepRef | undefined;
@@ -65,20 +66,10 @@ export async function bindNics(
       endpoint,
       policyBasedRouting: ctx.record.policyBasedRouting,
     };
-    const p = binding.progress;
-    const cell = (step: keyof typeof p) => ({
-      get progress() {
-        return p[step];
-      },
-      set progress(value) {
-        p[step] = value;
-      },
-    });
     const prepare = plan.add("guest", i < w ? i : w + 1 + 2 * (i - w), () =>
       runner.change(
         "guest-prepare",
-        cell("guest-prepare"),
-        binding,
+        { binding, step: "guest-prepare" },
         () => ports.guest.prepare(config, call),
       ));
     const vmNic = {
@@ -89,15 +80,13 @@ export async function bindNics(
     const add = plan.add("host", i, () =>
       runner.change(
         "vm-add",
-        cell("vm-add"),
-        binding,
+        { binding, step: "vm-add" },
         () => ports.vm.addNic(vmNic, call).then(() => true),
       ), [prepare]);
     previousAttach = plan.add("guest", w + 2 + 2 * i, () =>
       runner.change(
         "guest-attach",
-        cell("guest-attach"),
-        binding,
+        { binding, step: "guest-attach" },
         () => ports.guest.attach(config, call).then(() => true),
       ), [add, previousAttach, nsAdd]);
   });

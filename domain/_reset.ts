@@ -40,11 +40,11 @@ export async function resetAfterMigration(
   const r = ctx.record;
   const destination = r.destinationNamespaceId;
   if (destination === null) return;
-  r.operation = "reset";
+  r.setState({ operation: "reset" });
   try {
     await ctx.recorder.save();
   } catch (cause) {
-    r.operation = null;
+    r.setState({ operation: null });
     throw new ResetError(r.podId, cause);
   }
   let connected = Promise.resolve();
@@ -85,7 +85,9 @@ export async function resetAfterMigration(
     const failures = await bindNics(
       ctx,
       nics,
-      gns !== null && gns.progress === "none" ? { cell: gns, id: r.namespaceId } : undefined,
+      gns !== null && gns.progress === "none"
+        ? { document: gns.document, id: r.namespaceId }
+        : undefined,
     );
     const stop = stopReason("resetAfterMigration", ctx.signal);
     if (stop !== undefined) throw stop;
@@ -94,14 +96,13 @@ export async function resetAfterMigration(
   } catch (cause) {
     await connected;
     r.forgetUnlisted();
-    r.operation = null;
+    r.setState({ operation: null });
     moveTo("Invalid");
     ctx.recorder.touch();
     await ctx.recorder.idle();
     throw new ResetError(r.podId, cause);
   }
-  r.destinationNamespaceId = null;
-  r.operation = null;
+  r.setState({ operation: null, destinationNamespaceId: null });
   moveTo("Configured");
   ctx.recorder.touch();
   await ctx.recorder.idle();

@@ -106,6 +106,10 @@ class Run {
   #nextHost = 0;
   #hostBusy = 0;
   #guestBusy = false;
+  /** Ready guest steps, a min-heap by rank. */
+  readonly #readyGuest: Entry[] = [];
+  /** Ready free steps. */
+  #readyFree: Entry[] = [];
   #inFlight = 0;
   #notStarted: number;
   #stopped = false;
@@ -117,8 +121,15 @@ class Run {
     this.#options = options;
     this.#notStarted = entries.length;
     this.#hostOrder = entries.filter((e) => e.lane === "host").sort((a, b) => a.rank - b.rank);
+    for (const e of entries) if (e.waiting === 0) this.#ready(e);
     this.result = new Promise((resolve) => (this.#resolve = resolve));
     this.#pump();
+  }
+
+  /** A step whose waits are over joins its lane's ready set (host: its order). */
+  #ready(e: Entry): void {
+    if (e.lane === "guest") heapPush(this.#readyGuest, e);
+    else if (e.lane === "free") this.#readyFree.push(e);
   }
 
   #pump(): void {
@@ -145,18 +156,14 @@ class Run {
   }
 
   #startFree(): void {
-    for (const e of this.#entries) {
-      if (e.lane === "free" && !e.started && e.waiting === 0) this.#start(e);
-    }
+    const ready = this.#readyFree;
+    this.#readyFree = [];
+    for (const e of ready) this.#start(e);
   }
 
   #startGuest(): void {
     if (this.#guestBusy) return;
-    let best: Entry | undefined;
-    for (const e of this.#entries) {
-      if (e.lane !== "guest" || e.started || e.waiting > 0) continue;
-      if (best === undefined || e.rank < best.rank) best = e;
-    }
+    const best = heapPop(this.#readyGuest);
     if (best === undefined) return;
     this.#guestBusy = true;
     this.#start(best);
@@ -188,8 +195,42 @@ class Run {
     }
     for (const ref of e.next) {
       const n = this.#entries[ref];
-      if (n !== undefined) n.waiting--;
+      if (n !== undefined && --n.waiting === 0) this.#ready(n);
     }
     this.#pump();
   }
+}
+
+function heapPush(heap: Entry[], e: Entry): void {
+  heap.push(e);
+  let i = heap.length - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    const p = heap[parent] as Entry;
+    if (p.rank <= e.rank) break;
+    heap[i] = p;
+    i = parent;
+  }
+  heap[i] = e;
+}
+
+function heapPop(heap: Entry[]): Entry | undefined {
+  const top = heap[0];
+  const last = heap.pop();
+  if (top === undefined || last === undefined || heap.length === 0) return top;
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= heap.length) break;
+    const r = l + 1;
+    const left = heap[l] as Entry;
+    const right = heap[r];
+    const child = right !== undefined && right.rank < left.rank ? r : l;
+    const c = heap[child] as Entry;
+    if (last.rank <= c.rank) break;
+    heap[i] = c;
+    i = child;
+  }
+  heap[i] = last;
+  return top;
 }

@@ -11,7 +11,7 @@ import type { ControllerEvent, StepPhase } from "./controller_event.ts";
 import { NotFoundError, TeardownStepError } from "./errors.ts";
 import type { BindingRecord, PodRecord } from "./_pod_record.ts";
 import type { Recorder } from "./_recorder.ts";
-import type { ControllerStep, TeardownStep } from "./steps.ts";
+import type { ControllerStep, NicStep, TeardownStep } from "./steps.ts";
 import { afterFailure, type UndoOutcome, undoOutcome } from "./_undo_policy.ts";
 import { endSpan, startStepSpan } from "./_tracing.ts";
 import type { Span } from "@opentelemetry/api";
@@ -24,10 +24,10 @@ export interface StepContext {
   emit(event: ControllerEvent): void;
 }
 
-/** A step's progress cell: a NIC step of a binding, or the guest namespace. */
-export interface ProgressCell {
-  progress: StepProgress;
-}
+/** What a changing step records its progress in: a NIC step of a binding, or the guest namespace. */
+export type ChangeTarget =
+  | { readonly binding: BindingRecord; readonly step: NicStep }
+  | { readonly namespace: true };
 
 /** The IDs a step is about. */
 export interface StepSubject {
@@ -74,19 +74,26 @@ export class StepRunner {
    */
   async change(
     step: ControllerStep,
-    cell: ProgressCell,
-    binding: BindingRecord | undefined,
+    target: ChangeTarget,
     run: () => Promise<boolean>,
   ): Promise<void> {
-    const before = cell.progress;
+    const record = this.#ctx.record;
+    const binding = "binding" in target ? target.binding : undefined;
+    const set = (progress: StepProgress): void => {
+      if ("binding" in target) record.setProgress(target.binding, target.step, progress);
+      else record.setNamespaceProgress(progress);
+    };
+    const before = "binding" in target
+      ? target.binding.progress[target.step]
+      : record.guestNamespace?.progress ?? "none";
     const wasListed = binding?.listed ?? true;
-    cell.progress = "pending";
-    if (binding !== undefined) binding.listed = true;
+    if (binding !== undefined) record.list(binding);
+    set("pending");
     try {
       await this.#ctx.recorder.save();
     } catch (error) {
-      cell.progress = before;
-      if (binding !== undefined) binding.listed = wasListed;
+      set(before);
+      if (binding !== undefined && !wasListed) record.unlist(binding);
       throw error;
     }
     const subject = binding === undefined ? {} : subjectOf(binding);
@@ -95,13 +102,13 @@ export class StepRunner {
     try {
       did = await run();
     } catch (error) {
-      cell.progress = afterFailure(error);
+      set(afterFailure(error));
       this.#report(step, "failed", subject, error);
       endSpan(span, error, true);
       this.#ctx.recorder.touch();
       throw error;
     }
-    cell.progress = did ? "done" : "none";
+    set(did ? "done" : "none");
     this.#report(step, did ? "done" : "skipped", subject);
     span.setAttribute("podnet.outcome", did ? "done" : "skipped");
     endSpan(span);

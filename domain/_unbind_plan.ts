@@ -9,16 +9,15 @@
  * undoes a WCOW pre-add whose hot-add failed), a host hot-remove when its
  * hot-add may have happened. A failed detach does not stop the hot-remove of
  * the same NIC: the host NIC is the expensive resource, and the retry redoes
- * the detach. A binding with nothing left to undo is dropped.
+ * the detach. Bindings with nothing left to undo are dropped at the end.
  *
  * @module
  */
 import type { TeardownStepError } from "./errors.ts";
-import { type BindingRecord, isClear } from "./_pod_record.ts";
+import type { BindingRecord } from "./_pod_record.ts";
 import type { OperationContext } from "./_operation_context.ts";
 import { Plan, type StepRef } from "./_step_engine.ts";
 import { afterUndo } from "./_undo_policy.ts";
-import type { StepProgress } from "./binding.ts";
 import type { UndoResult } from "./_step_runner.ts";
 
 /** What to undo. */
@@ -60,31 +59,20 @@ export async function unbindNics(
     if (result.error !== undefined && !signal?.aborted) failures.push(result.error);
     recorder.touch();
   };
-  const finish = (b: BindingRecord): void => {
-    if (isClear(b)) {
-      record.dropFinished();
-      recorder.touch();
-    }
-  };
   /**
-   * Marks what an undo may change as unknown, and records it, before the
-   * call: a crash mid-call then leaves a record whose "not found" the next
-   * attempt believes. A record that cannot be written does not stop the
-   * undo (a NIC left behind is worse than a record that makes the next
-   * attempt doubt once). Resolves the progress as it was.
+   * Records an undo about to run before the call: what it may change becomes
+   * unknown (`pending`), so a crash mid-call leaves a record whose "not
+   * found" the next attempt believes. A record that cannot be written does
+   * not stop the undo (a NIC left behind is worse than a record that makes
+   * the next attempt doubt once).
    */
-  const begin = async <K extends string>(
-    cells: Record<K, StepProgress>,
-    keys: readonly K[],
-  ): Promise<StepProgress[]> => {
-    const before = keys.map((k) => cells[k]);
-    for (const k of keys) if (cells[k] !== "none") cells[k] = "pending";
+  const begin = async (mark: () => void): Promise<void> => {
+    mark();
     try {
       await recorder.save();
     } catch (error) {
       runner.log.warn("Cannot record the undo about to run; going on", { error });
     }
-    return before;
   };
   const askAgain = request.notFound === "ask-again";
   const reversed = [...request.bindings].reverse();
@@ -95,10 +83,12 @@ export async function unbindNics(
     let detach: StepRef | undefined;
     if (p["guest-prepare"] !== "none" || p["guest-attach"] !== "none") {
       detach = plan.add("guest", rank, async () => {
-        const [prepared = "none", attached = "none"] = await begin(p, [
-          "guest-prepare",
-          "guest-attach",
-        ]);
+        const prepared = p["guest-prepare"];
+        const attached = p["guest-attach"];
+        await begin(() => {
+          if (prepared !== "none") record.setProgress(b, "guest-prepare", "pending");
+          if (attached !== "none") record.setProgress(b, "guest-attach", "pending");
+        });
         const result = await runner.undo(
           "guest-detach",
           b,
@@ -106,10 +96,9 @@ export async function unbindNics(
           () => ports.guest.detach(nic, call),
           askAgain,
         );
-        p["guest-prepare"] = afterUndo(prepared, result.outcome);
-        p["guest-attach"] = afterUndo(attached, result.outcome);
+        record.setProgress(b, "guest-prepare", afterUndo(prepared, result.outcome));
+        record.setProgress(b, "guest-attach", afterUndo(attached, result.outcome));
         settle(result);
-        if (!needsRemove) finish(b);
       });
       nicSteps.push(detach);
     }
@@ -120,7 +109,8 @@ export async function unbindNics(
         ...(b.macAddress === undefined ? {} : { macAddress: b.macAddress }),
       };
       nicSteps.push(plan.add("host", rank, async () => {
-        const [added = "none"] = await begin(p, ["vm-add"]);
+        const added = p["vm-add"];
+        await begin(() => record.setProgress(b, "vm-add", "pending"));
         const result = await runner.undo(
           "vm-remove",
           b,
@@ -128,23 +118,23 @@ export async function unbindNics(
           () => ports.vm.removeNic(vmNic, call),
           askAgain,
         );
-        p["vm-add"] = afterUndo(added, result.outcome);
+        record.setProgress(b, "vm-add", afterUndo(added, result.outcome));
         settle(result);
-        finish(b);
       }, [detach]));
     }
   });
   const gns = record.guestNamespace;
   if (request.namespace && gns !== null && gns.progress !== "none") {
     plan.add("guest", reversed.length, async () => {
-      const [progress = "none"] = await begin(gns, ["progress"]);
+      const progress = record.guestNamespace?.progress ?? "none";
+      await begin(() => record.setNamespaceProgress("pending"));
       const result = await runner.undo(
         "guest-namespace-remove",
         undefined,
         progress === "done",
         () => ports.guest.removeNamespace({ id: guestNamespaceId, document: gns.document }, call),
       );
-      gns.progress = afterUndo(progress, result.outcome);
+      record.setNamespaceProgress(afterUndo(progress, result.outcome));
       settle(result);
     }, nicSteps);
   }

@@ -207,11 +207,8 @@ export class NetworkController {
     }, ports);
     const r = c.#record;
     r.restore(s.bindings);
-    r.guestNamespace = s.guestNamespace === null ? null : {
-      progress: s.guestNamespace.progress,
-      document: s.guestNamespace.document,
-    };
-    r.destinationNamespaceId = s.destinationNamespaceId;
+    r.setGuestNamespace(s.guestNamespace);
+    r.setState({ destinationNamespaceId: s.destinationNamespaceId });
     return c;
   }
 
@@ -489,7 +486,7 @@ export class NetworkController {
         await this.#persist();
         return;
       case "patch":
-        r.destinationNamespaceId = argument as string;
+        r.setState({ destinationNamespaceId: argument as string });
         this.#log.info("Recorded destination namespace {destinationNamespaceId}", {
           destinationNamespaceId: r.destinationNamespaceId,
         });
@@ -539,7 +536,7 @@ export class NetworkController {
     try {
       const view = await readHost(ctx, r.namespaceId);
       connected = view.connected;
-      r.guestNamespace = { progress: "none", document: view.namespace.document };
+      r.setGuestNamespace({ progress: "none", document: view.namespace.document });
       const nics = view.endpoints.map((endpoint) => {
         const binding = r.plan({
           nicId: deriveNicId(r.podId, endpoint.id),
@@ -552,7 +549,7 @@ export class NetworkController {
       const failures = await bindNics(
         ctx,
         nics,
-        { cell: r.guestNamespace, id: view.namespace.id },
+        { document: view.namespace.document, id: view.namespace.id },
       );
       await connected;
       failure = failures[0];
@@ -626,18 +623,18 @@ export class NetworkController {
 
   /** Marks an operation as running in the record. */
   #begin(operation: "setup" | "teardown"): void {
-    this.#record.operation = operation;
+    this.#record.setState({ operation });
   }
 
   /** Ends the running operation in state `to`. */
   #end(to: ControllerState, operation: ControllerOperation): void {
-    this.#record.operation = null;
+    this.#record.setState({ operation: null });
     this.#moveTo(to, operation);
   }
 
   #moveTo(to: ControllerState, operation: ControllerOperation | "import"): void {
     const from = this.#record.state;
-    this.#record.state = to;
+    this.#record.setState({ state: to });
     this.#log.info("State {from} -> {to} ({operation})", { from, to, operation });
     this.#emit({ type: "transition", operation, from: operation === "import" ? null : from, to });
   }
