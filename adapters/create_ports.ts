@@ -40,9 +40,7 @@ const HCS_METHODS = [
  *
  * @example
  * ```ts
- * import type { CreatePortsOptions } from "./create_ports.ts";
- * import type { HcnApi } from "./native/hcn_api.ts";
- * import type { HcsApi } from "./native/hcs_api.ts";
+ * import type { CreatePortsOptions, HcnApi, HcsApi } from "@podnet/hcs";
  * declare const hcn: HcnApi;
  * declare const hcs: HcsApi;
  * const options: CreatePortsOptions = { hcn, hcs, vmId: "uvm-7", guest: "lcow", timeoutMs: 10_000 };
@@ -72,7 +70,7 @@ export interface CreatePortsOptions {
  *
  * @example
  * ```ts
- * import type { HostPorts } from "./create_ports.ts";
+ * import type { HostPorts } from "@podnet/hcs";
  * function release(ports: HostPorts): void {
  *   ports[Symbol.dispose]();
  * }
@@ -89,9 +87,8 @@ export interface HostPorts extends NetworkPorts, Disposable {
  *
  * @example
  * ```ts
- * import { createPorts } from "./create_ports.ts";
- * import type { HcnApi } from "./native/hcn_api.ts";
- * import type { HcsApi } from "./native/hcs_api.ts";
+ * import { createPorts } from "@podnet/hcs";
+ * import type { HcnApi, HcsApi } from "@podnet/hcs";
  * declare const hcn: HcnApi;
  * declare const hcs: HcsApi;
  * using ports = createPorts({ hcn, hcs, vmId: "uvm-7", guest: "wcow" });

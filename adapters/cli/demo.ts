@@ -68,12 +68,6 @@ interface Output {
  * Runs the demo with the given arguments; returns the exit code (0 success,
  * 1 a setup or teardown failure, 2 bad usage). Needs `--allow-read` for a
  * fixture path.
- *
- * @example
- * ```ts
- * import { runDemo } from "./demo.ts";
- * const code = await runDemo(["--json"], { out: console.log, err: console.error });
- * ```
  */
 export async function runDemo(args: string[], io: Output): Promise<number> {
   let parsed;

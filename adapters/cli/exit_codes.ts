@@ -15,22 +15,10 @@
  *   corrupt record, a pod that is not in the state the command needs);
  *   nothing was done.
  * - `BUSY` (3): another process is working on the pod; nothing was done.
- *
- * @example
- * ```ts
- * import { EXIT_CODES } from "./exit_codes.ts";
- * console.log(EXIT_CODES.BUSY); // 3
- * ```
  */
 export const EXIT_CODES = { OK: 0, FAILED: 1, USAGE: 2, BUSY: 3 } as const;
 
 /**
  * One of {@linkcode EXIT_CODES}.
- *
- * @example
- * ```ts
- * import type { ExitCode } from "./exit_codes.ts";
- * const code: ExitCode = 0;
- * ```
  */
 export type ExitCode = typeof EXIT_CODES[keyof typeof EXIT_CODES];

@@ -7,12 +7,6 @@
 /**
  * The steps `deno task demo --fail` and `podnet sim fault` can name, and the
  * simulated host operation each one arms a fault on.
- *
- * @example
- * ```ts
- * import { FAILABLE_STEPS } from "./fault_steps.ts";
- * console.log(FAILABLE_STEPS["vm-add"]); // vm.add-nic
- * ```
  */
 export const FAILABLE_STEPS: Readonly<Record<string, string>> = {
   "read-namespace": "HcnQueryNamespaceProperties",

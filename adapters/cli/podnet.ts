@@ -69,16 +69,6 @@ const COMMANDS: Readonly<
  * file), `--allow-env=SystemRoot,ProgramData` and, for `--host windows`,
  * `--allow-ffi`.
  *
- * @example
- * ```ts
- * import { runPodnet } from "./podnet.ts";
- * const code = await runPodnet(["status", "--state-dir", await Deno.makeTempDir(), "--json"], {
- *   out: (line) => console.log(line),
- *   err: (line) => console.error(line),
- * });
- * console.log(code); // 0
- * ```
- *
  * @param args the command line after `podnet`
  * @param io where lines go
  */

@@ -32,23 +32,6 @@ import type { GuestAdapterOptions } from "./guest_adapter_options.ts";
  *
  * The NIC and namespace IDs must be GUIDs (`InvalidArgumentError`); they are
  * written in canonical form.
- *
- * @example
- * ```ts
- * import { buildLcowAdapter } from "./lcow.ts";
- * const adapter = buildLcowAdapter({
- *   nicId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0",
- *   endpointId: "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d",
- *   namespaceId: "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b",
- *   policyBasedRouting: false,
- *   endpoint: {
- *     id: "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d", name: "pod_eth0",
- *     ipConfigurations: [{ ipAddress: "10.0.0.5", prefixLength: 24 }],
- *     routes: [], policies: [], document: {},
- *   },
- * });
- * console.log(adapter.IPConfigs); // [{ IPAddress: "10.0.0.5", PrefixLength: 24 }]
- * ```
  */
 export function buildLcowAdapter(nic: GuestNicConfig): JsonObject {
   const nicId = requireGuid("nicId", nic.nicId);
@@ -102,19 +85,6 @@ function lowerNonBlank(values: readonly string[]): string[] {
  * `VmUnavailableError`; a NIC the guest does not know on `detach` →
  * `NotFoundError("guest NIC", nicId)`; a NIC or namespace ID that is not a
  * GUID → `InvalidArgumentError` (nothing is sent).
- *
- * @example
- * ```ts
- * import { ComputeSystem } from "../hcs/compute_system.ts";
- * import { LcowGuestNetwork } from "./lcow.ts";
- * import type { GuestNicConfig } from "../../ports/guest_network.ts";
- * import type { HcsApi } from "../native/hcs_api.ts";
- * declare const hcs: HcsApi;
- * declare const nic: GuestNicConfig;
- * using system = new ComputeSystem(hcs, "uvm-7");
- * const guest = new LcowGuestNetwork(system);
- * await guest.attach(nic);
- * ```
  */
 export class LcowGuestNetwork implements GuestNetwork {
   /** Always "lcow". */

@@ -31,19 +31,6 @@ import type { GuestAdapterOptions } from "./guest_adapter_options.ts";
  * `VmUnavailableError`; "not found" on `detach` / `removeNamespace` →
  * `NotFoundError("guest NIC" | "guest namespace", id)`; an ID that is not a
  * GUID → `InvalidArgumentError` (nothing is sent).
- *
- * @example
- * ```ts
- * import { ComputeSystem } from "../hcs/compute_system.ts";
- * import { WcowGuestNetwork } from "./wcow.ts";
- * import type { GuestNicConfig } from "../../ports/guest_network.ts";
- * import type { HcsApi } from "../native/hcs_api.ts";
- * declare const hcs: HcsApi;
- * declare const nic: GuestNicConfig;
- * using system = new ComputeSystem(hcs, "uvm-7");
- * const guest = new WcowGuestNetwork(system);
- * if (await guest.prepare(nic)) console.log("pre-added");
- * ```
  */
 export class WcowGuestNetwork implements GuestNetwork {
   /** Always "wcow". */

@@ -18,12 +18,6 @@ const logger = getLogger(["podnet", "hcn"]);
 
 /**
  * The query document podnet sends with HcnQuery*Properties.
- *
- * @example
- * ```ts
- * import { HCN_QUERY } from "./hcn_host_network.ts";
- * console.log(HCN_QUERY); // {"SchemaVersion":{"Major":2,"Minor":0},"Flags":0}
- * ```
  */
 export const HCN_QUERY: string = JSON.stringify({
   SchemaVersion: { Major: 2, Minor: 0 },
@@ -32,23 +26,11 @@ export const HCN_QUERY: string = JSON.stringify({
 
 /**
  * The time limit of one read when none is given: 30 seconds.
- *
- * @example
- * ```ts
- * import { DEFAULT_HCN_TIMEOUT_MS } from "./hcn_host_network.ts";
- * console.log(DEFAULT_HCN_TIMEOUT_MS); // 30000
- * ```
  */
 export const DEFAULT_HCN_TIMEOUT_MS = 30_000;
 
 /**
  * Options of an {@linkcode HcnHostNetwork}.
- *
- * @example
- * ```ts
- * import type { HcnHostNetworkOptions } from "./hcn_host_network.ts";
- * const options: HcnHostNetworkOptions = { timeoutMs: 5_000 };
- * ```
  */
 export interface HcnHostNetworkOptions {
   /** Time limit of each read (open, query and close), in ms. Default 30 000. */
@@ -69,16 +51,6 @@ interface HcnObjectCalls<H> {
  * `InvalidArgumentError` before any call. A missing object is a
  * `NotFoundError` ("namespace" or "endpoint"); a malformed document is an
  * `InvalidHostDataError` naming the field.
- *
- * @example
- * ```ts
- * import { HcnHostNetwork } from "./hcn_host_network.ts";
- * import type { HcnApi } from "../native/hcn_api.ts";
- * declare const hcn: HcnApi;
- * const host = new HcnHostNetwork(hcn, { timeoutMs: 10_000 });
- * const ns = await host.getNamespace("6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b");
- * for (const id of ns.endpointIds) console.log((await host.getEndpoint(id)).name);
- * ```
  */
 export class HcnHostNetwork implements HostNetwork {
   /** The time limit of each read, in ms. */

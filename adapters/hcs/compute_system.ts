@@ -40,7 +40,7 @@ const NEVER: AbortSignal = new AbortController().signal;
  *
  * @example
  * ```ts
- * import { DEFAULT_HCS_TIMEOUT_MS } from "./compute_system.ts";
+ * import { DEFAULT_HCS_TIMEOUT_MS } from "@podnet/hcs";
  * console.log(DEFAULT_HCS_TIMEOUT_MS); // 30000
  * ```
  */
@@ -51,7 +51,7 @@ export const DEFAULT_HCS_TIMEOUT_MS = 30_000;
  *
  * @example
  * ```ts
- * import type { ComputeSystemOptions } from "./compute_system.ts";
+ * import type { ComputeSystemOptions } from "@podnet/hcs";
  * const options: ComputeSystemOptions = { timeoutMs: 5_000 };
  * ```
  */
@@ -65,7 +65,7 @@ export interface ComputeSystemOptions {
  *
  * @example
  * ```ts
- * import type { NotFoundTarget } from "./compute_system.ts";
+ * import type { NotFoundTarget } from "@podnet/hcs";
  * const target: NotFoundTarget = { kind: "NIC", id: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0" };
  * ```
  */
@@ -81,7 +81,7 @@ export interface NotFoundTarget {
  *
  * @example
  * ```ts
- * import type { ComputeSystemCallOptions } from "./compute_system.ts";
+ * import type { ComputeSystemCallOptions } from "@podnet/hcs";
  * const options: ComputeSystemCallOptions = {
  *   signal: AbortSignal.timeout(1_000),
  *   notFound: { kind: "NIC", id: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0" },
@@ -132,8 +132,8 @@ interface Lease {
  *
  * @example
  * ```ts
- * import { ComputeSystem } from "./compute_system.ts";
- * import type { HcsApi } from "../native/hcs_api.ts";
+ * import { ComputeSystem } from "@podnet/hcs";
+ * import type { HcsApi } from "@podnet/hcs";
  * declare const hcs: HcsApi;
  * using system = new ComputeSystem(hcs, "uvm-7", { timeoutMs: 10_000 });
  * await system.modify({ GuestRequest: { ResourceType: "Network", RequestType: "Remove" } }, "detach NIC 0f1e");

@@ -18,12 +18,6 @@ const NETWORK_ADAPTERS = "VirtualMachine/Devices/NetworkAdapters";
 
 /**
  * The host NIC request types podnet sends.
- *
- * @example
- * ```ts
- * import type { VmNicRequestType } from "./hcs_vm_network.ts";
- * const type: VmNicRequestType = "Remove";
- * ```
  */
 export type VmNicRequestType = "Add" | "Remove";
 
@@ -32,16 +26,6 @@ export type VmNicRequestType = "Add" | "Remove";
  * NIC. The NIC and endpoint IDs are validated as GUIDs (and written in
  * canonical form) before the NIC ID enters the resource path; a bad one is
  * an `InvalidArgumentError`. `MacAddress` is omitted when unknown.
- *
- * @example
- * ```ts
- * import { buildVmNicRequest } from "./hcs_vm_network.ts";
- * const doc = buildVmNicRequest("Add", {
- *   nicId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0",
- *   endpointId: "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d",
- * });
- * console.log(doc.ResourcePath); // VirtualMachine/Devices/NetworkAdapters/0f1e2d3c-...
- * ```
  */
 export function buildVmNicRequest(requestType: VmNicRequestType, nic: VmNic): JsonObject {
   return requestDocument(requestType, canonicalNic(nic));
@@ -75,21 +59,6 @@ function requestDocument(requestType: VmNicRequestType, nic: CanonicalNic): Json
  * `VmNetwork` over a {@linkcode ComputeSystem}. A VM that is gone is a
  * `VmUnavailableError`; a "not found" answer is a `NotFoundError` for the
  * endpoint (add) or the NIC (remove).
- *
- * @example
- * ```ts
- * import { ComputeSystem } from "./compute_system.ts";
- * import { HcsVmNetwork } from "./hcs_vm_network.ts";
- * import type { HcsApi } from "../native/hcs_api.ts";
- * declare const hcs: HcsApi;
- * using system = new ComputeSystem(hcs, "uvm-7");
- * const vm = new HcsVmNetwork(system);
- * await vm.addNic({
- *   nicId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0",
- *   endpointId: "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d",
- *   macAddress: "00-15-5D-52-C0-0A",
- * });
- * ```
  */
 export class HcsVmNetwork implements VmNetwork {
   readonly #system: ComputeSystem;

@@ -34,14 +34,6 @@ export interface RecordFile {
  *
  * `FileStore` keeps snapshots here (suffix `.json`); the `podnet` command
  * line keeps its own per-pod host records beside them.
- *
- * @example
- * ```ts
- * import { RecordDirectory } from "./record_directory.ts";
- * const dir = new RecordDirectory(await Deno.makeTempDir());
- * await dir.write("pod-a", ".json", "{}");
- * console.log(await dir.read("pod-a", ".json")); // {}
- * ```
  */
 export class RecordDirectory {
   /** The directory, without trailing separators. */
