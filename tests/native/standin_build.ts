@@ -24,6 +24,7 @@ const RUNTIME = ["standin_runtime.c", "standin_json.c"];
 export const STANDIN_SOURCES: Readonly<Record<WindowsLibraryName, readonly string[]>> = {
   computenetwork: ["computenetwork.c", ...RUNTIME],
   vmcompute: ["vmcompute.c", "standin_hcs.c", ...RUNTIME],
+  computecore: ["computecore.c", "standin_hcs.c", "standin_local.c", ...RUNTIME],
   ole32: ["ole32.c"],
   kernel32: ["kernel32.c"],
 };
@@ -111,6 +112,7 @@ function pathsIn(dir: string): StandinBuild["paths"] {
   return {
     computenetwork: file("computenetwork"),
     vmcompute: file("vmcompute"),
+    computecore: file("computecore"),
     ole32: file("ole32"),
     kernel32: file("kernel32"),
   };

@@ -16,22 +16,27 @@ const logger = getLogger(["podnet", "ffi"]);
 /**
  * An 8-byte out-slot for a returned string (`PWSTR*`). `take()` decodes and
  * frees it; disposing frees it, without decoding, if it was not taken.
- * Either way exactly once.
+ * Either way exactly once, with `CoTaskMemFree` (computenetwork, vmcompute)
+ * or, for a `"local"` slot, `LocalFree` (computecore's result documents).
  */
 export class StringSlot implements Disposable {
   /** The slot the DLL writes the pointer into. */
   readonly slot: BigUint64Array<ArrayBuffer> = new BigUint64Array(1);
   readonly #libraries: WindowsLibraries;
+  readonly #local: boolean;
 
-  constructor(libraries: WindowsLibraries) {
+  constructor(libraries: WindowsLibraries, allocator: "cotaskmem" | "local" = "cotaskmem") {
     this.#libraries = libraries;
+    this.#local = allocator === "local";
   }
 
   /** The string, decoded and freed ("" when the DLL returned none). */
   take(): string {
     const address = this.slot[0] ?? 0n;
     this.slot[0] = 0n;
-    return this.#libraries.takeString(address);
+    return this.#local
+      ? this.#libraries.takeLocalString(address)
+      : this.#libraries.takeString(address);
   }
 
   [Symbol.dispose](): void {
@@ -39,9 +44,10 @@ export class StringSlot implements Disposable {
     // fail (and hide the failure that left it untaken).
     const address = this.slot[0] ?? 0n;
     this.slot[0] = 0n;
-    if (address !== 0n) {
-      this.#libraries.ole32.symbols.CoTaskMemFree(Deno.UnsafePointer.create(address));
-    }
+    if (address === 0n) return;
+    const pointer = Deno.UnsafePointer.create(address);
+    if (this.#local) this.#libraries.kernel32.symbols.LocalFree(pointer);
+    else this.#libraries.ole32.symbols.CoTaskMemFree(pointer);
   }
 }
 
@@ -119,7 +125,7 @@ export function runNativeCall<T>(
 }
 
 /** Hands the caller the promise of an abandoned call's clean-up. */
-function notifyAbandoned(
+export function notifyAbandoned(
   onAbandoned: ((settled: Promise<void>) => void) | undefined,
   work: Promise<unknown>,
 ): void {
@@ -156,13 +162,13 @@ export function finishWithResult(
  * the adopted handle, or throws the failure. The record is freed whatever
  * happens; the handle is closed on every path where it is not adopted: a
  * failing HRESULT, a record with a success HRESULT, a record that cannot be
- * decoded.
+ * decoded. An open without an error record (computecore's) passes none.
  */
 export function finishOpen<H extends object>(
   call: string,
   hresult: number,
   handleSlot: BigUint64Array,
-  recordSlot: StringSlot,
+  recordSlot: StringSlot | undefined,
   table: HandleTable<H>,
   create: () => H,
 ): H {
@@ -171,7 +177,7 @@ export function finishOpen<H extends object>(
   let adopted = false;
   try {
     using record = recordSlot;
-    const errors = record.take();
+    const errors = record?.take() ?? "";
     if (hresult < 0 || errors.length > 0 || address === 0n) {
       throw hresultError(call, hresult, errors);
     }
