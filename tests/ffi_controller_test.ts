@@ -7,16 +7,16 @@ import {
   createWindowsPorts,
   type WindowsPorts,
 } from "../adapters/native/ffi/create_windows_ports.ts";
-import { WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
+import { type HcsLibrary, WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
 import type { HcsApi } from "../adapters/native/hcs_api.ts";
 import { HRESULT } from "../adapters/native/hresult.ts";
 import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
 import type { GuestPlatform } from "../ports/guest_network.ts";
-import { openStandins, readFixture, type Standins } from "./native/standins.ts";
+import { HCS_LIBRARIES, openStandins, readFixture, type Standins } from "./native/standins.ts";
 
-// The whole controller through the FFI bindings against the stand-in DLLs.
-// Every test ends with no outstanding string and no open handle, failures
-// included.
+// The whole controller through the FFI bindings against the stand-in DLLs,
+// over each HCS library (computecore and vmcompute). Every test ends with no
+// outstanding string, document, operation or open handle, failures included.
 
 const fixture = await readFixture();
 const NS = fixture.namespace.ID;
@@ -34,12 +34,13 @@ interface Stack extends AsyncDisposable {
 
 async function stack(
   guest: GuestPlatform,
+  hcs: HcsLibrary,
   options: { timeoutMs?: number; onEvent?: (event: ControllerEvent) => void } = {},
 ): Promise<Stack> {
-  const standins = await openStandins();
+  const standins = await openStandins(hcs);
   standins.seed(fixture);
   standins.addSystem(VM, guest);
-  const libraries = new WindowsLibraries(standins.paths);
+  const libraries = new WindowsLibraries(standins.paths, { hcs });
   const opened: WindowsPorts[] = [];
   const timeLimit = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
   const morePorts = (): WindowsPorts => {
@@ -108,167 +109,183 @@ async function simulatedDocuments(guest: GuestPlatform): Promise<string[]> {
   return sent;
 }
 
-for (const guest of ["lcow", "wcow"] as const) {
-  Deno.test(`${guest}: setup and teardown through FFI send the simulated host's documents`, async () => {
-    await using s = await stack(guest);
-    await s.controller.setup();
-    assert.equal(s.controller.state, "Configured");
-    assert.deepEqual(s.controller.bindings.map((b) => b.endpointName), [
-      "4f1d0c2b9a7e_eth0",
-      "4f1d0c2b9a7e_eth1",
-      "4f1d0c2b9a7e_eth2",
-    ]);
-    const state = s.standins.systemState(VM);
-    assert.deepEqual(
-      state.Nics.map((n) => n.EndpointId).sort(),
-      fixture.endpoints.map((e) => e.ID).sort(),
-    );
-    assert.deepEqual(state.GuestAdapters.map((a) => a.State), ["Attached", "Attached", "Attached"]);
-    assert.deepEqual(state.GuestNamespaces, guest === "wcow" ? [NS] : []);
-    // The stand-in holds the compute system handle the ports keep open.
-    assert.equal(s.standins.counters().hcsHandles, 1);
-    assert.equal(s.standins.counters().hcnHandles, 0);
+for (const hcs of HCS_LIBRARIES) {
+  for (const guest of ["lcow", "wcow"] as const) {
+    const name = `${hcs}, ${guest}`;
+    Deno.test(`${name}: setup and teardown through FFI send the simulated host's documents`, async () => {
+      await using s = await stack(guest, hcs);
+      await s.controller.setup();
+      assert.equal(s.controller.state, "Configured");
+      assert.deepEqual(s.controller.bindings.map((b) => b.endpointName), [
+        "4f1d0c2b9a7e_eth0",
+        "4f1d0c2b9a7e_eth1",
+        "4f1d0c2b9a7e_eth2",
+      ]);
+      const state = s.standins.systemState(VM);
+      assert.deepEqual(
+        state.Nics.map((n) => n.EndpointId).sort(),
+        fixture.endpoints.map((e) => e.ID).sort(),
+      );
+      assert.deepEqual(state.GuestAdapters.map((a) => a.State), [
+        "Attached",
+        "Attached",
+        "Attached",
+      ]);
+      assert.deepEqual(state.GuestNamespaces, guest === "wcow" ? [NS] : []);
+      // The stand-in holds the compute system handle the ports keep open.
+      assert.equal(s.standins.counters().hcsHandles, 1);
+      assert.equal(s.standins.counters().hcnHandles, 0);
 
-    await s.controller.teardown();
-    assert.equal(s.controller.state, "TornDown");
-    vmIsEmpty(s);
-    const sent = s.standins.documents("hcs")
-      .filter((d) => d.Call === "HcsModifyComputeSystem")
-      .map((d) => d.Document);
-    assert.deepEqual(sent, await simulatedDocuments(guest));
-    s.ports.computeSystem.close();
-    await s.standins.assertClean(s.libraries);
-  });
-
-  Deno.test(`${guest}: migration reset through FFI re-sends the guest side under the new namespace`, async () => {
-    await using s = await stack(guest);
-    const NEW = "0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b60";
-    s.standins.addNamespace({ ...fixture.namespace, ID: NEW });
-    await s.controller.setup();
-    const snapshot = JSON.stringify(await s.controller.save());
-    assert.equal(s.controller.state, "SourceMigrating");
-
-    const dest = NetworkController.import(snapshot);
-    await dest.patch(NEW);
-    await dest.resume(s.morePorts());
-    s.standins.reset("hcs");
-    await dest.resetAfterMigration();
-    assert.equal(dest.state, "Configured");
-    const sent = s.standins.documents("hcs")
-      .filter((d) => d.Call === "HcsModifyComputeSystem")
-      .map((d) => JSON.parse(d.Document));
-    assert.ok(sent.every((d) => d.GuestRequest !== undefined), "host NICs are left as they are");
-    const state = s.standins.systemState(VM);
-    assert.equal(state.Nics.length, 3);
-    assert.deepEqual(state.GuestAdapters.map((a) => a.State), ["Attached", "Attached", "Attached"]);
-    if (guest === "lcow") {
-      assert.deepEqual(state.GuestAdapters.map((a) => a.NamespaceId), [NEW, NEW, NEW]);
-    } else {
-      assert.deepEqual(state.GuestNamespaces, [NEW]);
-    }
-
-    await s.controller.teardown(); // the source lets go without touching the VM
-    assert.equal(s.controller.state, "TornDown");
-    assert.equal(s.standins.systemState(VM).Nics.length, 3);
-    await dest.teardown();
-    assert.equal(dest.state, "TornDown");
-    vmIsEmpty(s);
-  });
-
-  Deno.test(`${guest}: a setup that fails half-way is rolled back through FFI`, async () => {
-    await using s = await stack(guest);
-    // Let the first NIC through, fail on the second NIC's host hot-add.
-    const before = guest === "wcow" ? 5 : 2;
-    for (let i = 0; i < before; i++) s.standins.failNext("hcs", "HcsModifyComputeSystem", 0);
-    s.standins.failNext(
-      "hcs",
-      "HcsModifyComputeSystem",
-      HRESULT.E_INVALIDARG,
-      '{"Error":-2147024809,"ErrorMessage":"no slot"}',
-    );
-    await assert.rejects(s.controller.setup(), (e: unknown) => {
-      assert.ok(e instanceof SetupError);
-      assert.equal(e.rolledBack, true);
-      assert.ok(e.cause instanceof Error);
-      assert.match(e.cause.message, /no slot/);
-      return true;
+      await s.controller.teardown();
+      assert.equal(s.controller.state, "TornDown");
+      vmIsEmpty(s);
+      const sent = s.standins.documents("hcs")
+        .filter((d) => d.Call === "HcsModifyComputeSystem")
+        .map((d) => d.Document);
+      assert.deepEqual(sent, await simulatedDocuments(guest));
+      s.ports.computeSystem.close();
+      await s.standins.assertClean(s.libraries);
     });
-    assert.equal(s.controller.state, "TornDown");
-    vmIsEmpty(s);
-    // The first NIC made it in, and was taken out again.
-    const removals = s.standins.documents("hcs")
-      .map((d) => d.Document)
-      .filter((d) => d.includes('"RequestType":"Remove"') && d.includes("ResourcePath"));
-    assert.equal(removals.length, 1);
-  });
 
-  Deno.test(`${guest}: a host read that outlives the time limit fails setup cleanly`, async () => {
-    await using s = await stack(guest, { timeoutMs: 300 });
-    s.standins.hold("hcn", "HcnQueryEndpointProperties");
-    await assert.rejects(s.controller.setup(), (e: unknown) => {
-      assert.ok(e instanceof SetupError);
-      assert.ok(e.cause instanceof OperationTimeoutError);
-      return true;
+    Deno.test(`${name}: migration reset through FFI re-sends the guest side under the new namespace`, async () => {
+      await using s = await stack(guest, hcs);
+      const NEW = "0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b60";
+      s.standins.addNamespace({ ...fixture.namespace, ID: NEW });
+      await s.controller.setup();
+      const snapshot = JSON.stringify(await s.controller.save());
+      assert.equal(s.controller.state, "SourceMigrating");
+
+      const dest = NetworkController.import(snapshot);
+      await dest.patch(NEW);
+      await dest.resume(s.morePorts());
+      s.standins.reset("hcs");
+      await dest.resetAfterMigration();
+      assert.equal(dest.state, "Configured");
+      const sent = s.standins.documents("hcs")
+        .filter((d) => d.Call === "HcsModifyComputeSystem")
+        .map((d) => JSON.parse(d.Document));
+      assert.ok(sent.every((d) => d.GuestRequest !== undefined), "host NICs are left as they are");
+      const state = s.standins.systemState(VM);
+      assert.equal(state.Nics.length, 3);
+      assert.deepEqual(state.GuestAdapters.map((a) => a.State), [
+        "Attached",
+        "Attached",
+        "Attached",
+      ]);
+      if (guest === "lcow") {
+        assert.deepEqual(state.GuestAdapters.map((a) => a.NamespaceId), [NEW, NEW, NEW]);
+      } else {
+        assert.deepEqual(state.GuestNamespaces, [NEW]);
+      }
+
+      await s.controller.teardown(); // the source lets go without touching the VM
+      assert.equal(s.controller.state, "TornDown");
+      assert.equal(s.standins.systemState(VM).Nics.length, 3);
+      await dest.teardown();
+      assert.equal(dest.state, "TornDown");
+      vmIsEmpty(s);
     });
-    assert.equal(s.controller.state, "TornDown");
-    vmIsEmpty(s);
-    s.standins.release("hcn"); // the late reads return; their documents are freed
-  });
 
-  Deno.test(`${guest}: teardown of a VM that is gone counts as done`, async () => {
-    await using s = await stack(guest);
-    await s.controller.setup();
-    s.standins.stopSystem(VM);
-    await s.controller.teardown();
-    assert.equal(s.controller.state, "TornDown");
-  });
-
-  Deno.test(`${guest}: teardown with the guest gone still removes the host NICs`, async () => {
-    await using s = await stack(guest);
-    await s.controller.setup();
-    s.standins.setGuestConnection(VM, "closed");
-    await s.controller.teardown();
-    assert.equal(s.controller.state, "TornDown");
-    assert.deepEqual(s.standins.systemState(VM).Nics, []);
-  });
-
-  Deno.test(`${guest}: a failed teardown step is reported, and a second teardown finishes`, async () => {
-    await using s = await stack(guest);
-    await s.controller.setup();
-    const call = "HcsModifyComputeSystem";
-    // The second request of teardown is the last NIC's host hot-remove.
-    s.standins.failNext("hcs", call, 0);
-    s.standins.failNext("hcs", call, HRESULT.E_FAIL, '{"Error":-2147467259,"ErrorMessage":"busy"}');
-    await assert.rejects(s.controller.teardown(), (e: unknown) => {
-      assert.ok(e instanceof TeardownError);
-      assert.equal(e.errors.length, 1);
-      assert.equal(e.errors[0]?.step, "vm-remove");
-      return true;
+    Deno.test(`${name}: a setup that fails half-way is rolled back through FFI`, async () => {
+      await using s = await stack(guest, hcs);
+      // Let the first NIC through, fail on the second NIC's host hot-add.
+      const before = guest === "wcow" ? 5 : 2;
+      for (let i = 0; i < before; i++) s.standins.failNext("hcs", "HcsModifyComputeSystem", 0);
+      s.standins.failNext(
+        "hcs",
+        "HcsModifyComputeSystem",
+        HRESULT.E_INVALIDARG,
+        '{"Error":-2147024809,"ErrorMessage":"no slot"}',
+      );
+      await assert.rejects(s.controller.setup(), (e: unknown) => {
+        assert.ok(e instanceof SetupError);
+        assert.equal(e.rolledBack, true);
+        assert.ok(e.cause instanceof Error);
+        assert.match(e.cause.message, /no slot/);
+        return true;
+      });
+      assert.equal(s.controller.state, "TornDown");
+      vmIsEmpty(s);
+      // The first NIC made it in, and was taken out again.
+      const removals = s.standins.documents("hcs")
+        .map((d) => d.Document)
+        .filter((d) => d.includes('"RequestType":"Remove"') && d.includes("ResourcePath"));
+      assert.equal(removals.length, 1);
     });
-    assert.equal(s.controller.state, "Invalid");
-    assert.equal(s.standins.systemState(VM).Nics.length, 1);
-    await s.controller.teardown();
-    assert.equal(s.controller.state, "TornDown");
-    vmIsEmpty(s);
-  });
 
-  Deno.test(`${guest}: a teardown step that times out leaves Invalid; the retry finishes`, async () => {
-    // The first teardown step is held in the DLL past its time limit, then lets go.
-    const onEvent = (event: ControllerEvent): void => {
-      if (event.type === "step" && event.phase === "failed") s.standins.release("hcs");
-    };
-    await using s = await stack(guest, { timeoutMs: 300, onEvent });
-    await s.controller.setup();
-    s.standins.hold("hcs", "HcsModifyComputeSystem");
-    await assert.rejects(s.controller.teardown(), (e: unknown) => {
-      assert.ok(e instanceof TeardownError);
-      assert.ok(e.errors.some((step) => step.cause instanceof OperationTimeoutError));
-      return true;
+    Deno.test(`${name}: a host read that outlives the time limit fails setup cleanly`, async () => {
+      await using s = await stack(guest, hcs, { timeoutMs: 300 });
+      s.standins.hold("hcn", "HcnQueryEndpointProperties");
+      await assert.rejects(s.controller.setup(), (e: unknown) => {
+        assert.ok(e instanceof SetupError);
+        assert.ok(e.cause instanceof OperationTimeoutError);
+        return true;
+      });
+      assert.equal(s.controller.state, "TornDown");
+      vmIsEmpty(s);
+      s.standins.release("hcn"); // the late reads return; their documents are freed
     });
-    assert.equal(s.controller.state, "Invalid");
-    await s.libraries.settled(); // the late removal lands
-    await s.controller.teardown();
-    assert.equal(s.controller.state, "TornDown");
-    vmIsEmpty(s);
-  });
+
+    Deno.test(`${name}: teardown of a VM that is gone counts as done`, async () => {
+      await using s = await stack(guest, hcs);
+      await s.controller.setup();
+      s.standins.stopSystem(VM);
+      await s.controller.teardown();
+      assert.equal(s.controller.state, "TornDown");
+    });
+
+    Deno.test(`${name}: teardown with the guest gone still removes the host NICs`, async () => {
+      await using s = await stack(guest, hcs);
+      await s.controller.setup();
+      s.standins.setGuestConnection(VM, "closed");
+      await s.controller.teardown();
+      assert.equal(s.controller.state, "TornDown");
+      assert.deepEqual(s.standins.systemState(VM).Nics, []);
+    });
+
+    Deno.test(`${name}: a failed teardown step is reported, and a second teardown finishes`, async () => {
+      await using s = await stack(guest, hcs);
+      await s.controller.setup();
+      const call = "HcsModifyComputeSystem";
+      // The second request of teardown is the last NIC's host hot-remove.
+      s.standins.failNext("hcs", call, 0);
+      s.standins.failNext(
+        "hcs",
+        call,
+        HRESULT.E_FAIL,
+        '{"Error":-2147467259,"ErrorMessage":"busy"}',
+      );
+      await assert.rejects(s.controller.teardown(), (e: unknown) => {
+        assert.ok(e instanceof TeardownError);
+        assert.equal(e.errors.length, 1);
+        assert.equal(e.errors[0]?.step, "vm-remove");
+        return true;
+      });
+      assert.equal(s.controller.state, "Invalid");
+      assert.equal(s.standins.systemState(VM).Nics.length, 1);
+      await s.controller.teardown();
+      assert.equal(s.controller.state, "TornDown");
+      vmIsEmpty(s);
+    });
+
+    Deno.test(`${name}: a teardown step that times out leaves Invalid; the retry finishes`, async () => {
+      // The first teardown step is held in the DLL past its time limit, then lets go.
+      const onEvent = (event: ControllerEvent): void => {
+        if (event.type === "step" && event.phase === "failed") s.standins.release("hcs");
+      };
+      await using s = await stack(guest, hcs, { timeoutMs: 300, onEvent });
+      await s.controller.setup();
+      s.standins.hold("hcs", "HcsModifyComputeSystem");
+      await assert.rejects(s.controller.teardown(), (e: unknown) => {
+        assert.ok(e instanceof TeardownError);
+        assert.ok(e.errors.some((step) => step.cause instanceof OperationTimeoutError));
+        return true;
+      });
+      assert.equal(s.controller.state, "Invalid");
+      await s.libraries.settled(); // the late removal lands
+      await s.controller.teardown();
+      assert.equal(s.controller.state, "TornDown");
+      vmIsEmpty(s);
+    });
+  }
 }
