@@ -57,11 +57,26 @@ export function runOperation<T>(
     return Promise.reject(signal.reason);
   }
   const completions = completionsOf(libraries, (release) => libraries.atClose(release));
-  const { promise, resolve } = Promise.withResolvers<void>();
+  const { promise, resolve, reject } = Promise.withResolvers<T>();
   let expected: ReturnType<typeof completions.expect> | undefined;
   let operation: Deno.PointerObject | null = null;
   try {
-    expected = completions.expect(() => resolve());
+    expected = completions.expect(() => {
+      // In the completion callback (see OperationCompletions): read, free, close.
+      const started = operation;
+      if (started === null) return;
+      const document = new StringSlot(libraries, "local");
+      try {
+        const hresult = symbols.HcsGetOperationResult(started, document.slot);
+        resolve(call.finish(hresult, document.take()));
+      } catch (error) {
+        reject(error);
+      } finally {
+        document[Symbol.dispose]();
+        symbols.HcsCloseOperation(started);
+        call.settle();
+      }
+    });
     operation = symbols.HcsCreateOperation(expected.context, completions.pointer);
     if (operation === null) {
       throw hresultError("HcsCreateOperation", E_OUTOFMEMORY, "");
@@ -81,18 +96,7 @@ export function runOperation<T>(
     call.settle();
     return Promise.reject(error);
   }
-  const started = operation;
-  const work = libraries.track(promise.then(() => {
-    const document = new StringSlot(libraries, "local");
-    try {
-      const hresult = symbols.HcsGetOperationResult(started, document.slot);
-      return call.finish(hresult, document.take());
-    } finally {
-      document[Symbol.dispose]();
-      symbols.HcsCloseOperation(started);
-      call.settle();
-    }
-  }));
+  const work = libraries.track(promise);
   if (signal === undefined) return work;
   return raceSignal(work, signal, () => {
     // Nobody waits for this failure; its document was freed in the clean-up.

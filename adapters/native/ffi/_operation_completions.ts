@@ -46,24 +46,23 @@ export function completionsOf(
 /**
  * Routes completion callbacks to the operations waiting for them, by the
  * context pointer each operation was created with (a number, never an
- * address).
+ * address). The operation is finished (result read, document freed,
+ * operation closed) inside the callback, as Microsoft's own sample does:
+ * HCS allows closing an operation from within its completion callback.
  *
  * A thread that calls a Deno callback waits until the event loop has run it
- * and every promise reaction that follows. So the callback itself only notes
- * the completion; the operations are finished (result read, operation
- * closed, waiters resumed) in a task of their own, after the HCS thread is
- * released: no call into computecore.dll then waits on a thread that waits
- * on us, and no caller's code runs while HCS's thread is held.
+ * and every promise reaction that follows, so while HCS's thread is held,
+ * the waiting caller's code runs too. Nothing podnet runs there waits for
+ * HCS; what must not happen while an HCS thread is inside the callback
+ * (releasing the callback, unloading computecore.dll) happens only when the
+ * libraries close, a task later and after a grace period.
  *
  * The callback keeps the event loop alive only while some operation waits,
- * so an idle process can exit. It stays valid until `close()`, which the
- * libraries call once nothing is pending and HCS's threads have left it.
+ * so an idle process can exit. It stays valid until `close()`.
  */
 export class OperationCompletions {
   #callback: Deno.UnsafeCallback<typeof COMPLETION> | undefined;
   readonly #waiting = new Map<bigint, (operation: Deno.PointerValue) => void>();
-  #completed: Array<{ run: (operation: Deno.PointerValue) => void; operation: Deno.PointerValue }> =
-    [];
   #next = 0n;
   #closed = false;
 
@@ -79,7 +78,7 @@ export class OperationCompletions {
 
   /**
    * Registers an operation about to be created: `onComplete` runs on the
-   * event loop, in a task of its own, once HCS has reported the completion.
+   * event loop, in the callback, once HCS has reported the completion.
    */
   expect(onComplete: (operation: Deno.PointerValue) => void): Expected {
     const callback = this.#ensure();
@@ -97,7 +96,7 @@ export class OperationCompletions {
   /** Releases the callback. Only when no operation waits: HCS may still call it. */
   close(): void {
     if (this.#closed) return;
-    if (this.#waiting.size > 0 || this.#completed.length > 0) {
+    if (this.#waiting.size > 0) {
       throw new Error(
         `Cannot release the HCS completion callback: ${this.#waiting.size} operation(s) wait`,
       );
@@ -127,11 +126,11 @@ export class OperationCompletions {
     return true;
   }
 
-  /** The callback: runs while HCS's thread waits, so it only takes note. */
+  /** The callback: runs on the event loop while HCS's thread waits for it. */
   #complete(operation: Deno.PointerValue, context: Deno.PointerValue): void {
     const id = Deno.UnsafePointer.value(context);
     const run = this.#waiting.get(id);
-    if (run === undefined) {
+    if (run === undefined || !this.#remove(id)) {
       // Not ours or already done: HCS called twice, or for an operation
       // whose start failed. Nothing of it is held here.
       logger.warn("An HCS completion came for no waiting operation (context {id})", {
@@ -139,21 +138,11 @@ export class OperationCompletions {
       });
       return;
     }
-    if (this.#completed.length === 0) setTimeout(() => this.#drain(), 0);
-    this.#completed.push({ run, operation });
-    this.#remove(id);
-  }
-
-  /** Finishes the completed operations, in a task after the callbacks'. */
-  #drain(): void {
-    const completed = this.#completed;
-    this.#completed = [];
-    for (const { run, operation } of completed) {
-      try {
-        run(operation);
-      } catch (error) {
-        logger.error("Finishing an HCS operation threw: {error}", { error });
-      }
+    try {
+      run(operation);
+    } catch (error) {
+      // An exception must not escape into Deno's callback machinery.
+      logger.error("Finishing an HCS operation threw: {error}", { error });
     }
   }
 }
