@@ -85,43 +85,66 @@ export function runNativeCall<T>(
     call.settle?.();
     return Promise.reject(signal.reason);
   }
-  let phase: "queued" | "running" | "returned" = "queued";
-  let abandoned = false;
-  let finished: { readonly value: T } | undefined;
-  const hresult = libraries.schedule(() => {
-    const native = call.start();
-    phase = "running";
-    return native;
-  }, signal);
-  const work = libraries.track(hresult.then(
-    (code) => {
-      phase = "returned";
-      let value: T;
-      try {
-        value = call.finish(code);
-      } finally {
-        call.settle?.();
-      }
-      if (abandoned) call.discard?.(value);
-      else finished = { value };
-      return value;
-    },
-    (error: unknown) => {
-      // Never started (dropped from the queue, or the start threw): nothing to finish.
-      phase = "returned";
-      call.settle?.();
-      throw error;
-    },
-  ));
+  const state = new CallState<T>(call);
+  const work = libraries.run(
+    () => state.start(),
+    (code) => state.finish(code),
+    () => state.fail(),
+    signal,
+  );
+  if (signal === undefined) return work;
   return raceSignal(work, signal, () => {
-    abandoned = true;
-    // Finished but not yet handed over: nobody will take it now.
-    if (finished !== undefined) call.discard?.(finished.value);
+    const running = state.abandon();
     work.catch(() => {
       // Nobody waits for this failure; its strings were freed in finish().
     });
-    if (phase === "running") notifyAbandoned(options?.onAbandoned, work);
+    if (running) notifyAbandoned(options?.onAbandoned, work);
   });
+}
+
+/** Where one native call is, and what its outcome needs. */
+class CallState<T> {
+  readonly #call: NativeCall<T>;
+  #phase: "queued" | "running" | "returned" = "queued";
+  #abandoned = false;
+  #finished: { readonly value: T } | undefined;
+
+  constructor(call: NativeCall<T>) {
+    this.#call = call;
+  }
+
+  start(): Promise<number> {
+    const native = this.#call.start();
+    this.#phase = "running";
+    return native;
+  }
+
+  finish(code: number): T {
+    this.#phase = "returned";
+    let value: T;
+    try {
+      value = this.#call.finish(code);
+    } finally {
+      this.#call.settle?.();
+    }
+    if (this.#abandoned) this.#call.discard?.(value);
+    else this.#finished = { value };
+    return value;
+  }
+
+  /** The call returned no result: never started, or the start threw. */
+  fail(): void {
+    this.#phase = "returned";
+    this.#call.settle?.();
+  }
+
+  /** Nobody waits any more; returns whether the native call still runs. */
+  abandon(): boolean {
+    this.#abandoned = true;
+    // Finished but not yet handed over: nobody will take it now.
+    if (this.#finished !== undefined) this.#call.discard?.(this.#finished.value);
+    return this.#phase === "running";
+  }
 }
 
 /** Hands the caller the promise of an abandoned call's clean-up. */

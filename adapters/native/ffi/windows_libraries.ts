@@ -7,6 +7,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { InvalidArgumentError, NativeLoadError } from "../../../domain/errors.ts";
+import { CallQueue } from "./_call_queue.ts";
 import { COMPUTECORE_SYMBOLS } from "./computecore_symbols.ts";
 import { COMPUTENETWORK_SYMBOLS } from "./computenetwork_symbols.ts";
 import { KERNEL32_SYMBOLS } from "./kernel32_symbols.ts";
@@ -122,7 +123,7 @@ export class WindowsLibraries implements Disposable, AsyncDisposable {
   readonly maxInFlight: number;
   #pending = 0;
   #inFlight = 0;
-  readonly #queue: QueuedCall[] = [];
+  readonly #queue = new CallQueue<QueuedCall>();
   #idle: PromiseWithResolvers<void> | undefined;
   #closing: Promise<void> | undefined;
   #finished = false;
@@ -304,9 +305,7 @@ export class WindowsLibraries implements Disposable, AsyncDisposable {
       resolve,
       signal,
       onAbort: () => {
-        const index = this.#queue.indexOf(entry);
-        if (index < 0) return;
-        this.#queue.splice(index, 1);
+        if (!this.#queue.remove(entry)) return;
         reject(signal?.reason);
       },
     };
@@ -323,14 +322,74 @@ export class WindowsLibraries implements Disposable, AsyncDisposable {
    */
   track<T>(work: Promise<T>): Promise<T> {
     this.#pending++;
-    return work.finally(() => {
-      this.#pending--;
-      if (this.#pending === 0) {
-        const idle = this.#idle;
-        this.#idle = undefined;
-        idle?.resolve();
-      }
-    });
+    return work.then(
+      (value) => {
+        this.#untrack();
+        return value;
+      },
+      (error: unknown) => {
+        this.#untrack();
+        throw error;
+      },
+    );
+  }
+
+  /**
+   * Runs a nonblocking native call as pending work, in one step: admitted
+   * like {@linkcode WindowsLibraries.schedule}, counted like
+   * {@linkcode WindowsLibraries.track}, and `finish` runs with the HRESULT
+   * the moment the call returns (before the worker slot goes to the next
+   * call's caller code). The promise settles like `finish`, or, when the
+   * call returned nothing (dropped from the queue by `signal`, or `start`
+   * threw), rejects after `failed` ran.
+   *
+   * @param start starts the call (a nonblocking FFI function) and returns its promise
+   * @param finish takes the call's results; its value or exception settles the promise
+   * @param failed runs when there is no result to finish
+   * @param signal drops the call while it waits
+   */
+  run<T>(
+    start: () => Promise<number>,
+    finish: (hresult: number) => T,
+    failed: (error: unknown) => void,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    if (this.#queue.length > 0 || this.#inFlight >= this.maxInFlight) {
+      return this.track(
+        this.schedule(start, signal).then(finish, (error: unknown) => {
+          failed(error);
+          throw error;
+        }),
+      );
+    }
+    // The common case, with as few promise reactions as possible.
+    let native: Promise<number>;
+    try {
+      native = start();
+    } catch (error) {
+      failed(error);
+      return Promise.reject(error);
+    }
+    this.#inFlight++;
+    this.#pending++;
+    return native.then(
+      (hresult) => {
+        this.#inFlight--;
+        try {
+          return finish(hresult);
+        } finally {
+          this.#untrack();
+          if (this.#queue.length > 0) this.#admit();
+        }
+      },
+      (error: unknown) => {
+        this.#inFlight--;
+        this.#untrack();
+        this.#admit();
+        failed(error);
+        throw error;
+      },
+    );
   }
 
   /**
@@ -397,6 +456,15 @@ export class WindowsLibraries implements Disposable, AsyncDisposable {
     void this.close();
   }
 
+  #untrack(): void {
+    this.#pending--;
+    if (this.#pending === 0) {
+      const idle = this.#idle;
+      this.#idle = undefined;
+      idle?.resolve();
+    }
+  }
+
   #launch(start: () => Promise<number>): Promise<number> {
     let native: Promise<number>;
     try {
@@ -405,10 +473,18 @@ export class WindowsLibraries implements Disposable, AsyncDisposable {
       return Promise.reject(error);
     }
     this.#inFlight++;
-    return native.finally(() => {
-      this.#inFlight--;
-      this.#admit();
-    });
+    return native.then(
+      (hresult) => {
+        this.#inFlight--;
+        this.#admit();
+        return hresult;
+      },
+      (error: unknown) => {
+        this.#inFlight--;
+        this.#admit();
+        throw error;
+      },
+    );
   }
 
   /** Starts queued calls while worker slots are free, oldest first. */
