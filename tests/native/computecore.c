@@ -151,20 +151,29 @@ static void signal_changed(void) {
 #endif
 }
 
-static int worker_running = 0;
+/* Up to WORKERS threads complete operations, as HCS's own thread pool does:
+   a thread that calls a completion callback may wait until the caller has
+   run it, and the others go on meanwhile. */
+#define WORKERS 4
+static int workers_running = 0;
 static int worker_stop = 0;
+/* Workers waiting with nothing due soon, and how many ops are queued. */
+static int workers_idle = 0;
+static int64_t queued_operations = 0;
+/* Threads in HcsWaitForOperationResult: a completion wakes them. */
+static int waiting_threads = 0;
 #ifndef _WIN32
-static pthread_t worker_thread;
-static int worker_joinable = 0;
+static pthread_t worker_threads[WORKERS];
+static int workers_started = 0;
 #endif
 
 static void run_due_operations(void);
 
-/* The worker: runs operations when they are due and their hold has ended.
+/* A worker: runs operations when they are due and their hold has ended.
    On Windows it exits when nothing is queued, holding a reference to this
    library until then (FreeLibraryAndExitThread), so the library cannot be
    unloaded under it. Elsewhere it runs until the library is unloaded (the
-   destructor stops and joins it). */
+   destructor stops and joins the workers). */
 #ifdef _WIN32
 static DWORD WINAPI worker_main(LPVOID module) {
   run_due_operations();
@@ -179,9 +188,12 @@ static void *worker_main(void *unused) {
 }
 #endif
 
-/* Starts the worker if it is not running; ops_lock held. */
+/* Starts another worker when every running one may be busy; ops_lock held.
+   Returns 0 when there is none and none can be started. */
 static int ensure_worker(void) {
-  if (worker_running) return 1;
+  if (workers_running > 0 && (workers_running >= WORKERS || queued_operations < workers_running)) {
+    return 1;
+  }
 #ifdef _WIN32
   {
     HMODULE module = NULL;
@@ -198,23 +210,26 @@ static int ensure_worker(void) {
     CloseHandle(thread);
   }
 #else
-  if (worker_joinable) return 0; /* it is stopping: the library is being unloaded */
-  if (pthread_create(&worker_thread, NULL, worker_main, NULL) != 0) return 0;
-  worker_joinable = 1;
+  /* Workers are started once and run until the library is unloaded. */
+  if (worker_stop || workers_started == WORKERS) return workers_running > 0;
+  if (pthread_create(&worker_threads[workers_started], NULL, worker_main, NULL) != 0) {
+    return workers_running > 0;
+  }
+  workers_started++;
 #endif
-  worker_running = 1;
+  workers_running++;
   return 1;
 }
 
 #if defined(__GNUC__) && !defined(_WIN32)
-__attribute__((destructor)) static void stop_worker(void) {
-  int joinable;
+__attribute__((destructor)) static void stop_workers(void) {
+  int i, started;
   standin_lock_acquire(&ops_lock);
   worker_stop = 1;
-  joinable = worker_joinable;
+  started = workers_started;
   signal_changed();
   standin_lock_release(&ops_lock);
-  if (joinable) pthread_join(worker_thread, NULL);
+  for (i = 0; i < started; i++) pthread_join(worker_threads[i], NULL);
 }
 #endif
 
@@ -339,7 +354,7 @@ static void complete(operation *op) {
     context = op->context;
     if (callback != NULL) callbacks_running++;
   }
-  signal_changed();
+  if (waiting_threads > 0) signal_changed();
   standin_lock_release(&ops_lock);
   if (release) free_operation(op);
   /* The callback may close the operation before it returns: op is not used
@@ -356,10 +371,11 @@ static void run_due_operations(void) {
   for (;;) {
     operation *op, *ready = NULL;
     uint64_t now, wait_us = (uint64_t)-1;
+    int idle;
     standin_lock_acquire(&ops_lock);
     for (;;) {
       if (worker_stop) {
-        worker_running = 0;
+        workers_running--;
         standin_lock_release(&ops_lock);
         return;
       }
@@ -394,7 +410,7 @@ static void run_due_operations(void) {
       if (due_head == NULL && held_head == NULL) {
 #ifdef _WIN32
         /* Idle: exit (and let go of the library). */
-        worker_running = 0;
+        workers_running--;
         standin_lock_release(&ops_lock);
         return;
 #endif
@@ -403,8 +419,14 @@ static void run_due_operations(void) {
         wait_us = due_head != NULL ? due_head->due_us - now : (uint64_t)-1 / 2;
         if (held_head != NULL && wait_us > 1000u) wait_us = 1000u; /* poll holds every ms */
       }
+      /* A worker with nothing due is woken by the next operation queued; one
+         waiting for the head of the queue wakes up by itself. */
+      idle = due_head == NULL;
+      if (idle) workers_idle++;
       wait_changed(wait_us);
+      if (idle) workers_idle--;
     }
+    queued_operations--;
     standin_lock_release(&ops_lock);
     do_work(ready);
     complete(ready);
@@ -545,11 +567,13 @@ STANDIN_EXPORT HRESULT WINAPI HcsWaitForOperationResult(HCS_OPERATION operation_
     return STANDIN_HCS_E_OPERATION_NOT_STARTED;
   }
   op->waiters++;
+  waiting_threads++;
   while (op->state != OP_COMPLETED) {
     uint64_t now = now_us();
     if (now >= until) break;
     wait_changed(until == (uint64_t)-1 ? (uint64_t)-1 / 2 : until - now);
   }
+  waiting_threads--;
   op->waiters--;
   hr = op->state == OP_COMPLETED ? give_result(op, resultDocument) : STANDIN_HCS_E_OPERATION_TIMEOUT;
   if (op->closed && op->waiters == 0 && op->state == OP_COMPLETED) {
@@ -707,8 +731,10 @@ static HRESULT start(const char *function, int work, HCS_SYSTEM computeSystem,
   op->length = length;
   op->call = call;
   op->due_us = now_us() + (uint64_t)delay * 1000u;
+  queued_operations++;
   enqueue(op);
-  signal_changed();
+  /* Wake the workers when this is the next operation due, or one is idle. */
+  if (due_head == op || workers_idle > 0) signal_changed();
   standin_lock_release(&ops_lock);
   return STANDIN_S_OK;
 refused:
