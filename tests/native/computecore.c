@@ -800,6 +800,16 @@ STANDIN_EXPORT int64_t ComputecoreStandinPendingOperations(void) {
   return n;
 }
 
+/* Worker threads running. On Windows they exit when idle, each letting go of
+   its reference to this library; elsewhere they run until it is unloaded. */
+STANDIN_EXPORT int64_t ComputecoreStandinWorkers(void) {
+  int64_t n;
+  standin_lock_acquire(&ops_lock);
+  n = workers_running;
+  standin_lock_release(&ops_lock);
+  return n;
+}
+
 /* Callbacks called and not returned yet: the caller must not unload what they
    run until this is 0. */
 STANDIN_EXPORT int64_t ComputecoreStandinCallbacksRunning(void) {

@@ -61,6 +61,7 @@ const COMPUTECORE_CONTROLS = {
   ComputecoreStandinClosedWhileBusy: { parameters: [], result: "i64" },
   ComputecoreStandinMisuse: { parameters: [], result: "i64" },
   ComputecoreStandinCallbacksRunning: { parameters: [], result: "i64" },
+  ComputecoreStandinWorkers: { parameters: [], result: "i64" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 const OLE32_CONTROLS = {
@@ -439,7 +440,11 @@ export class Standins implements AsyncDisposable {
   async close(): Promise<void> {
     if (this.#closed) return;
     const deadline = performance.now() + 5_000;
-    while (this.callbacksRunning() > 0) {
+    // On Windows the stand-in's idle threads exit, each letting go of the
+    // DLL: wait for them too, or the copy could not be deleted yet.
+    const windows = Deno.build.os === "windows";
+    const workers = () => Number(this.#computecore.symbols.ComputecoreStandinWorkers());
+    while (this.callbacksRunning() > 0 || (windows && workers() > 0)) {
       if (performance.now() > deadline) {
         assert.fail("a computecore completion callback has not returned after 5 s");
       }
