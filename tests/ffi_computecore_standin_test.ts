@@ -130,7 +130,7 @@ Deno.test("computecore stand-in: an operation returns at once and completes on t
   assert.ok(op !== null);
   const before = performance.now();
   assert.equal(t.cc.HcsModifyComputeSystem(vm, op, encodeWide(NIC_ADD), null), 0);
-  assert.ok(performance.now() - before < 40, "the start returned at once");
+  // The start returned without the work: the result is not there yet.
   const slot = new BigUint64Array(1);
   assert.equal(t.cc.HcsGetOperationResult(op, slot) >>> 0, HCS_E_OPERATION_PENDING);
   assert.equal(slot[0], 0n);

@@ -34,13 +34,13 @@ function noop(): void {}
 
 /**
  * Runs one operation. The operation is created with the libraries' shared
- * completion callback and started at once; the promise settles when HCS
- * reports the completion (no worker thread waits meanwhile). Then the result
- * document is read, decoded and freed with `LocalFree` exactly once, the
- * operation is closed, and `settle()` runs: in that order, also when the
- * caller stopped waiting. When `options.signal` aborts first, the promise
- * rejects with its reason at once and `options.onAbandoned` receives the
- * promise of that late clean-up (HCS cannot cancel the work:
+ * completion callback and started at once; no worker thread waits while HCS
+ * works. When HCS reports the completion, the result is read, its document
+ * decoded and freed with `LocalFree` exactly once, the operation closed and
+ * `settle()` run, in the callback, and then the promise settles: all of it
+ * also when the caller stopped waiting. When `options.signal` aborts first,
+ * the promise rejects with its reason at once and `options.onAbandoned`
+ * receives the promise of that late clean-up (HCS cannot cancel the work:
  * `HcsCancelOperation` is not implemented). A start that fails has nothing
  * pending: its result document is read, the operation closed, and the
  * failure thrown.
