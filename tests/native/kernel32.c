@@ -4,16 +4,15 @@
  * LocalFree, which frees the result documents of the computecore stand-in
  * (standin_local.h) and counts anything else as a bad free.
  */
+#ifndef _WIN32
+typedef void *HLOCAL;
+#endif
 #ifdef _WIN32
 /* Build as kernel32 itself (no dllimport); <windows.h> declares these. */
 #define _KERNEL32_
 #endif
 #include "standin.h"
 #include "standin_local.h"
-
-#ifdef _WIN32
-#include <psapi.h>
-#endif
 
 #include <stdint.h>
 
@@ -39,45 +38,10 @@ static void count_free(int good) {
   standin_lock_release(&counter_lock);
 }
 
-#ifdef _WIN32
-
-typedef int32_t(*release_fn)(void *block);
-typedef HLOCAL(WINAPI *local_free_fn)(HLOCAL block);
-
-/* Asks every loaded module that exports StandinLocalRelease whether `block`
-   is one of its live blocks (the one that says yes forgets it). */
-static int owned_by_a_standin(void *block) {
-  HMODULE modules[512];
-  DWORD needed = 0, i, count;
-  if (!K32EnumProcessModules(GetCurrentProcess(), modules, sizeof(modules), &needed)) return 0;
-  count = needed / sizeof(HMODULE);
-  if (count > sizeof(modules) / sizeof(modules[0])) count = sizeof(modules) / sizeof(modules[0]);
-  for (i = 0; i < count; i++) {
-    release_fn release = (release_fn)(void (*)(void))GetProcAddress(modules[i], "StandinLocalRelease");
-    if (release != NULL && release(block)) return 1;
-  }
-  return 0;
-}
-
+/* Hands a local block back to the library that allocated it; anything else
+   is counted as a bad free and returned, as LocalFree returns a handle it
+   could not free. */
 STANDIN_EXPORT HLOCAL WINAPI LocalFree(HLOCAL hMem) {
-  local_free_fn real;
-  if (hMem == NULL) return NULL;
-  if (!owned_by_a_standin(hMem)) {
-    count_free(0);
-    return hMem;
-  }
-  count_free(1);
-  /* The system's LocalFree (this library is loaded under a name of its own). */
-  real = (local_free_fn)(void (*)(void))GetProcAddress(GetModuleHandleW(L"kernel32.dll"),
-                                                        "LocalFree");
-  if (real != NULL && real != LocalFree) return real(hMem);
-  HeapFree(GetProcessHeap(), 0, hMem);
-  return NULL;
-}
-
-#else
-
-STANDIN_EXPORT void *LocalFree(void *hMem) {
   standin_block *block;
   if (hMem == NULL) return NULL;
   block = (standin_block *)hMem - 1;
@@ -89,8 +53,6 @@ STANDIN_EXPORT void *LocalFree(void *hMem) {
   block->release(block);
   return NULL;
 }
-
-#endif
 
 /* How many times lstrlenW was called. */
 STANDIN_EXPORT int64_t Kernel32StandinCalls(void) {

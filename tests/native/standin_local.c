@@ -73,57 +73,17 @@ int64_t standin_local_bad_releases(void) {
   return n;
 }
 
-#ifdef _WIN32
+#ifdef STANDIN_SYSTEM_ALLOCATOR
 
-/* ---- Windows: real LocalAlloc blocks, listed here ----------------------- */
-
-static void **live = NULL;
-static size_t live_count = 0;
-static size_t live_capacity = 0;
-
+/* Installed in place of the real DLL: plain LocalAlloc blocks, which the real
+   LocalFree frees and this library cannot count. */
 static void *local_alloc(size_t size) {
-  void *block = LocalAlloc(LMEM_FIXED, size);
-  if (block == NULL) return NULL;
-  standin_lock_acquire(&local_lock);
-  if (live_count == live_capacity) {
-    size_t capacity = live_capacity == 0 ? 64 : live_capacity * 2;
-    void **grown = realloc(live, capacity * sizeof(void *));
-    if (grown == NULL) {
-      standin_lock_release(&local_lock);
-      LocalFree(block);
-      return NULL;
-    }
-    live = grown;
-    live_capacity = capacity;
-  }
-  live[live_count++] = block;
-  outstanding++;
-  standin_lock_release(&local_lock);
-  return block;
-}
-
-/* Called by the stand-in kernel32's LocalFree, before it frees `block`:
-   returns 1 when the block is one of this library's live ones (and forgets
-   it), else 0. */
-STANDIN_EXPORT int32_t StandinLocalRelease(void *block) {
-  size_t i;
-  int32_t found = 0;
-  standin_lock_acquire(&local_lock);
-  for (i = 0; i < live_count; i++) {
-    if (live[i] == block) {
-      live[i] = live[--live_count];
-      outstanding--;
-      found = 1;
-      break;
-    }
-  }
-  standin_lock_release(&local_lock);
-  return found;
+  return LocalAlloc(LMEM_FIXED, size);
 }
 
 #else
 
-/* ---- elsewhere: header blocks, kept dead for a while after release ----- */
+/* ---- header blocks, kept dead for a while after release ---------------- */
 
 static standin_block *live_blocks = NULL;
 /* The newest released blocks stay allocated, marked dead, so a double free
@@ -169,7 +129,7 @@ static void *local_alloc(size_t size) {
   return block + 1;
 }
 
-#if defined(__GNUC__)
+#if defined(__GNUC__) && !defined(_WIN32)
 __attribute__((destructor)) static void drop_quarantine(void) {
   size_t i;
   for (i = 0; i < QUARANTINE; i++) {

@@ -1,15 +1,13 @@
 /*
- * The strings computecore.dll returns (result documents): LocalAlloc blocks,
- * which the caller frees with LocalFree (kernel32), as Microsoft documents.
- *
- *   - Windows: real LocalAlloc blocks, so Windows' own LocalFree frees them.
- *     The allocating stand-in also lists them, and exports
- *     StandinLocalRelease; the stand-in kernel32 (loaded under a name of its
- *     own) asks every module that exports it who owns a block before freeing
- *     it, so each stand-in copy counts exactly its own blocks.
- *   - Elsewhere: blocks with a header (standin.h) marked as local blocks; the
- *     stand-in kernel32's LocalFree hands them back. A CoTaskMem block given to
- *     LocalFree, or a local block given to CoTaskMemFree, is a bad free.
+ * The strings computecore.dll returns (result documents), which the caller
+ * frees with LocalFree (kernel32), as Microsoft documents. Like the
+ * CoTaskMem strings of the other stand-ins (standin.h), each is a block with
+ * a header, marked as a local block: the stand-in kernel32's LocalFree hands
+ * it back to the library that allocated it, which counts it. A CoTaskMem
+ * block given to LocalFree, or a local block given to CoTaskMemFree, is a bad
+ * free. Built with STANDIN_SYSTEM_ALLOCATOR (installed in place of the real
+ * DLL, whose callers free with the real LocalFree), documents are plain
+ * LocalAlloc blocks instead, and are not counted.
  */
 #ifndef PODNET_STANDIN_LOCAL_H
 #define PODNET_STANDIN_LOCAL_H
@@ -24,7 +22,7 @@
 PWSTR standin_local_wide_from_utf8(const char *utf8, size_t length);
 /* Local blocks handed out and not freed yet. */
 int64_t standin_local_outstanding(void);
-/* Frees of something that was not a live local block of this library. */
+/* LocalFree calls that reached this library with a block it does not hold. */
 int64_t standin_local_bad_releases(void);
 
 #endif
