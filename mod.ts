@@ -125,7 +125,10 @@ export type {
   WindowsPortsOptions,
 } from "./adapters/native/ffi/create_windows_ports.ts";
 export { WindowsLibraries } from "./adapters/native/ffi/windows_libraries.ts";
-export type { WindowsLibrariesOptions } from "./adapters/native/ffi/windows_libraries.ts";
+export type {
+  HcsLibrary,
+  WindowsLibrariesOptions,
+} from "./adapters/native/ffi/windows_libraries.ts";
 export type {
   WindowsLibraryName,
   WindowsLibraryPaths,
@@ -133,10 +136,13 @@ export type {
 export { LazyLibrary } from "./adapters/native/ffi/lazy_library.ts";
 export { COMPUTENETWORK_SYMBOLS } from "./adapters/native/ffi/computenetwork_symbols.ts";
 export { VMCOMPUTE_SYMBOLS } from "./adapters/native/ffi/vmcompute_symbols.ts";
+export { COMPUTECORE_SYMBOLS } from "./adapters/native/ffi/computecore_symbols.ts";
 export { OLE32_SYMBOLS } from "./adapters/native/ffi/ole32_symbols.ts";
 export { KERNEL32_SYMBOLS } from "./adapters/native/ffi/kernel32_symbols.ts";
 export { FfiHcnApi } from "./adapters/native/ffi/ffi_hcn_api.ts";
 export { FfiHcsApi } from "./adapters/native/ffi/ffi_hcs_api.ts";
+export { FfiComputecoreApi } from "./adapters/native/ffi/ffi_computecore_api.ts";
+export { WindowsHcsApi } from "./adapters/native/ffi/windows_hcs_api.ts";
 
 // DLL level
 export type { HcnApi, HcnEndpointHandle, HcnNamespaceHandle } from "./adapters/native/hcn_api.ts";

@@ -66,8 +66,8 @@ Deno.test("a queued call aborted before it starts is never seen by the DLL", asy
   await h.assertClean();
 });
 
-Deno.test("a queued call dropped by its abort lets go of its handle", async () => {
-  await using h = await openHarness({ libraries: { maxInFlight: 1 } });
+Deno.test("vmcompute: a queued call dropped by its abort lets go of its handle", async () => {
+  await using h = await openHarness({ libraries: { maxInFlight: 1, hcs: "vmcompute" } });
   h.standins.addSystem("uvm-queue", "lcow");
   const vm = await h.hcs.openComputeSystem("uvm-queue");
   h.standins.setDelay("hcs", "HcsGetComputeSystemProperties", 80);
@@ -84,6 +84,27 @@ Deno.test("a queued call dropped by its abort lets go of its handle", async () =
   await h.libraries.settled();
   assert.equal(h.standins.callCount("hcs", "HcsModifyComputeSystem"), 0);
   assert.equal(h.standins.counters().hcsHandles, 0);
+  await h.assertClean();
+});
+
+Deno.test("computecore: operations waiting for HCS take no worker slot; only the open is admitted", async () => {
+  await using h = await openHarness({ libraries: { maxInFlight: 1, hcs: "computecore" } });
+  h.standins.addSystem("uvm-queue", "lcow");
+  const vm = await h.hcs.openComputeSystem("uvm-queue");
+  h.standins.hold("hcs", "HcsGetComputeSystemProperties");
+  const reads = Array.from(
+    { length: 40 },
+    () => h.hcs.getComputeSystemProperties(vm, '{"PropertyTypes":["GuestConnection"]}'),
+  );
+  await h.standins.waitUntilHeld("hcs", 40);
+  // Forty calls wait for HCS at once, more than Deno's 32 worker threads,
+  // with no worker slot taken: a call that needs one still runs at once.
+  assert.deepEqual([h.libraries.inFlight, h.libraries.queued, h.libraries.pending], [0, 0, 40]);
+  assert.deepEqual(JSON.parse(await h.hcn.enumerateNamespaces(QUERY)), [NS]);
+  h.standins.release("hcs");
+  for (const text of await Promise.all(reads)) assert.equal(JSON.parse(text).Id, "uvm-queue");
+  assert.equal(h.standins.maxInFlight("hcs"), 40);
+  h.hcs.closeComputeSystem(vm);
   await h.assertClean();
 });
 

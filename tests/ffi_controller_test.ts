@@ -7,12 +7,12 @@ import {
   createWindowsPorts,
   type WindowsPorts,
 } from "../adapters/native/ffi/create_windows_ports.ts";
-import { WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
+import { type HcsLibrary, WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
 import type { HcsApi } from "../adapters/native/hcs_api.ts";
 import { HRESULT } from "../adapters/native/hresult.ts";
 import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
 import type { GuestPlatform } from "../ports/guest_network.ts";
-import { openStandins, readFixture, type Standins } from "./native/standins.ts";
+import { HCS_LIBRARIES, openStandins, readFixture, type Standins } from "./native/standins.ts";
 import { deriveNicId } from "../domain/nic_id.ts";
 import { destinationEndpointId, migratedFixture } from "./_fakes/migration_fixture.ts";
 
@@ -36,12 +36,13 @@ interface Stack extends AsyncDisposable {
 
 async function stack(
   guest: GuestPlatform,
+  hcs: HcsLibrary,
   options: { timeoutMs?: number; onEvent?: (event: ControllerEvent) => void } = {},
 ): Promise<Stack> {
-  const standins = await openStandins();
+  const standins = await openStandins(hcs);
   standins.seed(fixture);
   standins.addSystem(VM, guest);
-  const libraries = new WindowsLibraries(standins.paths);
+  const libraries = new WindowsLibraries(standins.paths, { hcs });
   const opened: WindowsPorts[] = [];
   const timeLimit = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
   const morePorts = (): WindowsPorts => {
@@ -110,185 +111,201 @@ async function simulatedDocuments(guest: GuestPlatform): Promise<string[]> {
   return sent;
 }
 
-for (const guest of ["lcow", "wcow"] as const) {
-  Deno.test(`${guest}: setup and teardown through FFI send the simulated host's documents`, async () => {
-    await using s = await stack(guest);
-    await s.controller.setup();
-    assert.equal(s.controller.state, "Configured");
-    assert.deepEqual(s.controller.bindings.map((b) => b.endpointName), [
-      "4f1d0c2b9a7e_eth0",
-      "4f1d0c2b9a7e_eth1",
-      "4f1d0c2b9a7e_eth2",
-    ]);
-    const state = s.standins.systemState(VM);
-    assert.deepEqual(
-      state.Nics.map((n) => n.EndpointId).sort(),
-      fixture.endpoints.map((e) => e.ID).sort(),
-    );
-    assert.deepEqual(state.GuestAdapters.map((a) => a.State), ["Attached", "Attached", "Attached"]);
-    assert.deepEqual(state.GuestNamespaces, guest === "wcow" ? [NS] : []);
-    // The stand-in holds the compute system handle the ports keep open.
-    assert.equal(s.standins.counters().hcsHandles, 1);
-    assert.equal(s.standins.counters().hcnHandles, 0);
+for (const hcs of HCS_LIBRARIES) {
+  for (const guest of ["lcow", "wcow"] as const) {
+    const name = `${hcs}, ${guest}`;
+    Deno.test(`${name}: setup and teardown through FFI send the simulated host's documents`, async () => {
+      await using s = await stack(guest, hcs);
+      await s.controller.setup();
+      assert.equal(s.controller.state, "Configured");
+      assert.deepEqual(s.controller.bindings.map((b) => b.endpointName), [
+        "4f1d0c2b9a7e_eth0",
+        "4f1d0c2b9a7e_eth1",
+        "4f1d0c2b9a7e_eth2",
+      ]);
+      const state = s.standins.systemState(VM);
+      assert.deepEqual(
+        state.Nics.map((n) => n.EndpointId).sort(),
+        fixture.endpoints.map((e) => e.ID).sort(),
+      );
+      assert.deepEqual(state.GuestAdapters.map((a) => a.State), [
+        "Attached",
+        "Attached",
+        "Attached",
+      ]);
+      assert.deepEqual(state.GuestNamespaces, guest === "wcow" ? [NS] : []);
+      // The stand-in holds the compute system handle the ports keep open.
+      assert.equal(s.standins.counters().hcsHandles, 1);
+      assert.equal(s.standins.counters().hcnHandles, 0);
 
-    await s.controller.teardown();
-    assert.equal(s.controller.state, "TornDown");
-    vmIsEmpty(s);
-    const sent = s.standins.documents("hcs")
-      .filter((d) => d.Call === "HcsModifyComputeSystem")
-      .map((d) => d.Document);
-    // Host NIC calls and guest requests each go in one order; how the two
-    // interleave depends on timing (a hot-add overlaps the attach before it).
-    const lanes = (docs: string[]) => ({
-      host: docs.filter((d) => !d.includes('"GuestRequest"')),
-      guest: docs.filter((d) => d.includes('"GuestRequest"')),
-    });
-    assert.deepEqual(lanes(sent), lanes(await simulatedDocuments(guest)));
-    s.ports.computeSystem.close();
-    await s.standins.assertClean(s.libraries);
-  });
-
-  Deno.test(`${guest}: migration reset through FFI swaps the source's NICs for the destination's`, async () => {
-    await using s = await stack(guest);
-    const NEW = "0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b60";
-    const destination = migratedFixture(fixture, NEW);
-    s.standins.seed(destination);
-    await s.controller.setup();
-    const snapshot = JSON.stringify(await s.controller.save());
-    assert.equal(s.controller.state, "SourceMigrating");
-
-    const dest = NetworkController.import(snapshot);
-    await dest.patch(NEW);
-    await dest.resume(s.morePorts());
-    s.standins.reset("hcs");
-    await dest.resetAfterMigration();
-    assert.equal(dest.state, "Configured");
-    const expected = ["0000", "0001", "0002"].map((n) =>
-      deriveNicId(POD, destinationEndpointId(`b1e2c3d4-${n}-4a5b-8c6d-7e8f9a0b1c2d`))
-    );
-    assert.deepEqual(dest.bindings.map((b) => b.nicId), expected, "eth0 first, derived IDs");
-    const state = s.standins.systemState(VM);
-    assert.deepEqual(state.Nics.map((n) => n.Id).sort(), [...expected].sort());
-    assert.deepEqual(state.GuestAdapters.map((a) => a.State), ["Attached", "Attached", "Attached"]);
-    if (guest === "lcow") {
-      assert.deepEqual(state.GuestAdapters.map((a) => a.NamespaceId), [NS, NS, NS]);
-    } else {
-      assert.deepEqual(state.GuestNamespaces, [NS], "the guest keeps the pod's namespace");
-    }
-    // A second reset (retried, or stray) changes nothing.
-    s.standins.reset("hcs");
-    await dest.resetAfterMigration();
-    assert.equal(s.standins.callCount("hcs", "HcsModifyComputeSystem"), 0);
-
-    await s.controller.teardown(); // the source lets go without touching the VM
-    assert.equal(s.controller.state, "TornDown");
-    assert.equal(s.standins.systemState(VM).Nics.length, 3);
-    await dest.teardown();
-    assert.equal(dest.state, "TornDown");
-    vmIsEmpty(s);
-  });
-
-  Deno.test(`${guest}: a setup that fails half-way is rolled back through FFI`, async () => {
-    await using s = await stack(guest);
-    // Let the first NIC through, fail on the second NIC's host hot-add.
-    const before = guest === "wcow" ? 5 : 2;
-    for (let i = 0; i < before; i++) s.standins.failNext("hcs", "HcsModifyComputeSystem", 0);
-    s.standins.failNext(
-      "hcs",
-      "HcsModifyComputeSystem",
-      HRESULT.E_INVALIDARG,
-      '{"Error":-2147024809,"ErrorMessage":"no slot"}',
-    );
-    await assert.rejects(s.controller.setup(), (e: unknown) => {
-      assert.ok(e instanceof SetupError);
-      assert.equal(e.rolledBack, true);
-      assert.ok(e.cause instanceof Error);
-      assert.match(e.cause.message, /no slot/);
-      return true;
-    });
-    assert.equal(s.controller.state, "TornDown");
-    vmIsEmpty(s);
-    // Every NIC that made it in (at least the first) was taken out again, and
-    // no remove was sent for a NIC that was never added.
-    const hostNics = (type: string) =>
-      s.standins.documents("hcs")
+      await s.controller.teardown();
+      assert.equal(s.controller.state, "TornDown");
+      vmIsEmpty(s);
+      const sent = s.standins.documents("hcs")
         .filter((d) => d.Call === "HcsModifyComputeSystem")
-        .map((d) => JSON.parse(d.Document) as { ResourcePath?: string; RequestType?: string })
-        .filter((d) => d.ResourcePath !== undefined && d.RequestType === type)
-        .map((d) => d.ResourcePath);
-    const added = new Set(hostNics("Add"));
-    const removed = hostNics("Remove");
-    assert.ok(removed.length >= 1);
-    assert.ok(removed.every((nic) => added.has(nic)));
-  });
-
-  Deno.test(`${guest}: a host read that outlives the time limit fails setup cleanly`, async () => {
-    await using s = await stack(guest, { timeoutMs: 300 });
-    s.standins.hold("hcn", "HcnQueryEndpointProperties");
-    await assert.rejects(s.controller.setup(), (e: unknown) => {
-      assert.ok(e instanceof SetupError);
-      assert.ok(e.cause instanceof OperationTimeoutError);
-      return true;
+        .map((d) => d.Document);
+      // Host NIC calls and guest requests each go in one order; how the two
+      // interleave depends on timing (a hot-add overlaps the attach before it).
+      const lanes = (docs: string[]) => ({
+        host: docs.filter((d) => !d.includes('"GuestRequest"')),
+        guest: docs.filter((d) => d.includes('"GuestRequest"')),
+      });
+      assert.deepEqual(lanes(sent), lanes(await simulatedDocuments(guest)));
+      s.ports.computeSystem.close();
+      await s.standins.assertClean(s.libraries);
     });
-    assert.equal(s.controller.state, "TornDown");
-    vmIsEmpty(s);
-    s.standins.release("hcn"); // the late reads return; their documents are freed
-  });
 
-  Deno.test(`${guest}: teardown of a VM that is gone counts as done`, async () => {
-    await using s = await stack(guest);
-    await s.controller.setup();
-    s.standins.stopSystem(VM);
-    await s.controller.teardown();
-    assert.equal(s.controller.state, "TornDown");
-  });
+    Deno.test(`${name}: migration reset through FFI swaps the source's NICs for the destination's`, async () => {
+      await using s = await stack(guest, hcs);
+      const NEW = "0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b60";
+      const destination = migratedFixture(fixture, NEW);
+      s.standins.seed(destination);
+      await s.controller.setup();
+      const snapshot = JSON.stringify(await s.controller.save());
+      assert.equal(s.controller.state, "SourceMigrating");
 
-  Deno.test(`${guest}: teardown with the guest gone still removes the host NICs`, async () => {
-    await using s = await stack(guest);
-    await s.controller.setup();
-    s.standins.setGuestConnection(VM, "closed");
-    await s.controller.teardown();
-    assert.equal(s.controller.state, "TornDown");
-    assert.deepEqual(s.standins.systemState(VM).Nics, []);
-  });
+      const dest = NetworkController.import(snapshot);
+      await dest.patch(NEW);
+      await dest.resume(s.morePorts());
+      s.standins.reset("hcs");
+      await dest.resetAfterMigration();
+      assert.equal(dest.state, "Configured");
+      const expected = ["0000", "0001", "0002"].map((n) =>
+        deriveNicId(POD, destinationEndpointId(`b1e2c3d4-${n}-4a5b-8c6d-7e8f9a0b1c2d`))
+      );
+      assert.deepEqual(dest.bindings.map((b) => b.nicId), expected, "eth0 first, derived IDs");
+      const state = s.standins.systemState(VM);
+      assert.deepEqual(state.Nics.map((n) => n.Id).sort(), [...expected].sort());
+      assert.deepEqual(state.GuestAdapters.map((a) => a.State), [
+        "Attached",
+        "Attached",
+        "Attached",
+      ]);
+      if (guest === "lcow") {
+        assert.deepEqual(state.GuestAdapters.map((a) => a.NamespaceId), [NS, NS, NS]);
+      } else {
+        assert.deepEqual(state.GuestNamespaces, [NS], "the guest keeps the pod's namespace");
+      }
+      // A second reset (retried, or stray) changes nothing.
+      s.standins.reset("hcs");
+      await dest.resetAfterMigration();
+      assert.equal(s.standins.callCount("hcs", "HcsModifyComputeSystem"), 0);
 
-  Deno.test(`${guest}: a failed teardown step is reported, and a second teardown finishes`, async () => {
-    await using s = await stack(guest);
-    await s.controller.setup();
-    const call = "HcsModifyComputeSystem";
-    // The second request of teardown is the last NIC's host hot-remove.
-    s.standins.failNext("hcs", call, 0);
-    s.standins.failNext("hcs", call, HRESULT.E_FAIL, '{"Error":-2147467259,"ErrorMessage":"busy"}');
-    await assert.rejects(s.controller.teardown(), (e: unknown) => {
-      assert.ok(e instanceof TeardownError);
-      assert.equal(e.errors.length, 1);
-      assert.equal(e.errors[0]?.step, "vm-remove");
-      return true;
+      await s.controller.teardown(); // the source lets go without touching the VM
+      assert.equal(s.controller.state, "TornDown");
+      assert.equal(s.standins.systemState(VM).Nics.length, 3);
+      await dest.teardown();
+      assert.equal(dest.state, "TornDown");
+      vmIsEmpty(s);
     });
-    assert.equal(s.controller.state, "Invalid");
-    assert.equal(s.standins.systemState(VM).Nics.length, 1);
-    await s.controller.teardown();
-    assert.equal(s.controller.state, "TornDown");
-    vmIsEmpty(s);
-  });
 
-  Deno.test(`${guest}: a teardown step that times out leaves Invalid; the retry finishes`, async () => {
-    // The first teardown step is held in the DLL past its time limit, then lets go.
-    const onEvent = (event: ControllerEvent): void => {
-      if (event.type === "step" && event.phase === "failed") s.standins.release("hcs");
-    };
-    await using s = await stack(guest, { timeoutMs: 300, onEvent });
-    await s.controller.setup();
-    s.standins.hold("hcs", "HcsModifyComputeSystem");
-    await assert.rejects(s.controller.teardown(), (e: unknown) => {
-      assert.ok(e instanceof TeardownError);
-      assert.ok(e.errors.some((step) => step.cause instanceof OperationTimeoutError));
-      return true;
+    Deno.test(`${name}: a setup that fails half-way is rolled back through FFI`, async () => {
+      await using s = await stack(guest, hcs);
+      // Let the first NIC through, fail on the second NIC's host hot-add.
+      const before = guest === "wcow" ? 5 : 2;
+      for (let i = 0; i < before; i++) s.standins.failNext("hcs", "HcsModifyComputeSystem", 0);
+      s.standins.failNext(
+        "hcs",
+        "HcsModifyComputeSystem",
+        HRESULT.E_INVALIDARG,
+        '{"Error":-2147024809,"ErrorMessage":"no slot"}',
+      );
+      await assert.rejects(s.controller.setup(), (e: unknown) => {
+        assert.ok(e instanceof SetupError);
+        assert.equal(e.rolledBack, true);
+        assert.ok(e.cause instanceof Error);
+        assert.match(e.cause.message, /no slot/);
+        return true;
+      });
+      assert.equal(s.controller.state, "TornDown");
+      vmIsEmpty(s);
+      // Every NIC that made it in (at least the first) was taken out again, and
+      // no remove was sent for a NIC that was never added.
+      const hostNics = (type: string) =>
+        s.standins.documents("hcs")
+          .filter((d) => d.Call === "HcsModifyComputeSystem")
+          .map((d) => JSON.parse(d.Document) as { ResourcePath?: string; RequestType?: string })
+          .filter((d) => d.ResourcePath !== undefined && d.RequestType === type)
+          .map((d) => d.ResourcePath);
+      const added = new Set(hostNics("Add"));
+      const removed = hostNics("Remove");
+      assert.ok(removed.length >= 1);
+      assert.ok(removed.every((nic) => added.has(nic)));
     });
-    assert.equal(s.controller.state, "Invalid");
-    await s.libraries.settled(); // the late removal lands
-    await s.controller.teardown();
-    assert.equal(s.controller.state, "TornDown");
-    vmIsEmpty(s);
-  });
+
+    Deno.test(`${name}: a host read that outlives the time limit fails setup cleanly`, async () => {
+      await using s = await stack(guest, hcs, { timeoutMs: 300 });
+      s.standins.hold("hcn", "HcnQueryEndpointProperties");
+      await assert.rejects(s.controller.setup(), (e: unknown) => {
+        assert.ok(e instanceof SetupError);
+        assert.ok(e.cause instanceof OperationTimeoutError);
+        return true;
+      });
+      assert.equal(s.controller.state, "TornDown");
+      vmIsEmpty(s);
+      s.standins.release("hcn"); // the late reads return; their documents are freed
+    });
+
+    Deno.test(`${name}: teardown of a VM that is gone counts as done`, async () => {
+      await using s = await stack(guest, hcs);
+      await s.controller.setup();
+      s.standins.stopSystem(VM);
+      await s.controller.teardown();
+      assert.equal(s.controller.state, "TornDown");
+    });
+
+    Deno.test(`${name}: teardown with the guest gone still removes the host NICs`, async () => {
+      await using s = await stack(guest, hcs);
+      await s.controller.setup();
+      s.standins.setGuestConnection(VM, "closed");
+      await s.controller.teardown();
+      assert.equal(s.controller.state, "TornDown");
+      assert.deepEqual(s.standins.systemState(VM).Nics, []);
+    });
+
+    Deno.test(`${name}: a failed teardown step is reported, and a second teardown finishes`, async () => {
+      await using s = await stack(guest, hcs);
+      await s.controller.setup();
+      const call = "HcsModifyComputeSystem";
+      // The second request of teardown is the last NIC's host hot-remove.
+      s.standins.failNext("hcs", call, 0);
+      s.standins.failNext(
+        "hcs",
+        call,
+        HRESULT.E_FAIL,
+        '{"Error":-2147467259,"ErrorMessage":"busy"}',
+      );
+      await assert.rejects(s.controller.teardown(), (e: unknown) => {
+        assert.ok(e instanceof TeardownError);
+        assert.equal(e.errors.length, 1);
+        assert.equal(e.errors[0]?.step, "vm-remove");
+        return true;
+      });
+      assert.equal(s.controller.state, "Invalid");
+      assert.equal(s.standins.systemState(VM).Nics.length, 1);
+      await s.controller.teardown();
+      assert.equal(s.controller.state, "TornDown");
+      vmIsEmpty(s);
+    });
+
+    Deno.test(`${name}: a teardown step that times out leaves Invalid; the retry finishes`, async () => {
+      // The first teardown step is held in the DLL past its time limit, then lets go.
+      const onEvent = (event: ControllerEvent): void => {
+        if (event.type === "step" && event.phase === "failed") s.standins.release("hcs");
+      };
+      await using s = await stack(guest, hcs, { timeoutMs: 300, onEvent });
+      await s.controller.setup();
+      s.standins.hold("hcs", "HcsModifyComputeSystem");
+      await assert.rejects(s.controller.teardown(), (e: unknown) => {
+        assert.ok(e instanceof TeardownError);
+        assert.ok(e.errors.some((step) => step.cause instanceof OperationTimeoutError));
+        return true;
+      });
+      assert.equal(s.controller.state, "Invalid");
+      await s.libraries.settled(); // the late removal lands
+      await s.controller.teardown();
+      assert.equal(s.controller.state, "TornDown");
+      vmIsEmpty(s);
+    });
+  }
 }

@@ -15,8 +15,9 @@ import {
   isNotFoundHResult,
   isVmGoneHResult,
 } from "../adapters/native/hresult.ts";
+import type { HcsLibrary } from "../adapters/native/ffi/windows_libraries.ts";
 import type { GuestPlatform } from "../ports/guest_network.ts";
-import { openStandins, readFixture, type Standins } from "./native/standins.ts";
+import { HCS_LIBRARIES, openStandins, readFixture, type Standins } from "./native/standins.ts";
 
 const fixture = await readFixture();
 const NS = fixture.namespace.ID;
@@ -30,11 +31,11 @@ interface Pod extends AsyncDisposable {
   readonly ports: WindowsPorts;
 }
 
-async function pod(guest: GuestPlatform): Promise<Pod> {
-  const standins = await openStandins();
+async function pod(guest: GuestPlatform, hcs: HcsLibrary = "computecore"): Promise<Pod> {
+  const standins = await openStandins(hcs);
   standins.seed(fixture);
   standins.addSystem(VM, guest);
-  const ports = createWindowsPorts({ vmId: VM, guest, libraries: standins.paths });
+  const ports = createWindowsPorts({ vmId: VM, guest, libraries: standins.paths, hcs });
   return {
     standins,
     ports,
@@ -78,57 +79,65 @@ Deno.test("HCN: not-found codes become NotFoundError, the rest stay HResultError
   await assert.rejects(p.ports.host.getNamespace(EP0), NotFoundError);
 });
 
-Deno.test("HCS: 'gone' codes from a VM and guest that a fresh look finds alive are not believed", async () => {
-  await using p = await pod("lcow");
-  const nic = { nicId: NIC, endpointId: EP0, macAddress: "00-15-5D-52-C0-0A" };
-  for (const code of codes) {
-    p.standins.failNext("hcs", "HcsModifyComputeSystem", code);
-    await assert.rejects(p.ports.vm.addNic(nic), (e: unknown) => {
-      const hex = `0x${code.toString(16)}`;
-      if (isNotFoundHResult(code)) assert.ok(e instanceof NotFoundError, hex);
-      else assert.ok(e instanceof HResultError && e.hresult === code, hex);
+for (const hcs of HCS_LIBRARIES) {
+  Deno.test(`${hcs}: 'gone' codes from a VM and guest that a fresh look finds alive are not believed`, async () => {
+    await using p = await pod("lcow", hcs);
+    const nic = { nicId: NIC, endpointId: EP0, macAddress: "00-15-5D-52-C0-0A" };
+    // computecore fails in two places: when the operation completes, or at its start.
+    const ways = hcs === "computecore" ? ["completion", "start"] as const : ["call"] as const;
+    for (const way of ways) {
+      for (const code of codes) {
+        if (way === "start") p.standins.failStart("HcsModifyComputeSystem", code);
+        else p.standins.failNext("hcs", "HcsModifyComputeSystem", code);
+        await assert.rejects(p.ports.vm.addNic(nic), (e: unknown) => {
+          const hex = `0x${code.toString(16)} (${way})`;
+          if (isNotFoundHResult(code)) assert.ok(e instanceof NotFoundError, hex);
+          else assert.ok(e instanceof HResultError && e.hresult === code, hex);
+          return true;
+        });
+      }
+    }
+    assert.ok(codes.some(isVmGoneHResult) && codes.some(isGuestGoneHResult));
+    // Opening a VM that does not exist is a VM that is gone.
+    await using other = await pod("lcow", hcs);
+    const missing = createWindowsPorts({
+      vmId: "uvm-missing",
+      guest: "lcow",
+      libraries: other.ports.libraries,
+      hcs,
+    });
+    await assert.rejects(missing.vm.addNic(nic), VmUnavailableError);
+    await missing.close();
+  });
+
+  Deno.test(`${hcs}: a stopped VM, a closed and a never-made guest connection, through the stand-in`, async () => {
+    await using p = await pod("lcow", hcs);
+    const nic = { nicId: NIC, endpointId: EP0, macAddress: "00-15-5D-52-C0-0A" };
+    await p.ports.vm.addNic(nic);
+    const endpoint = await p.ports.host.getEndpoint(EP0);
+    const config = { ...nic, namespaceId: NS, endpoint, policyBasedRouting: false };
+    // Before the capability was read, a guest without a connection has none.
+    p.standins.setGuestConnection(VM, "closed");
+    await assert.rejects(p.ports.guest.attach(config), GuestUnavailableError);
+    p.standins.setGuestConnection(VM, "connected");
+    await p.ports.guest.attach(config);
+    // Afterwards the modify itself reports the connection, closed or never made.
+    p.standins.setGuestConnection(VM, "closed");
+    await assert.rejects(p.ports.guest.detach(config), (e: unknown) => {
+      assert.ok(e instanceof GuestUnavailableError);
+      assert.match(e.message, /closed/);
       return true;
     });
-  }
-  assert.ok(codes.some(isVmGoneHResult) && codes.some(isGuestGoneHResult));
-  // Opening a VM that does not exist is a VM that is gone.
-  await using other = await pod("lcow");
-  const missing = createWindowsPorts({
-    vmId: "uvm-missing",
-    guest: "lcow",
-    libraries: other.ports.libraries,
+    p.standins.setGuestConnection(VM, "never");
+    await assert.rejects(p.ports.guest.detach(config), (e: unknown) => {
+      assert.ok(e instanceof GuestUnavailableError);
+      assert.match(e.message, /never made/);
+      return true;
+    });
+    p.standins.setGuestConnection(VM, "connected");
+    p.standins.stopSystem(VM);
+    await assert.rejects(p.ports.guest.detach(config), VmUnavailableError);
+    await assert.rejects(p.ports.vm.removeNic(nic), VmUnavailableError);
+    assert.deepEqual(p.standins.systemState(VM).Nics, []);
   });
-  await assert.rejects(missing.vm.addNic(nic), VmUnavailableError);
-  await missing.close();
-});
-
-Deno.test("HCS: a stopped VM, a closed and a never-made guest connection, through the stand-in", async () => {
-  await using p = await pod("lcow");
-  const nic = { nicId: NIC, endpointId: EP0, macAddress: "00-15-5D-52-C0-0A" };
-  await p.ports.vm.addNic(nic);
-  const endpoint = await p.ports.host.getEndpoint(EP0);
-  const config = { ...nic, namespaceId: NS, endpoint, policyBasedRouting: false };
-  // Before the capability was read, a guest without a connection has none.
-  p.standins.setGuestConnection(VM, "closed");
-  await assert.rejects(p.ports.guest.attach(config), GuestUnavailableError);
-  p.standins.setGuestConnection(VM, "connected");
-  await p.ports.guest.attach(config);
-  // Afterwards the modify itself reports the connection, closed or never made.
-  p.standins.setGuestConnection(VM, "closed");
-  await assert.rejects(p.ports.guest.detach(config), (e: unknown) => {
-    assert.ok(e instanceof GuestUnavailableError);
-    assert.match(e.message, /closed/);
-    return true;
-  });
-  p.standins.setGuestConnection(VM, "never");
-  await assert.rejects(p.ports.guest.detach(config), (e: unknown) => {
-    assert.ok(e instanceof GuestUnavailableError);
-    assert.match(e.message, /never made/);
-    return true;
-  });
-  p.standins.setGuestConnection(VM, "connected");
-  p.standins.stopSystem(VM);
-  await assert.rejects(p.ports.guest.detach(config), VmUnavailableError);
-  await assert.rejects(p.ports.vm.removeNic(nic), VmUnavailableError);
-  assert.deepEqual(p.standins.systemState(VM).Nics, []);
-});
+}

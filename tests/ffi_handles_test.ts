@@ -2,13 +2,14 @@ import assert from "node:assert/strict";
 import { HResultError } from "../domain/errors.ts";
 import { COMPUTENETWORK_SYMBOLS } from "../adapters/native/ffi/computenetwork_symbols.ts";
 import { FfiHcnApi } from "../adapters/native/ffi/ffi_hcn_api.ts";
+import { FfiComputecoreApi } from "../adapters/native/ffi/ffi_computecore_api.ts";
 import { FfiHcsApi } from "../adapters/native/ffi/ffi_hcs_api.ts";
 import { WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
 import type { HcnNamespaceHandle } from "../adapters/native/hcn_api.ts";
 import { guidBytes } from "../adapters/native/ffi/guid_layout.ts";
 import { encodeWide } from "../adapters/native/ffi/wide_string.ts";
 import { HRESULT } from "../adapters/native/hresult.ts";
-import { openHarness, openStandins, readFixture } from "./native/standins.ts";
+import { HCS_LIBRARIES, openHarness, openStandins, readFixture } from "./native/standins.ts";
 
 const QUERY = '{"SchemaVersion":{"Major":2,"Minor":0},"Flags":0}';
 const fixture = await readFixture();
@@ -112,27 +113,31 @@ Deno.test("a close the DLL refuses still counts as closed; the handle is not ret
   await h.assertClean();
 });
 
-Deno.test("closing the libraries closes the handles still open, then refuses new calls", async () => {
-  await using standins = await openStandins();
-  standins.seed(fixture);
-  standins.addSystem(VM, "wcow");
-  const libraries = new WindowsLibraries(standins.paths);
-  const hcn = new FfiHcnApi(libraries);
-  const hcs = new FfiHcsApi(libraries);
-  await hcn.openNamespace(NS);
-  await hcn.openEndpoint(EP0);
-  await hcs.openComputeSystem(VM);
-  assert.equal(libraries.openHandles, 3);
-  assert.deepEqual(
-    [standins.counters().hcnHandles, standins.counters().hcsHandles],
-    [2, 1],
-  );
-  await libraries.close();
-  assert.equal(libraries.openHandles, 0);
-  await standins.assertClean();
-  await assert.rejects(hcn.openNamespace(NS), /the libraries were closed/);
-  await assert.rejects(hcs.openComputeSystem(VM), /the libraries were closed/);
-});
+for (const library of HCS_LIBRARIES) {
+  Deno.test(`${library}: closing the libraries closes the handles still open, then refuses new calls`, async () => {
+    await using standins = await openStandins(library);
+    standins.seed(fixture);
+    standins.addSystem(VM, "wcow");
+    const libraries = new WindowsLibraries(standins.paths);
+    const hcn = new FfiHcnApi(libraries);
+    const hcs = library === "computecore"
+      ? new FfiComputecoreApi(libraries)
+      : new FfiHcsApi(libraries);
+    await hcn.openNamespace(NS);
+    await hcn.openEndpoint(EP0);
+    await hcs.openComputeSystem(VM);
+    assert.equal(libraries.openHandles, 3);
+    assert.deepEqual(
+      [standins.counters().hcnHandles, standins.counters().hcsHandles],
+      [2, 1],
+    );
+    await libraries.close();
+    assert.equal(libraries.openHandles, 0);
+    await standins.assertClean();
+    await assert.rejects(hcn.openNamespace(NS), /the libraries were closed/);
+    await assert.rejects(hcs.openComputeSystem(VM), /the libraries were closed/);
+  });
+}
 
 Deno.test("closing the libraries waits for calls still running on worker threads", async () => {
   await using standins = await openStandins();
@@ -168,7 +173,7 @@ function failNextDecode(error: Error): () => void {
 }
 
 Deno.test("an open whose error record cannot be decoded closes its handle and frees the record", async () => {
-  await using h = await openHarness();
+  await using h = await openHarness({ libraries: { hcs: "vmcompute" } });
   h.standins.addSystem(VM, "lcow");
   const cases = [
     { api: "hcn", fn: "HcnOpenNamespace", open: () => h.hcn.openNamespace(NS) },
@@ -234,25 +239,52 @@ Deno.test("a query whose result cannot be decoded still frees the result and the
   await h.assertClean();
 });
 
-Deno.test("a compute system with a long ID (a sandbox ID and @vm) is used through its handle", async () => {
-  await using h = await openHarness();
-  const id = `${"3f9c2a7b41d0e8f6".repeat(4)}@vm`; // 67 characters, as containerd names UVMs
-  h.standins.addSystem(id, "lcow");
-  const vm = await h.hcs.openComputeSystem(id);
-  const answer = JSON.parse(
-    await h.hcs.getComputeSystemProperties(vm, '{"PropertyTypes":["GuestConnection"]}'),
-  );
-  assert.equal(answer.Id, id);
-  const nic = "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0";
-  await h.hcs.modifyComputeSystem(
-    vm,
-    JSON.stringify({
-      ResourcePath: `VirtualMachine/Devices/NetworkAdapters/${nic}`,
-      RequestType: "Add",
-      Settings: { EndpointId: EP0 },
-    }),
-  );
-  assert.deepEqual(h.standins.systemState(id).Nics.map((n) => n.Id), [nic]);
+for (const hcs of HCS_LIBRARIES) {
+  Deno.test(`${hcs}: a compute system with a long ID (a sandbox ID and @vm) is used through its handle`, async () => {
+    await using h = await openHarness({ libraries: { hcs } });
+    const id = `${"3f9c2a7b41d0e8f6".repeat(4)}@vm`; // 67 characters, as containerd names UVMs
+    h.standins.addSystem(id, "lcow");
+    const vm = await h.hcs.openComputeSystem(id);
+    const answer = JSON.parse(
+      await h.hcs.getComputeSystemProperties(vm, '{"PropertyTypes":["GuestConnection"]}'),
+    );
+    assert.equal(answer.Id, id);
+    const nic = "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0";
+    await h.hcs.modifyComputeSystem(
+      vm,
+      JSON.stringify({
+        ResourcePath: `VirtualMachine/Devices/NetworkAdapters/${nic}`,
+        RequestType: "Add",
+        Settings: { EndpointId: EP0 },
+      }),
+    );
+    assert.deepEqual(h.standins.systemState(id).Nics.map((n) => n.Id), [nic]);
+    h.hcs.closeComputeSystem(vm);
+    await h.assertClean();
+  });
+}
+
+Deno.test("computecore: a compute system handle closed while operations run is closed when the last completes", async () => {
+  await using h = await openHarness({ libraries: { hcs: "computecore" } });
+  h.standins.addSystem(VM, "lcow");
+  const vm = await h.hcs.openComputeSystem(VM);
+  h.standins.hold("hcs", "HcsGetComputeSystemProperties");
+  const reads = [
+    h.hcs.getComputeSystemProperties(vm, ""),
+    h.hcs.getComputeSystemProperties(vm, ""),
+  ];
+  await h.standins.waitUntilHeld("hcs", 2);
   h.hcs.closeComputeSystem(vm);
+  // Not yet: HCS is still using it (hcsshim saw access violations otherwise).
+  assert.equal(h.standins.counters().hcsHandles, 1);
+  assert.equal(h.standins.callCount("hcs", "HcsCloseComputeSystem"), 0);
+  await assert.rejects(
+    h.hcs.getComputeSystemProperties(vm, ""),
+    isHResult(HRESULT.E_HANDLE, "HcsGetComputeSystemProperties"),
+  );
+  h.standins.release("hcs");
+  for (const text of await Promise.all(reads)) assert.equal(JSON.parse(text).Id, VM);
+  assert.equal(h.standins.callCount("hcs", "HcsCloseComputeSystem"), 1);
+  assert.equal(h.standins.counters().hcsClosedWhileBusy, 0);
   await h.assertClean();
 });

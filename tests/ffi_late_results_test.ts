@@ -3,15 +3,22 @@ import { OperationTimeoutError, SetupError } from "../domain/errors.ts";
 import { NetworkController } from "../domain/network_controller.ts";
 import type { ControllerEvent } from "../domain/controller_event.ts";
 import { createWindowsPorts } from "../adapters/native/ffi/create_windows_ports.ts";
-import { WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
+import { type HcsLibrary, WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
 import type { GuestPlatform } from "../ports/guest_network.ts";
-import { openHarness, openStandins, readFixture, type Standins } from "./native/standins.ts";
+import {
+  HCS_LIBRARIES,
+  openHarness,
+  openStandins,
+  readFixture,
+  type Standins,
+} from "./native/standins.ts";
 
-// Late results: a DLL call whose caller stopped waiting still runs on its
-// worker thread and may still take effect. The FFI bindings report it
-// through onAbandoned; the compute system holds back later changes to the
-// same VM until it has finished, so a hot-remove cannot overtake the late
-// hot-add it undoes and leak the NIC.
+// Late results: a DLL call whose caller stopped waiting still runs (on its
+// worker thread, or as an HCS operation) and may still take effect. The FFI
+// bindings report it through onAbandoned; the compute system holds back
+// later changes to the same VM until it has finished, so a hot-remove cannot
+// overtake the late hot-add it undoes and leak the NIC. Every HCS test runs
+// over both HCS libraries.
 
 const fixture = await readFixture();
 const NS = fixture.namespace.ID;
@@ -65,54 +72,88 @@ Deno.test("onAbandoned receives a promise that resolves once the late result is 
   await h.assertClean();
 });
 
-Deno.test("a hot-add that outlives its time limit lands late; the hot-remove sent next waits and takes it out", async () => {
-  await using standins = await openStandins();
-  standins.seed(fixture);
-  standins.addSystem(VM, "lcow");
-  await using ports = createWindowsPorts({
-    vmId: VM,
-    guest: "lcow",
-    timeoutMs: 300,
-    libraries: standins.paths,
+Deno.test("computecore: an abandoned operation reports its late completion, which is read, freed and closed", async () => {
+  await using h = await openHarness({ libraries: { hcs: "computecore" } });
+  h.standins.addSystem(VM, "lcow");
+  const vm = await h.hcs.openComputeSystem(VM);
+  h.standins.hold("hcs", "HcsGetComputeSystemProperties");
+  const reports: Promise<void>[] = [];
+  const controller = new AbortController();
+  const reading = h.hcs.getComputeSystemProperties(vm, "", {
+    signal: controller.signal,
+    onAbandoned: (settled) => reports.push(settled),
   });
-  standins.hold("hcs", MODIFY);
-  await assert.rejects(ports.vm.addNic(NIC), OperationTimeoutError);
-  assert.equal(ports.computeSystem.stragglers, 1);
-  assert.deepEqual(standins.systemState(VM).Nics, [], "the add has not landed yet");
-
-  const removing = ports.vm.removeNic(NIC); // waits for the late add...
-  standins.release("hcs"); // ...which lands now, then removes its NIC
-  await removing;
-  assert.equal(ports.computeSystem.stragglers, 0);
-  assert.deepEqual(modifyDocuments(standins).map((d) => d.RequestType), ["Add", "Remove"]);
-  assert.deepEqual(standins.systemState(VM).Nics, []);
-  // Asserted before the ports close their libraries, which would close a leaked handle.
-  ports.computeSystem.close();
-  await standins.assertClean(ports.libraries);
+  await h.standins.waitUntilHeld("hcs");
+  controller.abort(new Error("stop waiting"));
+  await assert.rejects(reading, /stop waiting/);
+  assert.equal(reports.length, 1);
+  assert.deepEqual([h.libraries.pending, h.standins.counters().hcsOperations], [1, 1]);
+  // The handle is closed only after the late completion.
+  h.hcs.closeComputeSystem(vm);
+  assert.equal(h.standins.counters().hcsHandles, 1);
+  const frees = h.standins.localFrees();
+  h.standins.release("hcs");
+  await reports[0];
+  assert.equal(h.standins.localFrees() - frees, 1, "the late properties document was freed");
+  assert.deepEqual(
+    [h.libraries.pending, h.standins.counters().hcsOperations, h.standins.counters().hcsHandles],
+    [0, 0, 0],
+  );
+  await h.assertClean();
 });
 
-Deno.test("a hot-remove whose time limit passes while the late add runs is not sent; the retry removes", async () => {
-  await using standins = await openStandins();
-  standins.seed(fixture);
-  standins.addSystem(VM, "lcow");
-  await using ports = createWindowsPorts({
-    vmId: VM,
-    guest: "lcow",
-    timeoutMs: 300,
-    libraries: standins.paths,
+for (const hcs of HCS_LIBRARIES) {
+  Deno.test(`${hcs}: a hot-add that outlives its time limit lands late; the hot-remove sent next waits and takes it out`, async () => {
+    await using standins = await openStandins(hcs);
+    standins.seed(fixture);
+    standins.addSystem(VM, "lcow");
+    await using ports = createWindowsPorts({
+      vmId: VM,
+      guest: "lcow",
+      timeoutMs: 300,
+      libraries: standins.paths,
+      hcs,
+    });
+    standins.hold("hcs", MODIFY);
+    await assert.rejects(ports.vm.addNic(NIC), OperationTimeoutError);
+    assert.equal(ports.computeSystem.stragglers, 1);
+    assert.deepEqual(standins.systemState(VM).Nics, [], "the add has not landed yet");
+
+    const removing = ports.vm.removeNic(NIC); // waits for the late add...
+    standins.release("hcs"); // ...which lands now, then removes its NIC
+    await removing;
+    assert.equal(ports.computeSystem.stragglers, 0);
+    assert.deepEqual(modifyDocuments(standins).map((d) => d.RequestType), ["Add", "Remove"]);
+    assert.deepEqual(standins.systemState(VM).Nics, []);
+    // Asserted before the ports close their libraries, which would close a leaked handle.
+    ports.computeSystem.close();
+    await standins.assertClean(ports.libraries);
   });
-  standins.hold("hcs", MODIFY);
-  await assert.rejects(ports.vm.addNic(NIC), OperationTimeoutError);
-  await assert.rejects(ports.vm.removeNic(NIC), OperationTimeoutError);
-  standins.release("hcs");
-  await ports.libraries.settled();
-  assert.deepEqual(modifyDocuments(standins).map((d) => d.RequestType), ["Add"]);
-  assert.equal(standins.systemState(VM).Nics.length, 1, "the late add landed");
-  await ports.vm.removeNic(NIC);
-  assert.deepEqual(standins.systemState(VM).Nics, []);
-  ports.computeSystem.close();
-  await standins.assertClean(ports.libraries);
-});
+
+  Deno.test(`${hcs}: a hot-remove whose time limit passes while the late add runs is not sent; the retry removes`, async () => {
+    await using standins = await openStandins(hcs);
+    standins.seed(fixture);
+    standins.addSystem(VM, "lcow");
+    await using ports = createWindowsPorts({
+      vmId: VM,
+      guest: "lcow",
+      timeoutMs: 300,
+      libraries: standins.paths,
+      hcs,
+    });
+    standins.hold("hcs", MODIFY);
+    await assert.rejects(ports.vm.addNic(NIC), OperationTimeoutError);
+    await assert.rejects(ports.vm.removeNic(NIC), OperationTimeoutError);
+    standins.release("hcs");
+    await ports.libraries.settled();
+    assert.deepEqual(modifyDocuments(standins).map((d) => d.RequestType), ["Add"]);
+    assert.equal(standins.systemState(VM).Nics.length, 1, "the late add landed");
+    await ports.vm.removeNic(NIC);
+    assert.deepEqual(standins.systemState(VM).Nics, []);
+    ports.computeSystem.close();
+    await standins.assertClean(ports.libraries);
+  });
+}
 
 /**
  * A controller over the stand-ins whose `nth` host hot-add is held in the
@@ -122,12 +163,13 @@ Deno.test("a hot-remove whose time limit passes while the late add runs is not s
  */
 async function slowNthAdd(
   guest: GuestPlatform,
+  hcs: HcsLibrary,
   options: { timeoutMs: number; nth: number; release: "timeout" | "manual" },
 ) {
-  const standins = await openStandins();
+  const standins = await openStandins(hcs);
   standins.seed(fixture);
   standins.addSystem(VM, guest);
-  const libraries = new WindowsLibraries(standins.paths);
+  const libraries = new WindowsLibraries(standins.paths, { hcs });
   const ports = createWindowsPorts({ vmId: VM, guest, timeoutMs: options.timeoutMs, libraries });
   let adds = 0;
   const onEvent = (event: ControllerEvent): void => {
@@ -160,40 +202,42 @@ async function slowNthAdd(
   };
 }
 
-for (const guest of ["lcow", "wcow"] as const) {
-  Deno.test(`${guest}: a setup whose second hot-add times out rolls back after it lands: nothing leaks`, async () => {
-    await using s = await slowNthAdd(guest, { timeoutMs: 300, nth: 2, release: "timeout" });
-    await assert.rejects(s.controller.setup(), (e: unknown) => {
-      assert.ok(e instanceof SetupError);
-      assert.ok(e.cause instanceof OperationTimeoutError);
-      assert.equal(e.rolledBack, true);
-      return true;
+for (const hcs of HCS_LIBRARIES) {
+  for (const guest of ["lcow", "wcow"] as const) {
+    Deno.test(`${hcs}, ${guest}: a setup whose second hot-add times out rolls back after it lands: nothing leaks`, async () => {
+      await using s = await slowNthAdd(guest, hcs, { timeoutMs: 300, nth: 2, release: "timeout" });
+      await assert.rejects(s.controller.setup(), (e: unknown) => {
+        assert.ok(e instanceof SetupError);
+        assert.ok(e.cause instanceof OperationTimeoutError);
+        assert.equal(e.rolledBack, true);
+        return true;
+      });
+      assert.equal(s.controller.state, "TornDown");
+      await s.libraries.settled();
+      assertVmEmpty(s.standins);
+      // Two adds, and both NICs taken out after them.
+      const host = modifyDocuments(s.standins).filter((d) => d.ResourcePath !== undefined);
+      assert.deepEqual(host.map((d) => d.RequestType), ["Add", "Add", "Remove", "Remove"]);
     });
-    assert.equal(s.controller.state, "TornDown");
-    await s.libraries.settled();
-    assertVmEmpty(s.standins);
-    // Two adds, and both NICs taken out after them.
-    const host = modifyDocuments(s.standins).filter((d) => d.ResourcePath !== undefined);
-    assert.deepEqual(host.map((d) => d.RequestType), ["Add", "Add", "Remove", "Remove"]);
-  });
 
-  Deno.test(`${guest}: a late hot-add that outlasts the rollback's time limits is removed by the next teardown`, async () => {
-    await using s = await slowNthAdd(guest, { timeoutMs: 300, nth: 2, release: "manual" });
-    await assert.rejects(s.controller.setup(), (e: unknown) => {
-      assert.ok(e instanceof SetupError);
-      assert.equal(e.rolledBack, false);
-      return true;
+    Deno.test(`${hcs}, ${guest}: a late hot-add that outlasts the rollback's time limits is removed by the next teardown`, async () => {
+      await using s = await slowNthAdd(guest, hcs, { timeoutMs: 300, nth: 2, release: "manual" });
+      await assert.rejects(s.controller.setup(), (e: unknown) => {
+        assert.ok(e instanceof SetupError);
+        assert.equal(e.rolledBack, false);
+        return true;
+      });
+      assert.equal(s.controller.state, "Invalid");
+      // The add is still in the DLL (and the first NIC's guest attach, sent
+      // while it ran, may be held with it).
+      assert.ok(s.standins.heldCalls("hcs") >= 1, "the add is still in the DLL");
+      s.standins.release("hcs");
+      await s.libraries.settled();
+      assert.equal(s.standins.systemState(VM).Nics.length, 2, "the late add landed");
+      await s.controller.teardown();
+      assert.equal(s.controller.state, "TornDown");
+      assert.equal(s.ports.computeSystem.stragglers, 0);
+      assertVmEmpty(s.standins);
     });
-    assert.equal(s.controller.state, "Invalid");
-    // The add is still in the DLL (and the first NIC's guest attach, sent
-    // while it ran, may be held with it).
-    assert.ok(s.standins.heldCalls("hcs") >= 1, "the add is still in the DLL");
-    s.standins.release("hcs");
-    await s.libraries.settled();
-    assert.equal(s.standins.systemState(VM).Nics.length, 2, "the late add landed");
-    await s.controller.teardown();
-    assert.equal(s.controller.state, "TornDown");
-    assert.equal(s.ports.computeSystem.stragglers, 0);
-    assertVmEmpty(s.standins);
-  });
+  }
 }

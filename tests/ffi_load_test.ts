@@ -7,7 +7,9 @@ import { FfiHcnApi } from "../adapters/native/ffi/ffi_hcn_api.ts";
 import { FfiHcsApi } from "../adapters/native/ffi/ffi_hcs_api.ts";
 import { systemLibraryPath } from "../adapters/native/ffi/library_paths.ts";
 import { trustedSystemRoot } from "../adapters/native/ffi/_system_root.ts";
+import { WindowsHcsApi } from "../adapters/native/ffi/windows_hcs_api.ts";
 import { WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
+import { InvalidArgumentError } from "../domain/errors.ts";
 import { buildStandins } from "./native/standin_build.ts";
 import { openStandins, readFixture } from "./native/standins.ts";
 import { UNDER_WINE } from "./native/wine.ts";
@@ -38,21 +40,20 @@ Deno.test("nothing is loaded until the first call", async () => {
   standins.seed(await readFixture());
   await using libraries = new WindowsLibraries(standins.paths);
   const hcn = new FfiHcnApi(libraries);
-  assert.deepEqual(
-    [libraries.computenetwork, libraries.vmcompute, libraries.ole32, libraries.kernel32].map((l) =>
-      l.loaded
-    ),
-    [false, false, false, false],
-  );
+  const loaded = () =>
+    [
+      libraries.computenetwork,
+      libraries.computecore,
+      libraries.vmcompute,
+      libraries.ole32,
+      libraries.kernel32,
+    ].map((l) => l.loaded);
+  assert.deepEqual(loaded(), [false, false, false, false, false]);
   const handle = await hcn.openNamespace(NS);
   hcn.closeNamespace(handle);
-  // computenetwork and the two helpers it needs; vmcompute not yet.
-  assert.deepEqual(
-    [libraries.computenetwork, libraries.vmcompute, libraries.ole32, libraries.kernel32].map((l) =>
-      l.loaded
-    ),
-    [true, false, true, true],
-  );
+  // computenetwork and the two helpers it needs; no HCS library yet.
+  assert.deepEqual(loaded(), [true, false, false, true, true]);
+  assert.equal(libraries.hcsLibrary, undefined);
   await standins.assertClean(libraries);
 });
 
@@ -190,11 +191,56 @@ Deno.test("a SystemRoot that is not an absolute drive path is not trusted (in-pr
   assert.equal(trustedSystemRoot("d:/windows"), "d:/windows");
 });
 
+Deno.test("by default the HCS library is computecore.dll when it loads, else vmcompute.dll", async () => {
+  await using standins = await openStandins();
+  standins.addSystem("uvm-1", "lcow");
+  standins.addEndpoint({ ID: "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d" });
+  // computecore loads: it is chosen, and vmcompute is never loaded.
+  await using both = new WindowsLibraries(standins.paths);
+  const chosen = new WindowsHcsApi(both);
+  chosen.closeComputeSystem(await chosen.openComputeSystem("uvm-1"));
+  assert.deepEqual([chosen.library, both.hcsLibrary], ["computecore", "computecore"]);
+  assert.deepEqual([both.computecore.loaded, both.vmcompute.loaded], [true, false]);
+  // It does not load (missing, or too old to export the functions): vmcompute.
+  for (
+    const computecore of [join(NOWHERE, basename(built.paths.computecore)), built.paths.kernel32]
+  ) {
+    await using libraries = new WindowsLibraries({ ...standins.paths, computecore });
+    const hcs = new WindowsHcsApi(libraries);
+    hcs.closeComputeSystem(await hcs.openComputeSystem("uvm-1"));
+    assert.equal(hcs.library, "vmcompute");
+    assert.deepEqual([libraries.computecore.loaded, libraries.vmcompute.loaded], [false, true]);
+  }
+  // Named, it is used whether or not the other one loads.
+  await using named = new WindowsLibraries(standins.paths, { hcs: "vmcompute" });
+  assert.equal(named.chooseHcs(), "vmcompute");
+  await using ports = createWindowsPorts({
+    vmId: "uvm-1",
+    guest: "lcow",
+    libraries: named,
+    hcs: "computecore",
+  });
+  const nic = {
+    nicId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0",
+    endpointId: "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d",
+  };
+  await ports.vm.addNic(nic);
+  await ports.vm.removeNic(nic);
+  assert.equal(standins.callCount("hcs", "HcsModifyComputeSystem"), 2, "sent to computecore");
+  await ports.close();
+  await standins.assertClean(named);
+  assert.throws(
+    () => new WindowsLibraries({}, { hcs: "vmcompute.dll" as "vmcompute" }),
+    (e: unknown) => e instanceof InvalidArgumentError && e.argument === "hcs",
+  );
+});
+
 Deno.test("createWindowsPorts over bad paths fails only when called, and then clearly", async () => {
   await using ports = createWindowsPorts({
     vmId: "uvm-1",
     guest: "wcow",
     libraries: { ...built.paths, vmcompute: join(NOWHERE, basename(built.paths.vmcompute)) },
+    hcs: "vmcompute",
   });
   assert.equal(ports.ownsLibraries, true);
   await assert.rejects(
@@ -203,5 +249,18 @@ Deno.test("createWindowsPorts over bad paths fails only when called, and then cl
       endpointId: "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d",
     }),
     loadError(new RegExp(`vmcompute\\.dll from ${escape(NOWHERE)}`)),
+  );
+  await using computecore = createWindowsPorts({
+    vmId: "uvm-1",
+    guest: "wcow",
+    libraries: { ...built.paths, computecore: join(NOWHERE, basename(built.paths.computecore)) },
+    hcs: "computecore",
+  });
+  await assert.rejects(
+    computecore.vm.removeNic({
+      nicId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0",
+      endpointId: "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d",
+    }),
+    loadError(new RegExp(`computecore\\.dll from ${escape(NOWHERE)}`)),
   );
 });

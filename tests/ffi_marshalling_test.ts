@@ -4,7 +4,7 @@ import { COMPUTENETWORK_SYMBOLS } from "../adapters/native/ffi/computenetwork_sy
 import { guidBytes } from "../adapters/native/ffi/guid_layout.ts";
 import { decodeWide, encodeWide } from "../adapters/native/ffi/wide_string.ts";
 import { HRESULT } from "../adapters/native/hresult.ts";
-import { openHarness, openStandins, readFixture } from "./native/standins.ts";
+import { HCS_LIBRARIES, openHarness, openStandins, readFixture } from "./native/standins.ts";
 
 const QUERY = '{"SchemaVersion":{"Major":2,"Minor":0},"Flags":0}';
 const fixture = await readFixture();
@@ -111,71 +111,78 @@ Deno.test("an unpaired surrogate reaches the DLL as such and is refused there", 
   await h.assertClean();
 });
 
-Deno.test("text containing U+0000 is refused before the DLL is called", async () => {
-  await using h = await openHarness();
-  h.standins.addSystem(VM, "lcow");
-  const vm = await h.hcs.openComputeSystem(VM);
-  await assert.rejects(h.hcs.modifyComputeSystem(vm, '{"a":"\0"}'), InvalidArgumentError);
-  assert.equal(h.standins.callCount("hcs", "HcsModifyComputeSystem"), 0);
-  h.hcs.closeComputeSystem(vm);
-  await h.assertClean();
-});
-
-Deno.test("an empty document travels as an empty string", async () => {
-  await using h = await openHarness();
-  h.standins.addSystem(VM, "lcow");
-  const vm = await h.hcs.openComputeSystem(VM);
-  // An empty property query is allowed and answers the basic properties.
-  assert.deepEqual(JSON.parse(await h.hcs.getComputeSystemProperties(vm, "")), { Id: VM });
-  // An empty configuration is not JSON: the DLL says so in a ResultError.
-  await assert.rejects(h.hcs.modifyComputeSystem(vm, ""), (e: unknown) => {
-    assert.ok(e instanceof HResultError);
-    assert.equal(e.hresult, HRESULT.HCS_E_INVALID_JSON);
-    assert.equal(e.record?.hresult, HRESULT.HCS_E_INVALID_JSON);
-    assert.equal(e.record?.events.length, 1);
-    return true;
+for (const hcs of HCS_LIBRARIES) {
+  Deno.test(`${hcs}: text containing U+0000 is refused before the DLL is called`, async () => {
+    await using h = await openHarness({ libraries: { hcs } });
+    h.standins.addSystem(VM, "lcow");
+    const vm = await h.hcs.openComputeSystem(VM);
+    await assert.rejects(h.hcs.modifyComputeSystem(vm, '{"a":"\0"}'), InvalidArgumentError);
+    assert.equal(h.standins.callCount("hcs", "HcsModifyComputeSystem"), 0);
+    h.hcs.closeComputeSystem(vm);
+    await h.assertClean();
   });
-  const received = h.standins.documents("hcs").map((d) => [d.Call, d.Document]);
-  assert.deepEqual(received.slice(1), [
-    ["HcsGetComputeSystemProperties", ""],
-    ["HcsModifyComputeSystem", ""],
-  ]);
-  h.hcs.closeComputeSystem(vm);
-  await h.assertClean();
-});
 
-Deno.test("a 1 MiB document goes in and a 1 MiB document comes out intact", async () => {
-  await using h = await openHarness({ seed: false });
-  const unit = "abcdefgh-ü-名-𝄞-";
-  const big = unit.repeat(Math.ceil((1 << 20) / unit.length)).slice(0, 1 << 20);
-  const endpoint = { ID: EP0, Name: "big_eth0", Blob: big, SchemaVersion: { Major: 2, Minor: 0 } };
-  h.standins.addEndpoint(endpoint);
-  const handle = await h.hcn.openEndpoint(EP0);
-  const out = await h.hcn.queryEndpointProperties(handle, QUERY);
-  h.hcn.closeEndpoint(handle);
-  assert.ok(out.length > 1 << 20);
-  assert.equal(out, JSON.stringify(endpoint));
+  Deno.test(`${hcs}: an empty document travels as an empty string`, async () => {
+    await using h = await openHarness({ libraries: { hcs } });
+    h.standins.addSystem(VM, "lcow");
+    const vm = await h.hcs.openComputeSystem(VM);
+    // An empty property query is allowed and answers the basic properties.
+    assert.deepEqual(JSON.parse(await h.hcs.getComputeSystemProperties(vm, "")), { Id: VM });
+    // An empty configuration is not JSON: the DLL says so in a ResultError.
+    await assert.rejects(h.hcs.modifyComputeSystem(vm, ""), (e: unknown) => {
+      assert.ok(e instanceof HResultError);
+      assert.equal(e.hresult, HRESULT.HCS_E_INVALID_JSON);
+      assert.equal(e.record?.hresult, HRESULT.HCS_E_INVALID_JSON);
+      assert.equal(e.record?.events.length, 1);
+      return true;
+    });
+    const received = h.standins.documents("hcs").map((d) => [d.Call, d.Document]);
+    assert.deepEqual(received.slice(1), [
+      ["HcsGetComputeSystemProperties", ""],
+      ["HcsModifyComputeSystem", ""],
+    ]);
+    h.hcs.closeComputeSystem(vm);
+    await h.assertClean();
+  });
 
-  h.standins.addSystem(VM, "wcow");
-  const vm = await h.hcs.openComputeSystem(VM);
-  const preAdd = JSON.stringify({
-    GuestRequest: {
-      ResourceType: "Network",
-      RequestType: "Add",
-      Settings: {
-        AdapterId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0",
-        RequestType: "PreAdd",
-        Settings: endpoint,
+  Deno.test(`${hcs}: a 1 MiB document goes in and a 1 MiB document comes out intact`, async () => {
+    await using h = await openHarness({ seed: false, libraries: { hcs } });
+    const unit = "abcdefgh-ü-名-𝄞-";
+    const big = unit.repeat(Math.ceil((1 << 20) / unit.length)).slice(0, 1 << 20);
+    const endpoint = {
+      ID: EP0,
+      Name: "big_eth0",
+      Blob: big,
+      SchemaVersion: { Major: 2, Minor: 0 },
+    };
+    h.standins.addEndpoint(endpoint);
+    const handle = await h.hcn.openEndpoint(EP0);
+    const out = await h.hcn.queryEndpointProperties(handle, QUERY);
+    h.hcn.closeEndpoint(handle);
+    assert.ok(out.length > 1 << 20);
+    assert.equal(out, JSON.stringify(endpoint));
+
+    h.standins.addSystem(VM, "wcow");
+    const vm = await h.hcs.openComputeSystem(VM);
+    const preAdd = JSON.stringify({
+      GuestRequest: {
+        ResourceType: "Network",
+        RequestType: "Add",
+        Settings: {
+          AdapterId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0",
+          RequestType: "PreAdd",
+          Settings: endpoint,
+        },
       },
-    },
+    });
+    await h.hcs.modifyComputeSystem(vm, preAdd);
+    const received = h.standins.documents("hcs").find((d) => d.Call === "HcsModifyComputeSystem");
+    assert.equal(received?.Document, preAdd);
+    assert.equal(h.standins.systemState(VM).GuestAdapters.length, 1);
+    h.hcs.closeComputeSystem(vm);
+    await h.assertClean();
   });
-  await h.hcs.modifyComputeSystem(vm, preAdd);
-  const received = h.standins.documents("hcs").find((d) => d.Call === "HcsModifyComputeSystem");
-  assert.equal(received?.Document, preAdd);
-  assert.equal(h.standins.systemState(VM).GuestAdapters.length, 1);
-  h.hcs.closeComputeSystem(vm);
-  await h.assertClean();
-});
+}
 
 Deno.test("every returned string is freed once: results and error records alike", async () => {
   await using h = await openHarness();
@@ -215,55 +222,83 @@ Deno.test("an error record with a success HRESULT is a failure, and its handle i
   });
   h.hcn.closeNamespace(handle);
 
+  await h.assertClean();
+});
+
+Deno.test("vmcompute: an error record with a success HRESULT is a failure, and its handle is closed", async () => {
+  await using h = await openHarness({ libraries: { hcs: "vmcompute" } });
   h.standins.addSystem(VM, "lcow");
   h.standins.failNext("hcs", "HcsOpenComputeSystem", 0, '{"Error":-1070137074,"ErrorMessage":"x"}');
   await assert.rejects(
     h.hcs.openComputeSystem(VM),
     (e: unknown) => e instanceof HResultError && e.hresult === HRESULT.HCS_E_SYSTEM_NOT_FOUND,
   );
+  assert.equal(h.standins.callCount("hcs", "HcsCloseComputeSystem"), 1);
   await h.assertClean();
 });
 
-Deno.test("every HRESULT podnet names comes back as that code with its parsed record", async () => {
-  await using h = await openHarness();
+Deno.test("computecore: a success that comes with a result document is a success; the document is freed", async () => {
+  await using h = await openHarness({ libraries: { hcs: "computecore" } });
   h.standins.addSystem(VM, "lcow");
   const vm = await h.hcs.openComputeSystem(VM);
-  for (const [name, code] of Object.entries(HRESULT)) {
-    if (code === HRESULT.S_OK) continue;
-    const hcnRecord = JSON.stringify({ Success: false, Error: name, ErrorCode: code });
-    h.standins.failNext("hcn", "HcnOpenEndpoint", code, hcnRecord);
-    await assert.rejects(h.hcn.openEndpoint(EP0), (e: unknown) => {
-      assert.ok(e instanceof HResultError, name);
-      assert.equal(e.hresult, code, name);
-      assert.equal(e.record?.message, name);
-      return true;
-    });
-    const hcsRecord = JSON.stringify({
-      Error: code | 0,
-      ErrorMessage: name,
-      ErrorEvents: [{ Message: `event of ${name}`, Provider: "p", EventId: 7, Source: "s" }],
-    });
-    h.standins.failNext("hcs", "HcsModifyComputeSystem", code, hcsRecord);
-    await assert.rejects(h.hcs.modifyComputeSystem(vm, "{}"), (e: unknown) => {
-      assert.ok(e instanceof HResultError, name);
-      assert.equal(e.hresult, code, name);
-      assert.equal(e.call, "HcsModifyComputeSystem");
-      assert.equal(e.record?.hresult, code);
-      assert.deepEqual(e.record?.events, [
-        { message: `event of ${name}`, provider: "p", eventId: 7, source: "s" },
-      ]);
-      return true;
-    });
-    // Without a record the code alone still comes through.
-    h.standins.failNext("hcn", "HcnEnumerateNamespaces", code);
-    await assert.rejects(
-      h.hcn.enumerateNamespaces(QUERY),
-      (e: unknown) => e instanceof HResultError && e.hresult === code && e.record === undefined,
-    );
-  }
+  const frees = h.standins.localFrees();
+  h.standins.failNext("hcs", "HcsModifyComputeSystem", 0, '{"Note":"done, with a document"}');
+  await h.hcs.modifyComputeSystem(
+    vm,
+    JSON.stringify({
+      ResourcePath: "VirtualMachine/Devices/NetworkAdapters/0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0",
+      RequestType: "Add",
+      Settings: { EndpointId: EP0 },
+    }),
+  );
+  assert.equal(h.standins.systemState(VM).Nics.length, 1);
+  assert.equal(h.standins.localFrees() - frees, 1, "the result document, freed once");
   h.hcs.closeComputeSystem(vm);
   await h.assertClean();
 });
+
+for (const hcs of HCS_LIBRARIES) {
+  Deno.test(`${hcs}: every HRESULT podnet names comes back as that code with its parsed record`, async () => {
+    await using h = await openHarness({ libraries: { hcs } });
+    h.standins.addSystem(VM, "lcow");
+    const vm = await h.hcs.openComputeSystem(VM);
+    for (const [name, code] of Object.entries(HRESULT)) {
+      if (code === HRESULT.S_OK) continue;
+      const hcnRecord = JSON.stringify({ Success: false, Error: name, ErrorCode: code });
+      h.standins.failNext("hcn", "HcnOpenEndpoint", code, hcnRecord);
+      await assert.rejects(h.hcn.openEndpoint(EP0), (e: unknown) => {
+        assert.ok(e instanceof HResultError, name);
+        assert.equal(e.hresult, code, name);
+        assert.equal(e.record?.message, name);
+        return true;
+      });
+      const hcsRecord = JSON.stringify({
+        Error: code | 0,
+        ErrorMessage: name,
+        ErrorEvents: [{ Message: `event of ${name}`, Provider: "p", EventId: 7, Source: "s" }],
+      });
+      h.standins.failNext("hcs", "HcsModifyComputeSystem", code, hcsRecord);
+      await assert.rejects(h.hcs.modifyComputeSystem(vm, "{}"), (e: unknown) => {
+        assert.ok(e instanceof HResultError, name);
+        assert.equal(e.hresult, code, name);
+        assert.equal(e.call, "HcsModifyComputeSystem");
+        assert.equal(e.record?.hresult, code);
+        assert.deepEqual(e.record?.events, [
+          { message: `event of ${name}`, provider: "p", eventId: 7, source: "s" },
+        ]);
+        return true;
+      });
+      // Without a record the code alone still comes through.
+      h.standins.failNext("hcn", "HcnEnumerateNamespaces", code);
+      await assert.rejects(
+        h.hcn.enumerateNamespaces(QUERY),
+        (e: unknown) => e instanceof HResultError && e.hresult === code && e.record === undefined,
+      );
+    }
+    h.hcs.closeComputeSystem(vm);
+    await h.assertClean();
+  });
+}
 
 const S_FALSE = 1;
 
@@ -291,106 +326,123 @@ Deno.test("the stand-in returns an injected success code other than S_OK, having
   }
 });
 
-Deno.test("S_FALSE (and any success code) without a record is a success for every call", async () => {
-  await using h = await openHarness();
-  h.standins.addSystem(VM, "lcow");
-  const hcn = (fn: string) => h.standins.failNext("hcn", fn, S_FALSE);
-  const hcs = (fn: string) => h.standins.failNext("hcs", fn, S_FALSE);
-  hcn("HcnEnumerateNamespaces");
-  assert.deepEqual(JSON.parse(await h.hcn.enumerateNamespaces(QUERY)), [NS]);
-  hcn("HcnEnumerateEndpoints");
-  assert.equal(JSON.parse(await h.hcn.enumerateEndpoints(QUERY)).length, fixture.endpoints.length);
-  hcn("HcnOpenNamespace");
-  const namespace = await h.hcn.openNamespace(NS);
-  hcn("HcnQueryNamespaceProperties");
-  assert.equal(JSON.parse(await h.hcn.queryNamespaceProperties(namespace, QUERY)).ID, NS);
-  hcn("HcnCloseNamespace");
-  h.hcn.closeNamespace(namespace);
-  h.standins.failNext("hcn", "HcnOpenEndpoint", 0x7fffffff); // the largest success code
-  const endpoint = await h.hcn.openEndpoint(EP0);
-  hcn("HcnQueryEndpointProperties");
-  assert.equal(JSON.parse(await h.hcn.queryEndpointProperties(endpoint, QUERY)).ID, EP0);
-  h.hcn.closeEndpoint(endpoint);
+for (const hcsLibrary of HCS_LIBRARIES) {
+  Deno.test(`${hcsLibrary}: S_FALSE (and any success code) without a record is a success for every call`, async () => {
+    await using h = await openHarness({ libraries: { hcs: hcsLibrary } });
+    h.standins.addSystem(VM, "lcow");
+    const hcn = (fn: string) => h.standins.failNext("hcn", fn, S_FALSE);
+    const hcs = (fn: string) => h.standins.failNext("hcs", fn, S_FALSE);
+    hcn("HcnEnumerateNamespaces");
+    assert.deepEqual(JSON.parse(await h.hcn.enumerateNamespaces(QUERY)), [NS]);
+    hcn("HcnEnumerateEndpoints");
+    assert.equal(
+      JSON.parse(await h.hcn.enumerateEndpoints(QUERY)).length,
+      fixture.endpoints.length,
+    );
+    hcn("HcnOpenNamespace");
+    const namespace = await h.hcn.openNamespace(NS);
+    hcn("HcnQueryNamespaceProperties");
+    assert.equal(JSON.parse(await h.hcn.queryNamespaceProperties(namespace, QUERY)).ID, NS);
+    hcn("HcnCloseNamespace");
+    h.hcn.closeNamespace(namespace);
+    h.standins.failNext("hcn", "HcnOpenEndpoint", 0x7fffffff); // the largest success code
+    const endpoint = await h.hcn.openEndpoint(EP0);
+    hcn("HcnQueryEndpointProperties");
+    assert.equal(JSON.parse(await h.hcn.queryEndpointProperties(endpoint, QUERY)).ID, EP0);
+    h.hcn.closeEndpoint(endpoint);
 
-  hcs("HcsOpenComputeSystem");
-  const vm = await h.hcs.openComputeSystem(VM);
-  hcs("HcsGetComputeSystemProperties");
-  assert.equal(JSON.parse(await h.hcs.getComputeSystemProperties(vm, "")).Id, VM);
-  hcs("HcsModifyComputeSystem");
-  const nic = "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0";
-  await h.hcs.modifyComputeSystem(
-    vm,
-    JSON.stringify({
-      ResourcePath: `VirtualMachine/Devices/NetworkAdapters/${nic}`,
-      RequestType: "Add",
-      Settings: { EndpointId: EP0 },
-    }),
-  );
-  assert.equal(h.standins.systemState(VM).Nics.length, 1);
-  hcs("HcsCloseComputeSystem");
-  h.hcs.closeComputeSystem(vm);
-  await h.assertClean();
-});
+    hcs("HcsOpenComputeSystem");
+    const vm = await h.hcs.openComputeSystem(VM);
+    hcs("HcsGetComputeSystemProperties");
+    assert.equal(JSON.parse(await h.hcs.getComputeSystemProperties(vm, "")).Id, VM);
+    hcs("HcsModifyComputeSystem");
+    const nic = "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0";
+    await h.hcs.modifyComputeSystem(
+      vm,
+      JSON.stringify({
+        ResourcePath: `VirtualMachine/Devices/NetworkAdapters/${nic}`,
+        RequestType: "Add",
+        Settings: { EndpointId: EP0 },
+      }),
+    );
+    assert.equal(h.standins.systemState(VM).Nics.length, 1);
+    hcs("HcsCloseComputeSystem");
+    h.hcs.closeComputeSystem(vm);
+    await h.assertClean();
+  });
 
-Deno.test("a failing HRESULT that comes with a handle or a result: the handle is closed, every string freed", async () => {
-  await using h = await openHarness();
-  h.standins.addSystem(VM, "lcow");
-  const record = (code: number) =>
-    JSON.stringify({ Error: code | 0, ErrorMessage: "late failure" });
-  for (const fn of ["HcnOpenNamespace", "HcnOpenEndpoint"] as const) {
+  Deno.test(`${hcsLibrary}: a failing HRESULT that comes with a handle or a result: the handle is closed, every string freed`, async () => {
+    await using h = await openHarness({ libraries: { hcs: hcsLibrary } });
+    // vmcompute returns CoTaskMem strings (properties and a record);
+    // computecore one result document per operation, freed with LocalFree.
+    const hcsFrees = () =>
+      hcsLibrary === "computecore" ? h.standins.localFrees() : h.standins.frees();
+    h.standins.addSystem(VM, "lcow");
+    const record = (code: number) =>
+      JSON.stringify({ Error: code | 0, ErrorMessage: "late failure" });
+    for (const fn of ["HcnOpenNamespace", "HcnOpenEndpoint"] as const) {
+      h.standins.failAfterWork(
+        "hcn",
+        fn,
+        HRESULT.HCN_E_MANAGER_STOPPED,
+        record(HRESULT.HCN_E_MANAGER_STOPPED),
+      );
+      const frees = h.standins.frees();
+      const open = fn === "HcnOpenNamespace" ? h.hcn.openNamespace(NS) : h.hcn.openEndpoint(EP0);
+      await assert.rejects(open, (e: unknown) => {
+        assert.ok(e instanceof HResultError);
+        assert.equal(e.hresult, HRESULT.HCN_E_MANAGER_STOPPED);
+        assert.equal(e.record?.message, "late failure");
+        return true;
+      });
+      assert.equal(h.standins.frees() - frees, 1, `${fn}: the record`);
+      assert.equal(
+        h.standins.counters().hcnHandles,
+        0,
+        `${fn}: the handle came back and was closed`,
+      );
+    }
+    h.standins.failAfterWork("hcs", "HcsOpenComputeSystem", HRESULT.E_FAIL);
+    await assert.rejects(
+      h.hcs.openComputeSystem(VM),
+      (e: unknown) => e instanceof HResultError && e.hresult === HRESULT.E_FAIL,
+    );
+    assert.equal(h.standins.counters().hcsHandles, 0);
+
+    const namespace = await h.hcn.openNamespace(NS);
     h.standins.failAfterWork(
       "hcn",
-      fn,
-      HRESULT.HCN_E_MANAGER_STOPPED,
-      record(HRESULT.HCN_E_MANAGER_STOPPED),
+      "HcnQueryNamespaceProperties",
+      HRESULT.E_FAIL,
+      record(HRESULT.E_FAIL),
     );
-    const frees = h.standins.frees();
-    const open = fn === "HcnOpenNamespace" ? h.hcn.openNamespace(NS) : h.hcn.openEndpoint(EP0);
-    await assert.rejects(open, (e: unknown) => {
-      assert.ok(e instanceof HResultError);
-      assert.equal(e.hresult, HRESULT.HCN_E_MANAGER_STOPPED);
-      assert.equal(e.record?.message, "late failure");
-      return true;
-    });
-    assert.equal(h.standins.frees() - frees, 1, `${fn}: the record`);
-    assert.equal(h.standins.counters().hcnHandles, 0, `${fn}: the handle came back and was closed`);
-  }
-  h.standins.failAfterWork("hcs", "HcsOpenComputeSystem", HRESULT.E_FAIL);
-  await assert.rejects(
-    h.hcs.openComputeSystem(VM),
-    (e: unknown) => e instanceof HResultError && e.hresult === HRESULT.E_FAIL,
-  );
-  assert.equal(h.standins.counters().hcsHandles, 0);
+    let frees = h.standins.frees();
+    await assert.rejects(
+      h.hcn.queryNamespaceProperties(namespace, QUERY),
+      (e: unknown) => e instanceof HResultError && e.hresult === HRESULT.E_FAIL,
+    );
+    assert.equal(h.standins.frees() - frees, 2, "the properties and the record");
+    h.hcn.closeNamespace(namespace);
+    h.standins.failAfterWork("hcn", "HcnEnumerateEndpoints", HRESULT.E_FAIL);
+    frees = h.standins.frees();
+    await assert.rejects(h.hcn.enumerateEndpoints(QUERY), HResultError);
+    assert.equal(h.standins.frees() - frees, 1, "the result");
 
-  const namespace = await h.hcn.openNamespace(NS);
-  h.standins.failAfterWork(
-    "hcn",
-    "HcnQueryNamespaceProperties",
-    HRESULT.E_FAIL,
-    record(HRESULT.E_FAIL),
-  );
-  let frees = h.standins.frees();
-  await assert.rejects(
-    h.hcn.queryNamespaceProperties(namespace, QUERY),
-    (e: unknown) => e instanceof HResultError && e.hresult === HRESULT.E_FAIL,
-  );
-  assert.equal(h.standins.frees() - frees, 2, "the properties and the record");
-  h.hcn.closeNamespace(namespace);
-  h.standins.failAfterWork("hcn", "HcnEnumerateEndpoints", HRESULT.E_FAIL);
-  frees = h.standins.frees();
-  await assert.rejects(h.hcn.enumerateEndpoints(QUERY), HResultError);
-  assert.equal(h.standins.frees() - frees, 1, "the result");
-
-  const vm = await h.hcs.openComputeSystem(VM);
-  h.standins.failAfterWork(
-    "hcs",
-    "HcsGetComputeSystemProperties",
-    HRESULT.E_FAIL,
-    record(HRESULT.E_FAIL),
-  );
-  frees = h.standins.frees();
-  await assert.rejects(h.hcs.getComputeSystemProperties(vm, ""), HResultError);
-  assert.equal(h.standins.frees() - frees, 2, "the properties and the record");
-  h.hcs.closeComputeSystem(vm);
-  await h.assertClean();
-});
+    const vm = await h.hcs.openComputeSystem(VM);
+    h.standins.failAfterWork(
+      "hcs",
+      "HcsGetComputeSystemProperties",
+      HRESULT.E_FAIL,
+      record(HRESULT.E_FAIL),
+    );
+    frees = hcsFrees();
+    await assert.rejects(h.hcs.getComputeSystemProperties(vm, ""), HResultError);
+    assert.equal(
+      hcsFrees() - frees,
+      hcsLibrary === "computecore" ? 1 : 2,
+      "the properties and the record (computecore: the one result document)",
+    );
+    h.hcs.closeComputeSystem(vm);
+    await h.assertClean();
+  });
+}

@@ -4,7 +4,7 @@ import { NetworkController } from "../domain/network_controller.ts";
 import { createWindowsPorts } from "../adapters/native/ffi/create_windows_ports.ts";
 import { WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
 import { HRESULT } from "../adapters/native/hresult.ts";
-import { openHarness, openStandins, readFixture } from "./native/standins.ts";
+import { HCS_LIBRARIES, openHarness, openStandins, readFixture } from "./native/standins.ts";
 
 const QUERY = '{"SchemaVersion":{"Major":2,"Minor":0},"Flags":0}';
 const fixture = await readFixture();
@@ -78,39 +78,42 @@ Deno.test("a late failure after an abort still frees its error record", async ()
   await h.assertClean();
 });
 
-Deno.test("a call that outlives the adapter's time limit is an OperationTimeoutError; its result is freed", async () => {
-  await using standins = await openStandins();
-  standins.seed(fixture);
-  standins.addSystem("uvm-slow", "lcow");
-  await using ports = createWindowsPorts({
-    vmId: "uvm-slow",
-    guest: "lcow",
-    timeoutMs: 300,
-    libraries: standins.paths,
+for (const hcs of HCS_LIBRARIES) {
+  Deno.test(`${hcs}: a call that outlives the adapter's time limit is an OperationTimeoutError; its result is freed`, async () => {
+    await using standins = await openStandins(hcs);
+    standins.seed(fixture);
+    standins.addSystem("uvm-slow", "lcow");
+    await using ports = createWindowsPorts({
+      vmId: "uvm-slow",
+      guest: "lcow",
+      timeoutMs: 300,
+      libraries: standins.paths,
+      hcs,
+    });
+    standins.hold("hcn", "HcnQueryEndpointProperties");
+    await assert.rejects(ports.host.getEndpoint(EP0), OperationTimeoutError);
+    standins.release("hcn");
+    standins.hold("hcs", "HcsOpenComputeSystem");
+    await assert.rejects(
+      ports.vm.addNic({ nicId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0", endpointId: EP0 }),
+      OperationTimeoutError,
+    );
+    standins.release("hcs");
+    await ports.libraries.settled();
+    assert.equal(standins.callCount("hcn", "HcnQueryEndpointProperties"), 1);
+    assert.deepEqual(standins.systemState("uvm-slow").Nics, []);
+    ports.computeSystem.close();
+    // The open runs under its own time limit, which started a moment after the
+    // call's. If the hold was released before that one fired too (Windows
+    // timers tick every ~16 ms), the open succeeded and the compute system kept
+    // its handle; close() then closes it when the open hands it over, in the
+    // promise continuations after the DLL returned. Let them run, then check
+    // that either way the handle was closed exactly once.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.equal(standins.callCount("hcs", "HcsCloseComputeSystem"), 1);
+    await standins.assertClean(ports.libraries);
   });
-  standins.hold("hcn", "HcnQueryEndpointProperties");
-  await assert.rejects(ports.host.getEndpoint(EP0), OperationTimeoutError);
-  standins.release("hcn");
-  standins.hold("hcs", "HcsOpenComputeSystem");
-  await assert.rejects(
-    ports.vm.addNic({ nicId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0", endpointId: EP0 }),
-    OperationTimeoutError,
-  );
-  standins.release("hcs");
-  await ports.libraries.settled();
-  assert.equal(standins.callCount("hcn", "HcnQueryEndpointProperties"), 1);
-  assert.deepEqual(standins.systemState("uvm-slow").Nics, []);
-  ports.computeSystem.close();
-  // The open runs under its own time limit, which started a moment after the
-  // call's. If the hold was released before that one fired too (Windows
-  // timers tick every ~16 ms), the open succeeded and the compute system kept
-  // its handle; close() then closes it when the open hands it over, in the
-  // promise continuations after the DLL returned. Let them run, then check
-  // that either way the handle was closed exactly once.
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  assert.equal(standins.callCount("hcs", "HcsCloseComputeSystem"), 1);
-  await standins.assertClean(ports.libraries);
-});
+}
 
 Deno.test("the event loop keeps running while a call waits on a worker thread", async () => {
   await using h = await openHarness();
@@ -151,40 +154,42 @@ Deno.test("a failing call on a worker thread rejects with its HResultError", asy
   await h.assertClean();
 });
 
-Deno.test("20 pods set up and torn down concurrently through FFI, their calls overlapping", async () => {
-  await using standins = await openStandins();
-  standins.seed(fixture);
-  for (const api of ["hcn", "hcs"] as const) {
-    for (const call of SLOW_CALLS[api]) standins.setDelay(api, call, 20);
-  }
-  await using libraries = new WindowsLibraries(standins.paths);
-  const pods = Array.from({ length: 20 }, (_, i) => {
-    const vmId = `uvm-pod-${i}`;
-    standins.addSystem(vmId, i % 2 === 0 ? "lcow" : "wcow");
-    const ports = createWindowsPorts({ vmId, guest: i % 2 === 0 ? "lcow" : "wcow", libraries });
-    const controller = new NetworkController({ podId: `pod-${i}`, namespaceId: NS }, ports);
-    return { vmId, ports, controller };
+for (const hcs of HCS_LIBRARIES) {
+  Deno.test(`${hcs}: 20 pods set up and torn down concurrently through FFI, their calls overlapping`, async () => {
+    await using standins = await openStandins(hcs);
+    standins.seed(fixture);
+    for (const api of ["hcn", "hcs"] as const) {
+      for (const call of SLOW_CALLS[api]) standins.setDelay(api, call, 20);
+    }
+    await using libraries = new WindowsLibraries(standins.paths, { hcs });
+    const pods = Array.from({ length: 20 }, (_, i) => {
+      const vmId = `uvm-pod-${i}`;
+      standins.addSystem(vmId, i % 2 === 0 ? "lcow" : "wcow");
+      const ports = createWindowsPorts({ vmId, guest: i % 2 === 0 ? "lcow" : "wcow", libraries });
+      const controller = new NetworkController({ podId: `pod-${i}`, namespaceId: NS }, ports);
+      return { vmId, ports, controller };
+    });
+    try {
+      const started = performance.now();
+      await Promise.all(pods.map((p) => p.controller.setup()));
+      const elapsed = performance.now() - started;
+      for (const p of pods) {
+        assert.equal(p.controller.state, "Configured");
+        assert.equal(standins.systemState(p.vmId).Nics.length, 3);
+      }
+      assert.ok(standins.maxInFlight("hcn") > 1, "HCN calls never overlapped");
+      assert.ok(standins.maxInFlight("hcs") > 1, "HCS calls never overlapped");
+      // One pod alone makes at least 14 delayed calls (280 ms): 20 in a row would take 5.6 s.
+      assert.ok(elapsed < 4000, `setup of 20 pods took ${Math.round(elapsed)} ms`);
+      await Promise.all(pods.map((p) => p.controller.teardown()));
+      for (const p of pods) {
+        assert.equal(p.controller.state, "TornDown");
+        const state = standins.systemState(p.vmId);
+        assert.deepEqual([state.Nics, state.GuestAdapters, state.GuestNamespaces], [[], [], []]);
+      }
+    } finally {
+      for (const p of pods) await p.ports.close();
+    }
+    await standins.assertClean(libraries);
   });
-  try {
-    const started = performance.now();
-    await Promise.all(pods.map((p) => p.controller.setup()));
-    const elapsed = performance.now() - started;
-    for (const p of pods) {
-      assert.equal(p.controller.state, "Configured");
-      assert.equal(standins.systemState(p.vmId).Nics.length, 3);
-    }
-    assert.ok(standins.maxInFlight("hcn") > 1, "HCN calls never overlapped");
-    assert.ok(standins.maxInFlight("hcs") > 1, "HCS calls never overlapped");
-    // One pod alone makes at least 14 delayed calls (280 ms): 20 in a row would take 5.6 s.
-    assert.ok(elapsed < 4000, `setup of 20 pods took ${Math.round(elapsed)} ms`);
-    await Promise.all(pods.map((p) => p.controller.teardown()));
-    for (const p of pods) {
-      assert.equal(p.controller.state, "TornDown");
-      const state = standins.systemState(p.vmId);
-      assert.deepEqual([state.Nics, state.GuestAdapters, state.GuestNamespaces], [[], [], []]);
-    }
-  } finally {
-    for (const p of pods) await p.ports.close();
-  }
-  await standins.assertClean(libraries);
-});
+}

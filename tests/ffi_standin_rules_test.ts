@@ -4,7 +4,7 @@ import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
 import type { HcnApi } from "../adapters/native/hcn_api.ts";
 import type { HcsApi, HcsSystemHandle } from "../adapters/native/hcs_api.ts";
 import { HRESULT } from "../adapters/native/hresult.ts";
-import { openHarness, readFixture } from "./native/standins.ts";
+import { HCS_LIBRARIES, openHarness, readFixture } from "./native/standins.ts";
 
 // The stand-in libraries check documents like the simulated host does: the
 // same requests, applied in the same order to both, give the same HRESULTs.
@@ -247,90 +247,94 @@ async function modifyAll(hcs: HcsApi, docs: readonly string[]): Promise<string[]
   }
 }
 
-for (const platform of ["lcow", "wcow"] as const) {
-  for (const supported of [true, false]) {
-    Deno.test(`${platform} (namespace requests ${supported ? "supported" : "not supported"}): stand-in and simulated host agree on every document`, async () => {
-      const docs = [...COMMON, ...(platform === "lcow" ? LCOW : WCOW)];
-      const sim = new SimulatedHost({
-        guest: platform,
-        vmId: VM,
-        namespaceAddRequestSupported: supported,
+for (const hcs of HCS_LIBRARIES) {
+  for (const platform of ["lcow", "wcow"] as const) {
+    for (const supported of [true, false]) {
+      Deno.test(`${hcs}, ${platform} (namespace requests ${supported ? "supported" : "not supported"}): stand-in and simulated host agree on every document`, async () => {
+        const docs = [...COMMON, ...(platform === "lcow" ? LCOW : WCOW)];
+        const sim = new SimulatedHost({
+          guest: platform,
+          vmId: VM,
+          namespaceAddRequestSupported: supported,
+        });
+        sim.loadFixture(fixture);
+        const expected = await modifyAll(sim.hcs, docs);
+        await using h = await openHarness({ libraries: { hcs } });
+        h.standins.addSystem(VM, platform, supported);
+        const actual = await modifyAll(h.hcs, docs);
+        const differences = docs
+          .map((doc, i) => ({ doc: doc.slice(0, 160), sim: expected[i], standin: actual[i] }))
+          .filter((d) => d.sim !== d.standin);
+        assert.deepEqual(differences, []);
+        // Not a vacuous agreement: both accepted some documents and refused others.
+        assert.ok(actual.includes("ok") && actual.some((r) => r !== "ok"));
+        await h.assertClean();
       });
-      sim.loadFixture(fixture);
-      const expected = await modifyAll(sim.hcs, docs);
-      await using h = await openHarness();
-      h.standins.addSystem(VM, platform, supported);
-      const actual = await modifyAll(h.hcs, docs);
-      const differences = docs
-        .map((doc, i) => ({ doc: doc.slice(0, 160), sim: expected[i], standin: actual[i] }))
-        .filter((d) => d.sim !== d.standin);
-      assert.deepEqual(differences, []);
-      // Not a vacuous agreement: both accepted some documents and refused others.
-      assert.ok(actual.includes("ok") && actual.some((r) => r !== "ok"));
-      await h.assertClean();
-    });
+    }
   }
 }
 
-Deno.test("stand-in and simulated host agree on property queries and a stopped or disconnected VM", async () => {
-  const queries = [
-    "",
-    "  ",
-    "{}",
-    "[]",
-    "nope",
-    '{"PropertyTypes":["GuestConnection"]}',
-    '{"PropertyTypes":["Memory"]}',
-    '{"PropertyTypes":"GuestConnection"}',
-    '{"PropertyTypes":[1]}',
-    '{"PropertyTypes":[],"Other":1}',
-  ];
-  async function run(hcs: HcsApi, disconnect: () => void, stop: () => void): Promise<string[]> {
-    const vm = await hcs.openComputeSystem(VM);
-    const results: string[] = [];
-    const all = async () => {
-      for (const q of queries) {
-        results.push(
-          await outcome(async () => {
-            const answer = JSON.parse(await hcs.getComputeSystemProperties(vm, q));
-            results.push(
-              JSON.stringify(answer.GuestConnectionInfo?.GuestDefinedCapabilities ?? null),
-            );
-          }),
-        );
-      }
-    };
-    await all();
-    disconnect();
-    await all();
-    results.push(
-      await outcome(() =>
-        hcs.modifyComputeSystem(
-          vm,
-          JSON.stringify(guest("Network", "Remove", { NamespaceID: NS, ID: NIC[0] })),
-        )
-      ),
+for (const hcs of HCS_LIBRARIES) {
+  Deno.test(`${hcs}: stand-in and simulated host agree on property queries and a stopped or disconnected VM`, async () => {
+    const queries = [
+      "",
+      "  ",
+      "{}",
+      "[]",
+      "nope",
+      '{"PropertyTypes":["GuestConnection"]}',
+      '{"PropertyTypes":["Memory"]}',
+      '{"PropertyTypes":"GuestConnection"}',
+      '{"PropertyTypes":[1]}',
+      '{"PropertyTypes":[],"Other":1}',
+    ];
+    async function run(hcs: HcsApi, disconnect: () => void, stop: () => void): Promise<string[]> {
+      const vm = await hcs.openComputeSystem(VM);
+      const results: string[] = [];
+      const all = async () => {
+        for (const q of queries) {
+          results.push(
+            await outcome(async () => {
+              const answer = JSON.parse(await hcs.getComputeSystemProperties(vm, q));
+              results.push(
+                JSON.stringify(answer.GuestConnectionInfo?.GuestDefinedCapabilities ?? null),
+              );
+            }),
+          );
+        }
+      };
+      await all();
+      disconnect();
+      await all();
+      results.push(
+        await outcome(() =>
+          hcs.modifyComputeSystem(
+            vm,
+            JSON.stringify(guest("Network", "Remove", { NamespaceID: NS, ID: NIC[0] })),
+          )
+        ),
+      );
+      stop();
+      await all();
+      results.push(await outcome(() => hcs.modifyComputeSystem(vm, "{}")));
+      hcs.closeComputeSystem(vm);
+      results.push(await outcome(() => hcs.openComputeSystem(VM)));
+      return results;
+    }
+    const sim = new SimulatedHost({ guest: "lcow", vmId: VM });
+    const expected = await run(sim.hcs, () => sim.disconnectGuest(), () => sim.stopVm());
+    await using h = await openHarness({ libraries: { hcs } });
+    h.standins.addSystem(VM, "lcow");
+    const actual = await run(
+      h.hcs,
+      () => h.standins.setGuestConnection(VM, "closed"),
+      () => h.standins.stopSystem(VM),
     );
-    stop();
-    await all();
-    results.push(await outcome(() => hcs.modifyComputeSystem(vm, "{}")));
-    hcs.closeComputeSystem(vm);
-    results.push(await outcome(() => hcs.openComputeSystem(VM)));
-    return results;
-  }
-  const sim = new SimulatedHost({ guest: "lcow", vmId: VM });
-  const expected = await run(sim.hcs, () => sim.disconnectGuest(), () => sim.stopVm());
-  await using h = await openHarness();
-  h.standins.addSystem(VM, "lcow");
-  const actual = await run(
-    h.hcs,
-    () => h.standins.setGuestConnection(VM, "closed"),
-    () => h.standins.stopSystem(VM),
-  );
-  assert.deepEqual(actual, expected);
-  assert.ok(actual.includes(`0x${HRESULT.HCS_E_SYSTEM_NOT_FOUND.toString(16).toUpperCase()}`));
-  await h.assertClean();
-});
+    assert.deepEqual(actual, expected);
+    assert.ok(actual.includes(`0x${HRESULT.HCS_E_SYSTEM_NOT_FOUND.toString(16).toUpperCase()}`));
+    await h.assertClean();
+  });
+}
 
 Deno.test("stand-in and simulated host agree on HCN queries, filters and missing objects", async () => {
   const queries = [

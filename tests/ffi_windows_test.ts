@@ -2,14 +2,15 @@ import assert from "node:assert/strict";
 import { HResultError } from "../domain/errors.ts";
 import { isCanonicalGuid, normalizeGuid } from "../domain/guid.ts";
 import { FfiHcnApi } from "../adapters/native/ffi/ffi_hcn_api.ts";
-import { FfiHcsApi } from "../adapters/native/ffi/ffi_hcs_api.ts";
-import { WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
+import { WindowsHcsApi } from "../adapters/native/ffi/windows_hcs_api.ts";
+import { type HcsLibrary, WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
+import type { HcsApi } from "../adapters/native/hcs_api.ts";
 import { HRESULT, isNotFoundHResult, isVmGoneHResult } from "../adapters/native/hresult.ts";
-import { openHarness } from "./native/standins.ts";
+import { HCS_LIBRARIES, openHarness } from "./native/standins.ts";
 
-// Each test runs twice: against the real DLLs from System32 (on Windows with
-// the Containers feature; ignored elsewhere) and against the stand-ins (here).
-// Same body, same assertions.
+// Each test runs against the real DLLs from System32 (on Windows with the
+// Containers feature; ignored elsewhere) and against the stand-ins (here),
+// once with each HCS library. Same body, same assertions.
 
 const QUERY = '{"SchemaVersion":{"Major":2,"Minor":0},"Flags":0}';
 const ABSENT = "3a1c5e7f-9b2d-4f60-8a1b-2c3d4e5f6071";
@@ -17,7 +18,7 @@ const ABSENT = "3a1c5e7f-9b2d-4f60-8a1b-2c3d4e5f6071";
 interface Target {
   readonly libraries: WindowsLibraries;
   readonly hcn: FfiHcnApi;
-  readonly hcs: FfiHcsApi;
+  readonly hcs: HcsApi;
   /**
    * Whether namespaces and endpoints are known to exist (the seeded
    * stand-ins), so that an empty list is a failure, not a loop that asserts
@@ -26,17 +27,31 @@ interface Target {
   readonly seeded: boolean;
 }
 
+/** A test of computenetwork alone. */
 function twin(name: string, body: (target: Target) => Promise<void>): void {
+  twinWith(undefined, name, body);
+}
+
+/** A test of the HCS library: once with each. */
+function twinHcs(name: string, body: (target: Target) => Promise<void>): void {
+  for (const hcs of HCS_LIBRARIES) twinWith(hcs, `${name}, ${hcs}`, body);
+}
+
+function twinWith(
+  hcs: HcsLibrary | undefined,
+  name: string,
+  body: (target: Target) => Promise<void>,
+): void {
   Deno.test({
     name: `${name} (Windows DLLs)`,
     ignore: Deno.build.os !== "windows",
     async fn() {
-      const libraries = new WindowsLibraries();
+      const libraries = new WindowsLibraries({}, { hcs });
       try {
         await body({
           libraries,
           hcn: new FfiHcnApi(libraries),
-          hcs: new FfiHcsApi(libraries),
+          hcs: new WindowsHcsApi(libraries),
           seeded: false,
         });
         await libraries.settled();
@@ -47,7 +62,7 @@ function twin(name: string, body: (target: Target) => Promise<void>): void {
     },
   });
   Deno.test(`${name} (stand-ins)`, async () => {
-    await using h = await openHarness();
+    await using h = await openHarness({ libraries: { hcs } });
     await body({ ...h, seeded: true });
     await h.assertClean();
   });
@@ -109,7 +124,7 @@ twin("an absent namespace and endpoint are not-found HRESULTs", async (t) => {
   });
 });
 
-twin("an absent compute system cannot be opened: the VM is gone", async (t) => {
+twinHcs("an absent compute system cannot be opened: the VM is gone", async (t) => {
   await assert.rejects(t.hcs.openComputeSystem(`podnet-absent-${ABSENT}`), (e: unknown) => {
     assert.ok(e instanceof HResultError);
     assert.equal(e.call, "HcsOpenComputeSystem");

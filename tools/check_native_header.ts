@@ -3,14 +3,15 @@
  * Microsoft's declarations, with the MinGW cross-compiler:
  *
  * 1. Builds every stand-in as a Windows DLL. On Windows the sources include
- *    the official <computenetwork.h>, <objbase.h> and <windows.h>, so a
- *    stand-in prototype that differs from Microsoft's fails to compile
- *    (warnings are errors).
+ *    the official <computenetwork.h>, <computecore.h>, <objbase.h> and
+ *    <windows.h>, so a stand-in prototype that differs from Microsoft's fails
+ *    to compile (warnings are errors).
  * 2. Checks that each DLL exports every function of its FFI symbol table.
  * 3. Checks each FFI symbol table entry against the C prototype (the
  *    official header; for vmcompute.dll, which has none, the stand-in's):
- *    same number of parameters, a pointer-sized FFI type for every pointer,
- *    `i32` for HRESULT and int, `void` for void.
+ *    same number of parameters, a pointer-sized FFI type for every pointer
+ *    (`function` or `pointer` for a callback), `u32` for DWORD, `i32` for
+ *    HRESULT and int, `pointer` for a returned handle, `void` for void.
  *
  * Exits 1 on any mismatch. Needs `x86_64-w64-mingw32-gcc` (Debian:
  * `apt-get install -y gcc-mingw-w64-x86-64`) or `$MINGW_CC`.
@@ -20,6 +21,7 @@
  * @module
  */
 import { join } from "node:path";
+import { COMPUTECORE_SYMBOLS } from "../adapters/native/ffi/computecore_symbols.ts";
 import { COMPUTENETWORK_SYMBOLS } from "../adapters/native/ffi/computenetwork_symbols.ts";
 import { KERNEL32_SYMBOLS } from "../adapters/native/ffi/kernel32_symbols.ts";
 import type { WindowsLibraryName } from "../adapters/native/ffi/library_paths.ts";
@@ -30,6 +32,7 @@ import { compilerArgs, NATIVE_DIR, standinRecipe } from "../tests/native/standin
 const TABLES: Record<WindowsLibraryName, Deno.ForeignLibraryInterface> = {
   computenetwork: COMPUTENETWORK_SYMBOLS,
   vmcompute: VMCOMPUTE_SYMBOLS,
+  computecore: COMPUTECORE_SYMBOLS,
   ole32: OLE32_SYMBOLS,
   kernel32: KERNEL32_SYMBOLS,
 };
@@ -38,6 +41,7 @@ const TABLES: Record<WindowsLibraryName, Deno.ForeignLibraryInterface> = {
 const DECLARED_IN: Record<WindowsLibraryName, { header?: string; source?: string }> = {
   computenetwork: { header: "computenetwork.h" },
   vmcompute: { source: "vmcompute.c" },
+  computecore: { header: "computecore.h" },
   ole32: { header: "objbase.h" },
   kernel32: { header: "windows.h" },
 };
@@ -55,8 +59,14 @@ const POINTER_TYPES = new Set([
   "HCN_ENDPOINT",
   "PHCN_ENDPOINT",
   "HCS_SYSTEM",
+  "HCS_OPERATION",
+  "HANDLE",
+  "HLOCAL",
 ]);
+/** Function pointer types (callbacks), by name. */
+const FUNCTION_TYPES = new Set(["HCS_OPERATION_COMPLETION"]);
 const I32_TYPES = new Set(["HRESULT", "int", "INT", "LONG"]);
+const U32_TYPES = new Set(["DWORD", "UINT", "ULONG"]);
 
 const problems: string[] = [];
 // The Windows build of the stand-ins, as tests/native/standin_build.ts makes it.
@@ -108,13 +118,16 @@ function ffiTypesFor(param: string): string[] | undefined {
   if (words.includes("*")) return ["buffer", "pointer"];
   const type = words.length > 1 ? words.slice(0, -1).join(" ") : words[0] ?? "";
   if (POINTER_TYPES.has(type)) return ["buffer", "pointer"];
+  if (FUNCTION_TYPES.has(type)) return ["function", "pointer"];
   if (I32_TYPES.has(type)) return ["i32"];
+  if (U32_TYPES.has(type)) return ["u32"];
   return undefined;
 }
 
 function resultTypeFor(result: string): string | undefined {
   if (result === "void" || result === "VOID") return "void";
   if (I32_TYPES.has(result)) return "i32";
+  if (POINTER_TYPES.has(result)) return "pointer";
   return undefined;
 }
 
@@ -122,8 +135,10 @@ const temp = await Deno.makeTempDir({ prefix: "podnet-header-" });
 try {
   await run(cc, ["--version"]); // one clear message when the compiler is missing
   let checked = 0;
+  let checkedLibraries = 0;
   for (const name of Object.keys(TABLES) as WindowsLibraryName[]) {
     const dll = join(temp, recipe.fileName(name));
+    checkedLibraries++;
     try {
       await run(cc, compilerArgs(recipe, name, dll));
     } catch (error) {
@@ -196,8 +211,9 @@ try {
     Deno.exitCode = 1;
   } else {
     console.log(
-      `native:header: ok (${checked} functions of 4 libraries: stand-ins built against ` +
-        "computenetwork.h, objbase.h and windows.h; FFI tables match the prototypes)",
+      `native:header: ok (${checked} functions of ${checkedLibraries} libraries: stand-ins ` +
+        "built against computenetwork.h, computecore.h, objbase.h and windows.h; FFI tables " +
+        "match the prototypes)",
     );
   }
 } catch (error) {

@@ -1,6 +1,7 @@
 /**
- * The DLL-level interface of vmcompute.dll (HCS v1 entry points). Implemented
- * by `ffi/` (the real DLL) and `sim/`.
+ * The DLL-level interface of the Host Compute Service: the calls podnet makes,
+ * as computecore.dll (HCS v2) and vmcompute.dll (HCS v1) both offer them.
+ * Implemented by `ffi/` (either real DLL) and `sim/`.
  *
  * @module
  */
@@ -21,9 +22,10 @@ export interface HcsSystemHandle {
 }
 
 /**
- * vmcompute.dll, one method per function podnet uses. Failures reject with an
- * `HResultError` carrying the parsed ResultError document; returned strings
- * are already decoded and freed.
+ * The Host Compute Service, one method per function podnet uses (served by
+ * computecore.dll or vmcompute.dll). Failures reject with an `HResultError`
+ * carrying the parsed ResultError document; returned strings are already
+ * decoded and freed.
  *
  * Each asynchronous call takes `NativeCallOptions`: when its `signal` aborts
  * it rejects at once with the signal's reason. If the DLL call keeps running

@@ -113,6 +113,18 @@ typedef struct standin_call {
 
 void standin_enter(standin_call *call, const char *function);
 void standin_leave(standin_call *call);
+/* The longest a call waits in a hold: a test that fails before releasing it
+   must not hang the run. */
+#define STANDIN_HOLD_LIMIT_MS 10000
+/* The start of an asynchronous call (an HCS v2 operation): counts it as
+   standin_enter does and takes its injected failure, but neither sleeps nor
+   waits in a hold. Returns the delay for the caller to apply; the caller asks
+   standin_held() before doing the work and ends with standin_leave(). */
+uint32_t standin_begin(standin_call *call, const char *function);
+/* Whether calls of `function` are held now. */
+int standin_held(const char *function);
+/* Adds delta to the count of calls waiting in a hold (StandinHeldCalls). */
+void standin_count_held(int delta);
 /* Sets *out (when out is not NULL) to a new block holding `record`, returns hr. */
 HRESULT standin_fail(PWSTR *out, HRESULT hr, const char *record);
 /* Builds an HNS-style error record; returns hr. */

@@ -31,7 +31,8 @@ const RUNTIME = ["standin_runtime.c", "standin_json.c"];
 /** The sources of each stand-in library. */
 export const STANDIN_SOURCES: Readonly<Record<WindowsLibraryName, readonly string[]>> = {
   computenetwork: ["computenetwork.c", ...RUNTIME],
-  vmcompute: ["vmcompute.c", ...RUNTIME],
+  vmcompute: ["vmcompute.c", "standin_hcs.c", ...RUNTIME],
+  computecore: ["computecore.c", "standin_hcs.c", "standin_local.c", ...RUNTIME],
   ole32: ["ole32.c"],
   kernel32: ["kernel32.c"],
 };

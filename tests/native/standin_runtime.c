@@ -253,10 +253,6 @@ static int64_t max_in_flight = 0;
 static int hold_all = 0;
 static int64_t held_calls = 0;
 
-/* The longest a call waits in a hold: a test that fails before releasing it
-   must not hang the run. */
-#define HOLD_LIMIT_MS 10000
-
 static function_stats *stats_for(const char *function) {
   size_t i;
   for (i = 0; i < function_count; i++) {
@@ -292,7 +288,7 @@ static void sleep_ms(uint32_t ms) {
 #endif
 }
 
-void standin_enter(standin_call *call, const char *function) {
+uint32_t standin_begin(standin_call *call, const char *function) {
   function_stats *stats;
   injection **link;
   uint32_t delay;
@@ -323,12 +319,31 @@ void standin_enter(standin_call *call, const char *function) {
     }
   }
   standin_lock_release(&state_lock);
+  return delay;
+}
+
+int standin_held(const char *function) {
+  int held;
+  standin_lock_acquire(&state_lock);
+  held = is_held(function);
+  standin_lock_release(&state_lock);
+  return held;
+}
+
+void standin_count_held(int delta) {
+  standin_lock_acquire(&state_lock);
+  held_calls += delta;
+  standin_lock_release(&state_lock);
+}
+
+void standin_enter(standin_call *call, const char *function) {
+  uint32_t delay = standin_begin(call, function);
   if (delay > 0) sleep_ms(delay);
   standin_lock_acquire(&state_lock);
   if (is_held(function)) {
     uint32_t waited = 0;
     held_calls++;
-    while (is_held(function) && waited < HOLD_LIMIT_MS) {
+    while (is_held(function) && waited < STANDIN_HOLD_LIMIT_MS) {
       standin_lock_release(&state_lock);
       sleep_ms(1);
       waited++;

@@ -8,8 +8,9 @@
 import assert from "node:assert/strict";
 import type { WindowsLibraryPaths } from "../../adapters/native/ffi/library_paths.ts";
 import { FfiHcnApi } from "../../adapters/native/ffi/ffi_hcn_api.ts";
-import { FfiHcsApi } from "../../adapters/native/ffi/ffi_hcs_api.ts";
+import { WindowsHcsApi } from "../../adapters/native/ffi/windows_hcs_api.ts";
 import {
+  type HcsLibrary,
   WindowsLibraries,
   type WindowsLibrariesOptions,
 } from "../../adapters/native/ffi/windows_libraries.ts";
@@ -50,6 +51,19 @@ const HCS_CONTROLS = {
   HcsStandinSystemState: { parameters: ["buffer", "buffer", "usize"], result: "usize" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
+const COMPUTECORE_CONTROLS = {
+  ...HCS_CONTROLS,
+  ComputecoreStandinFailStart: { parameters: ["buffer", "i32", "buffer"], result: "void" },
+  ComputecoreStandinOpenOperations: { parameters: [], result: "i64" },
+  ComputecoreStandinPendingOperations: { parameters: [], result: "i64" },
+  ComputecoreStandinUnfreedDocuments: { parameters: [], result: "i64" },
+  ComputecoreStandinCallbacksAfterClose: { parameters: [], result: "i64" },
+  ComputecoreStandinClosedWhileBusy: { parameters: [], result: "i64" },
+  ComputecoreStandinMisuse: { parameters: [], result: "i64" },
+  ComputecoreStandinCallbacksRunning: { parameters: [], result: "i64" },
+  ComputecoreStandinWorkers: { parameters: [], result: "i64" },
+} as const satisfies Deno.ForeignLibraryInterface;
+
 const OLE32_CONTROLS = {
   Ole32StandinFrees: { parameters: [], result: "i64" },
   Ole32StandinBadFrees: { parameters: [], result: "i64" },
@@ -57,6 +71,8 @@ const OLE32_CONTROLS = {
 
 const KERNEL32_CONTROLS = {
   Kernel32StandinCalls: { parameters: [], result: "i64" },
+  Kernel32StandinLocalFrees: { parameters: [], result: "i64" },
+  Kernel32StandinBadLocalFrees: { parameters: [], result: "i64" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** A UTF-8, NUL-terminated `const char*`. */
@@ -76,8 +92,14 @@ export async function readFixture(name = "pod-3nic.json"): Promise<PodFixture> {
   return JSON.parse(text) as PodFixture;
 }
 
-/** Which API stand-in a control applies to. */
+/**
+ * Which API stand-in a control applies to: "hcs" is the HCS stand-in the
+ * tests use ({@linkcode Standins.hcs}: computecore or vmcompute).
+ */
 export type StandinApi = "hcn" | "hcs";
+
+/** Both HCS libraries, for tests that run over each. */
+export const HCS_LIBRARIES: readonly HcsLibrary[] = ["computecore", "vmcompute"];
 
 /** One document an API stand-in received. */
 export interface ReceivedDocument {
@@ -98,15 +120,42 @@ export interface StandinSystemState {
 export interface StandinCounters {
   /** Strings computenetwork returned and nobody freed. */
   readonly hcnOutstanding: number;
-  /** Strings vmcompute returned and nobody freed. */
+  /** Strings vmcompute (or computecore) returned and nobody freed: CoTaskMem ones. */
   readonly hcsOutstanding: number;
   /** HCN namespace and endpoint handles still open. */
   readonly hcnHandles: number;
-  /** HCS compute system handles still open. */
+  /** HCS compute system handles still open (both HCS stand-ins). */
   readonly hcsHandles: number;
-  /** CoTaskMemFree of something that is not a live string (double free...). */
+  /**
+   * CoTaskMemFree or LocalFree of something that is not a live string of
+   * that kind (double free, wrong free function...).
+   */
   readonly badFrees: number;
+  /** computecore operations created and not closed. */
+  readonly hcsOperations: number;
+  /** computecore result documents handed out and not freed with LocalFree. */
+  readonly hcsDocuments: number;
+  /** computecore completions of operations closed while pending, with a callback. */
+  readonly hcsCallbacksAfterClose: number;
+  /** computecore compute system handles closed while an operation used them. */
+  readonly hcsClosedWhileBusy: number;
+  /** computecore misuse: unknown or closed operations or handles, double starts. */
+  readonly hcsMisuse: number;
 }
+
+/** All counters zero. */
+export const CLEAN_COUNTERS: StandinCounters = Object.freeze({
+  hcnOutstanding: 0,
+  hcsOutstanding: 0,
+  hcnHandles: 0,
+  hcsHandles: 0,
+  badFrees: 0,
+  hcsOperations: 0,
+  hcsDocuments: 0,
+  hcsCallbacksAfterClose: 0,
+  hcsClosedWhileBusy: 0,
+  hcsMisuse: 0,
+});
 
 /** A private copy of the stand-ins, with their controls. */
 export class Standins implements AsyncDisposable {
@@ -114,21 +163,39 @@ export class Standins implements AsyncDisposable {
   readonly paths: WindowsLibraryPaths;
   /** The temporary folder holding this copy. */
   readonly dir: string;
+  /**
+   * The HCS stand-in that "hcs" controls, `systemState` and `documents`
+   * apply to; seeding (VMs, endpoints, guest connections, stops) goes to both.
+   */
+  hcs: HcsLibrary;
   readonly #copy: StandinBuild;
   readonly #hcn: Deno.DynamicLibrary<typeof HCN_CONTROLS>;
-  readonly #hcs: Deno.DynamicLibrary<typeof HCS_CONTROLS>;
+  readonly #vmcompute: Deno.DynamicLibrary<typeof HCS_CONTROLS>;
+  readonly #computecore: Deno.DynamicLibrary<typeof COMPUTECORE_CONTROLS>;
   readonly #ole32: Deno.DynamicLibrary<typeof OLE32_CONTROLS>;
   readonly #kernel32: Deno.DynamicLibrary<typeof KERNEL32_CONTROLS>;
   #closed = false;
 
-  constructor(copy: StandinBuild) {
+  constructor(copy: StandinBuild, hcs: HcsLibrary = "computecore") {
     this.#copy = copy;
     this.paths = { ...copy.paths };
     this.dir = copy.dir;
+    this.hcs = hcs;
     this.#hcn = Deno.dlopen(copy.paths.computenetwork, HCN_CONTROLS);
-    this.#hcs = Deno.dlopen(copy.paths.vmcompute, HCS_CONTROLS);
+    this.#vmcompute = Deno.dlopen(copy.paths.vmcompute, HCS_CONTROLS);
+    this.#computecore = Deno.dlopen(copy.paths.computecore, COMPUTECORE_CONTROLS);
     this.#ole32 = Deno.dlopen(copy.paths.ole32, OLE32_CONTROLS);
     this.#kernel32 = Deno.dlopen(copy.paths.kernel32, KERNEL32_CONTROLS);
+  }
+
+  /** The controls of the HCS stand-in in use. */
+  get #hcs(): Deno.DynamicLibrary<typeof HCS_CONTROLS> {
+    return this.hcs === "computecore" ? this.#computecore : this.#vmcompute;
+  }
+
+  /** The model controls of both HCS stand-ins. */
+  get #bothHcs(): Array<Deno.StaticForeignLibraryInterface<typeof HCS_CONTROLS>> {
+    return [this.#vmcompute.symbols, this.#computecore.symbols];
   }
 
   #api(api: StandinApi): Deno.StaticForeignLibraryInterface<typeof RUNTIME_CONTROLS> {
@@ -145,7 +212,9 @@ export class Standins implements AsyncDisposable {
   addEndpoint(document: Record<string, unknown> & { readonly ID: string }): void {
     const result = this.#hcn.symbols.HcnStandinAddEndpoint(cString(JSON.stringify(document)));
     assert.equal(result, 0, `HcnStandinAddEndpoint returned ${result}`);
-    assert.equal(this.#hcs.symbols.HcsStandinAddHostEndpoint(cString(document.ID)), 0);
+    for (const hcs of this.#bothHcs) {
+      assert.equal(hcs.HcsStandinAddHostEndpoint(cString(document.ID)), 0);
+    }
   }
 
   /** Deletes a namespace or endpoint from the HCN stand-in. */
@@ -161,23 +230,27 @@ export class Standins implements AsyncDisposable {
 
   /** Adds a running utility VM with a connected guest. */
   addSystem(id: string, platform: "lcow" | "wcow", namespaceSupported = true): void {
-    const result = this.#hcs.symbols.HcsStandinAddSystem(
-      cString(id),
-      cString(platform),
-      namespaceSupported ? 1 : 0,
-    );
-    assert.equal(result, 0, `HcsStandinAddSystem(${id}) returned ${result}`);
+    for (const hcs of this.#bothHcs) {
+      const result = hcs.HcsStandinAddSystem(
+        cString(id),
+        cString(platform),
+        namespaceSupported ? 1 : 0,
+      );
+      assert.equal(result, 0, `HcsStandinAddSystem(${id}) returned ${result}`);
+    }
   }
 
   /** Sets a VM's guest connection. */
   setGuestConnection(id: string, state: "connected" | "closed" | "never"): void {
     const code = state === "connected" ? 0 : state === "closed" ? 1 : 2;
-    assert.equal(this.#hcs.symbols.HcsStandinSetGuestConnection(cString(id), code), 0);
+    for (const hcs of this.#bothHcs) {
+      assert.equal(hcs.HcsStandinSetGuestConnection(cString(id), code), 0);
+    }
   }
 
   /** Stops a VM (its NICs and guest state go with it). */
   stopSystem(id: string): void {
-    assert.equal(this.#hcs.symbols.HcsStandinStopSystem(cString(id)), 0);
+    for (const hcs of this.#bothHcs) assert.equal(hcs.HcsStandinStopSystem(cString(id)), 0);
   }
 
   /** A VM's NICs and guest state. */
@@ -222,7 +295,24 @@ export class Standins implements AsyncDisposable {
     );
   }
 
-  /** Every later call of `fn` ("*": of every function) sleeps first. */
+  /**
+   * computecore: the next start of `fn` (HcsModifyComputeSystem or
+   * HcsGetComputeSystemProperties) fails at once with `hresult`, the
+   * operation holding `record` as its result document; no completion comes.
+   * (`failNext` makes the operation fail when it completes instead.)
+   */
+  failStart(fn: string, hresult: number, record?: string): void {
+    this.#computecore.symbols.ComputecoreStandinFailStart(
+      cString(fn),
+      hresult | 0,
+      record === undefined ? null : cString(record),
+    );
+  }
+
+  /**
+   * Every later call of `fn` ("*": of every function) sleeps first; a
+   * computecore operation completes that much later instead.
+   */
   setDelay(api: StandinApi, fn: string, ms: number): void {
     this.#api(api).StandinSetDelay(cString(fn), ms);
   }
@@ -287,6 +377,21 @@ export class Standins implements AsyncDisposable {
     return Number(this.#ole32.symbols.Ole32StandinFrees());
   }
 
+  /** How many computecore result documents kernel32's LocalFree freed. */
+  localFrees(): number {
+    return Number(this.#kernel32.symbols.Kernel32StandinLocalFrees());
+  }
+
+  /** computecore completion callbacks called and not returned yet. */
+  callbacksRunning(): number {
+    return Number(this.#computecore.symbols.ComputecoreStandinCallbacksRunning());
+  }
+
+  /** computecore operations started and not completed yet. */
+  pendingOperations(): number {
+    return Number(this.#computecore.symbols.ComputecoreStandinPendingOperations());
+  }
+
   /** How many times lstrlenW ran. */
   lengthCalls(): number {
     return Number(this.#kernel32.symbols.Kernel32StandinCalls());
@@ -294,14 +399,23 @@ export class Standins implements AsyncDisposable {
 
   /** The leak counters. */
   counters(): StandinCounters {
+    const vm = this.#vmcompute.symbols;
+    const cc = this.#computecore.symbols;
     return {
       hcnOutstanding: Number(this.#hcn.symbols.StandinOutstandingAllocations()),
-      hcsOutstanding: Number(this.#hcs.symbols.StandinOutstandingAllocations()),
+      hcsOutstanding: Number(vm.StandinOutstandingAllocations()) +
+        Number(cc.StandinOutstandingAllocations()),
       hcnHandles: Number(this.#hcn.symbols.StandinOpenHandles()),
-      hcsHandles: Number(this.#hcs.symbols.StandinOpenHandles()),
+      hcsHandles: Number(vm.StandinOpenHandles()) + Number(cc.StandinOpenHandles()),
       badFrees: Number(this.#ole32.symbols.Ole32StandinBadFrees()) +
+        Number(this.#kernel32.symbols.Kernel32StandinBadLocalFrees()) +
         Number(this.#hcn.symbols.StandinBadReleases()) +
-        Number(this.#hcs.symbols.StandinBadReleases()),
+        Number(vm.StandinBadReleases()) + Number(cc.StandinBadReleases()),
+      hcsOperations: Number(cc.ComputecoreStandinOpenOperations()),
+      hcsDocuments: Number(cc.ComputecoreStandinUnfreedDocuments()),
+      hcsCallbacksAfterClose: Number(cc.ComputecoreStandinCallbacksAfterClose()),
+      hcsClosedWhileBusy: Number(cc.ComputecoreStandinClosedWhileBusy()),
+      hcsMisuse: Number(cc.ComputecoreStandinMisuse()),
     };
   }
 
@@ -314,22 +428,29 @@ export class Standins implements AsyncDisposable {
       await libraries.settled();
       assert.equal(libraries.openHandles, 0, "handles still open in WindowsLibraries");
     }
-    assert.deepEqual(this.counters(), {
-      hcnOutstanding: 0,
-      hcsOutstanding: 0,
-      hcnHandles: 0,
-      hcsHandles: 0,
-      badFrees: 0,
-    });
+    assert.deepEqual(this.counters(), CLEAN_COUNTERS);
   }
 
   /**
    * Closes the controls and deletes the copy. Everything else that loaded
    * the copy (`WindowsLibraries`, a `Deno.dlopen`) must be closed first:
-   * Windows cannot delete a library that is loaded.
+   * Windows cannot delete a library that is loaded. Unloading computecore
+   * stops its threads, which must not be inside a completion callback then:
+   * a callback that does not return fails here, instead of hanging the run.
    */
   async close(): Promise<void> {
     if (this.#closed) return;
+    const deadline = performance.now() + 5_000;
+    // On Windows the stand-in's idle threads exit, each letting go of the
+    // DLL: wait for them too, or the copy could not be deleted yet.
+    const windows = Deno.build.os === "windows";
+    const workers = () => Number(this.#computecore.symbols.ComputecoreStandinWorkers());
+    while (this.callbacksRunning() > 0 || (windows && workers() > 0)) {
+      if (performance.now() > deadline) {
+        assert.fail("a computecore completion callback has not returned after 5 s");
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
     this.#closeControls();
     await Deno.remove(this.#copy.dir, { recursive: true });
   }
@@ -347,7 +468,8 @@ export class Standins implements AsyncDisposable {
   #closeControls(): void {
     this.#closed = true;
     this.#hcn.close();
-    this.#hcs.close();
+    this.#vmcompute.close();
+    this.#computecore.close();
     this.#ole32.close();
     this.#kernel32.close();
   }
@@ -358,9 +480,13 @@ export class Standins implements AsyncDisposable {
   }
 }
 
-/** Builds the stand-ins when needed and opens a private copy. */
-export async function openStandins(): Promise<Standins> {
-  return new Standins(await copyStandins(await buildStandins()));
+/**
+ * Builds the stand-ins when needed and opens a private copy, whose "hcs"
+ * controls apply to the given HCS stand-in (default computecore, which
+ * `WindowsLibraries` chooses when it loads).
+ */
+export async function openStandins(hcs: HcsLibrary = "computecore"): Promise<Standins> {
+  return new Standins(await copyStandins(await buildStandins()), hcs);
 }
 
 /** Stand-ins with FFI APIs over them: what most FFI tests need. */
@@ -371,29 +497,31 @@ export interface FfiHarness extends AsyncDisposable {
   readonly libraries: WindowsLibraries;
   /** computenetwork through FFI. */
   readonly hcn: FfiHcnApi;
-  /** vmcompute through FFI. */
-  readonly hcs: FfiHcsApi;
+  /** The HCS library through FFI (computecore unless the options name vmcompute). */
+  readonly hcs: WindowsHcsApi;
   /** Waits for pending calls, then asserts nothing leaked. */
   assertClean(): Promise<void>;
 }
 
 /**
  * Opens stand-ins, seeded with the fixture (unless `seed` is false), and
- * FFI APIs over them (with the given libraries options). Disposing waits for
+ * FFI APIs over them (with the given libraries options; `libraries.hcs`
+ * picks the HCS stand-in, computecore by default). Disposing waits for
  * pending calls, asserts that nothing leaked, then closes everything.
  */
 export async function openHarness(
   options: { fixture?: PodFixture; seed?: boolean; libraries?: WindowsLibrariesOptions } = {},
 ): Promise<FfiHarness> {
-  const standins = await openStandins();
+  const hcsLibrary = options.libraries?.hcs ?? "computecore";
+  const standins = await openStandins(hcsLibrary);
   if (options.seed !== false) standins.seed(options.fixture ?? await readFixture());
-  const libraries = new WindowsLibraries(standins.paths, options.libraries);
+  const libraries = new WindowsLibraries(standins.paths, { ...options.libraries, hcs: hcsLibrary });
   const assertClean = (): Promise<void> => standins.assertClean(libraries);
   return {
     standins,
     libraries,
     hcn: new FfiHcnApi(libraries),
-    hcs: new FfiHcsApi(libraries),
+    hcs: new WindowsHcsApi(libraries),
     assertClean,
     async [Symbol.asyncDispose](): Promise<void> {
       try {

@@ -1,712 +1,46 @@
 /*
- * Stand-in for vmcompute.dll (HCS v1 entry points): compute systems seeded by
- * the tests (HcsStandinAddSystem), each a utility VM with NIC slots and an
- * LCOW or WCOW guest that checks the modify documents podnet sends. No public
- * header declares these functions; the prototypes are the ones hcsshim uses.
- * Thread-safe.
+ * Stand-in for vmcompute.dll (HCS v1 entry points): every call does its work
+ * before it returns, on the caller's thread. The compute systems and the
+ * documents they accept are standin_hcs.c's. No public header declares these
+ * functions; the prototypes are the ones hcsshim uses. Thread-safe.
  */
-#include "standin.h"
-#include "standin_json.h"
+#include "standin_hcs.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef void *HCS_SYSTEM;
 
-#define KIND_SYSTEM 3
-#define MAX_NICS 64
-#define MAX_NAMESPACES 16
-#define ADAPTER_PREPARED 1
-#define ADAPTER_ATTACHED 2
-#define GUEST_CONNECTED 0
-#define GUEST_CLOSED 1
-#define GUEST_NEVER 2
-
-typedef struct host_nic {
-  char id[37];
-  char endpoint[37];
-  char mac[18];
-} host_nic;
-
-typedef struct guest_adapter {
-  char id[37];
-  char namespace_id[37];
-  int state;
-} guest_adapter;
-
-typedef struct compute_system {
-  char id[STANDIN_ID_CAPACITY];
-  int wcow;
-  int namespace_supported;
-  int connection;
-  int stopped;
-  host_nic nics[MAX_NICS];
-  size_t nic_count;
-  guest_adapter adapters[MAX_NICS];
-  size_t adapter_count;
-  char namespaces[MAX_NAMESPACES][37];
-  size_t namespace_count;
-} compute_system;
-
-static standin_lock systems_lock = STANDIN_LOCK_INIT;
-static compute_system **systems = NULL;
-static size_t system_count = 0;
-
-/* ---- helpers ----------------------------------------------------------- */
-
-#define STANDIN_E_NOTIMPL ((HRESULT)0x80004001u)
-#define STANDIN_HCN_E_ENDPOINT_ALREADY_ATTACHED ((HRESULT)0x803B0014u)
-#define STANDIN_HCN_E_ENDPOINT_NAMESPACE_ALREADY_EXISTS ((HRESULT)0x803B002Bu)
-
-static int lower_id(const char *text, size_t length, char out[STANDIN_ID_CAPACITY]) {
-  size_t i;
-  if (length == 0 || length >= STANDIN_ID_CAPACITY) return 0;
-  for (i = 0; i < length; i++) {
-    char c = text[i];
-    if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
-    out[i] = c;
-  }
-  out[length] = '\0';
-  return 1;
+/* Hands a UTF-8 record (freed here) to the caller as a CoTaskMem string. */
+static void give_record(PWSTR *out, HRESULT hr, char *record) {
+  if (record != NULL) standin_fail(out, hr, record);
+  free(record);
 }
-
-/* Caller holds systems_lock. */
-static compute_system *find_system(const char *id) {
-  size_t i;
-  for (i = 0; i < system_count; i++) {
-    if (strcmp(systems[i]->id, id) == 0) return systems[i];
-  }
-  return NULL;
-}
-
-static HRESULT failf(PWSTR *out, HRESULT hr, const char *format, ...) {
-  char message[512];
-  va_list args;
-  va_start(args, format);
-  vsnprintf(message, sizeof(message), format, args);
-  va_end(args);
-  return standin_fail_hcs(out, hr, message);
-}
-
-/* The first member of `object` whose name is not in `allowed`, or NULL. */
-static const char *unknown_member(const sj_value *object, const char *const *allowed) {
-  size_t i, j;
-  for (i = 0; i < object->count; i++) {
-    int known = 0;
-    for (j = 0; allowed[j] != NULL; j++) {
-      if (strcmp(object->keys[i], allowed[j]) == 0) known = 1;
-    }
-    if (!known) return object->keys[i];
-  }
-  return NULL;
-}
-
-/* A GUID member (any case, braces allowed), normalised into out. */
-static int guid_member(const sj_value *object, const char *key, char out[37]) {
-  const sj_value *v = sj_get(object, key);
-  return v != NULL && v->type == SJ_STRING && standin_guid_normalize(v->string, v->length, out);
-}
-
-/* "00-15-5D-52-C0-0A" or with colons, one separator throughout. */
-static int is_mac(const sj_value *v) {
-  size_t i;
-  char separator;
-  if (v->type != SJ_STRING || v->length != 17) return 0;
-  separator = v->string[2];
-  if (separator != '-' && separator != ':') return 0;
-  for (i = 0; i < 17; i++) {
-    char c = v->string[i];
-    if (i % 3 == 2) {
-      if (c != separator) return 0;
-    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
-      return 0;
-    }
-  }
-  return 1;
-}
-
-static int is_integer_in(const sj_value *v, double low, double high) {
-  return sj_is_safe_integer(v) && v->number >= low && v->number <= high;
-}
-
-static int is_hex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-/* Dotted quad, no leading zeros. */
-static int is_ipv4(const char *s, size_t n) {
-  size_t i = 0;
-  int part;
-  for (part = 0; part < 4; part++) {
-    size_t start = i;
-    unsigned value = 0;
-    if (part > 0) {
-      if (i >= n || s[i] != '.') return 0;
-      start = ++i;
-    }
-    while (i < n && s[i] >= '0' && s[i] <= '9' && i - start < 3) value = value * 10 + (unsigned)(s[i++] - '0');
-    if (i == start || value > 255 || (i - start > 1 && s[start] == '0')) return 0;
-  }
-  return i == n;
-}
-
-/* IPv6 text: up to eight groups, one "::", an optional dotted-quad tail. */
-static int is_ipv6(const char *s, size_t n) {
-  size_t i = 0, groups = 0;
-  int compressed = 0;
-  if (n < 2) return 0;
-  if (s[0] == ':') {
-    if (s[1] != ':') return 0;
-    compressed = 1;
-    i = 2;
-    if (i == n) return 1;
-  }
-  while (i < n) {
-    size_t start = i;
-    while (i < n && is_hex(s[i]) && i - start < 4) i++;
-    if (i < n && s[i] == '.') {
-      size_t end = start;
-      while (end < n && s[end] != ':') end++;
-      if (end != n || !is_ipv4(s + start, n - start)) return 0;
-      groups += 2;
-      i = n;
-      break;
-    }
-    if (i == start) return 0;
-    groups++;
-    if (i == n) break;
-    if (s[i] != ':') return 0;
-    i++;
-    if (i < n && s[i] == ':') {
-      if (compressed) return 0;
-      compressed = 1;
-      i++;
-      if (i == n) break;
-    } else if (i == n) {
-      return 0;
-    }
-  }
-  return compressed ? groups <= 7 : groups == 8;
-}
-
-static int is_ip_text(const char *s, size_t n, int allow_zone) {
-  size_t i;
-  if (is_ipv4(s, n)) return 1;
-  for (i = 0; i < n; i++) {
-    if (s[i] == '%') {
-      if (!allow_zone || i + 1 == n) return 0;
-      return is_ipv6(s, i);
-    }
-  }
-  return is_ipv6(s, n);
-}
-
-static int is_ip(const sj_value *v) {
-  return v != NULL && v->type == SJ_STRING && is_ip_text(v->string, v->length, 1);
-}
-
-static int is_cidr(const sj_value *v) {
-  size_t slash, digits, length = 0;
-  if (v == NULL || v->type != SJ_STRING) return 0;
-  for (slash = 0; slash < v->length && v->string[slash] != '/'; slash++) {
-  }
-  if (slash == v->length) return 0;
-  digits = v->length - slash - 1;
-  if (digits < 1 || digits > 3) return 0;
-  for (size_t i = slash + 1; i < v->length; i++) {
-    if (v->string[i] < '0' || v->string[i] > '9') return 0;
-    length = length * 10 + (size_t)(v->string[i] - '0');
-  }
-  if (is_ipv4(v->string, slash)) return length <= 32;
-  return is_ip_text(v->string, slash, 0) && length <= 128;
-}
-
-static host_nic *find_nic(compute_system *s, const char *id) {
-  size_t i;
-  for (i = 0; i < s->nic_count; i++) {
-    if (strcmp(s->nics[i].id, id) == 0) return &s->nics[i];
-  }
-  return NULL;
-}
-
-static guest_adapter *find_adapter(compute_system *s, const char *id) {
-  size_t i;
-  for (i = 0; i < s->adapter_count; i++) {
-    if (strcmp(s->adapters[i].id, id) == 0) return &s->adapters[i];
-  }
-  return NULL;
-}
-
-static void remove_adapter(compute_system *s, guest_adapter *a) {
-  *a = s->adapters[s->adapter_count - 1];
-  s->adapter_count--;
-}
-
-/* ---- host endpoints the VM may attach to (seeded like HCN) ------------- */
-
-static char (*host_endpoints)[37] = NULL;
-static size_t host_endpoint_count = 0;
-
-/* Caller holds systems_lock. */
-static int host_endpoint_known(const char *id) {
-  size_t i;
-  for (i = 0; i < host_endpoint_count; i++) {
-    if (strcmp(host_endpoints[i], id) == 0) return 1;
-  }
-  return 0;
-}
-
-/* ---- host NIC requests ------------------------------------------------- */
-
-#define NIC_PATH "VirtualMachine/Devices/NetworkAdapters/"
-
-/* Checks NIC settings: {EndpointId: GUID, MacAddress?: MAC}, nothing else. */
-static HRESULT nic_settings(const sj_value *settings, const char *nic_id, char endpoint[37],
-                            PWSTR *out) {
-  static const char *const allowed[] = {"EndpointId", "MacAddress", NULL};
-  const char *extra;
-  const sj_value *mac;
-  if (settings == NULL || settings->type != SJ_OBJECT) {
-    return failf(out, STANDIN_HCS_E_INVALID_JSON, "Invalid settings of NIC %s: Settings must be an object", nic_id);
-  }
-  extra = unknown_member(settings, allowed);
-  if (extra != NULL) {
-    return failf(out, STANDIN_HCS_E_INVALID_JSON, "Invalid settings of NIC %s: Settings.%.60s is not allowed", nic_id, extra);
-  }
-  if (!guid_member(settings, "EndpointId", endpoint)) {
-    return failf(out, STANDIN_HCS_E_INVALID_JSON, "Invalid settings of NIC %s: Settings.EndpointId must be a GUID", nic_id);
-  }
-  mac = sj_get(settings, "MacAddress");
-  if (mac != NULL && !is_mac(mac)) {
-    return failf(out, STANDIN_HCS_E_INVALID_JSON, "Invalid settings of NIC %s: Settings.MacAddress must be a MAC address", nic_id);
-  }
-  return STANDIN_S_OK;
-}
-
-static HRESULT check_endpoint(compute_system *s, const char *nic_id, const char *endpoint,
-                              PWSTR *out) {
-  size_t i;
-  if (!host_endpoint_known(endpoint)) {
-    return failf(out, STANDIN_HCN_E_ENDPOINT_NOT_FOUND,
-                 "Cannot attach NIC %s: the endpoint %s was not found", nic_id, endpoint);
-  }
-  for (i = 0; i < s->nic_count; i++) {
-    if (strcmp(s->nics[i].id, nic_id) != 0 && strcmp(s->nics[i].endpoint, endpoint) == 0) {
-      return failf(out, STANDIN_HCN_E_ENDPOINT_ALREADY_ATTACHED,
-                   "Cannot attach NIC %s: the endpoint %s is attached to NIC %s", nic_id,
-                   endpoint, s->nics[i].id);
-    }
-  }
-  return STANDIN_S_OK;
-}
-
-static void set_mac(host_nic *nic, const sj_value *settings) {
-  const sj_value *mac = sj_get(settings, "MacAddress");
-  if (mac != NULL) memcpy(nic->mac, mac->string, 18);
-  else nic->mac[0] = '\0';
-}
-
-static HRESULT host_nic_request(compute_system *s, const sj_value *path, const sj_value *request,
-                                const sj_value *settings, PWSTR *out) {
-  size_t prefix = strlen(NIC_PATH);
-  char nic_id[37];
-  char endpoint[37];
-  host_nic *nic;
-  HRESULT hr;
-  if (path->length < prefix || memcmp(path->string, NIC_PATH, prefix) != 0 ||
-      !standin_guid_normalize(path->string + prefix, path->length - prefix, nic_id)) {
-    return failf(out, STANDIN_E_INVALIDARG, "Invalid ResourcePath \"%.200s\": expected " NIC_PATH "<nic-guid>",
-                 path->string);
-  }
-  nic = find_nic(s, nic_id);
-  if (sj_string_is(request, "Add")) {
-    hr = nic_settings(settings, nic_id, endpoint, out);
-    if (hr < 0) return hr;
-    if (nic != NULL) {
-      return failf(out, STANDIN_ERROR_ALREADY_EXISTS, "Cannot add NIC %s: the VM already has it", nic_id);
-    }
-    hr = check_endpoint(s, nic_id, endpoint, out);
-    if (hr < 0) return hr;
-    if (s->nic_count == MAX_NICS) {
-      return failf(out, STANDIN_E_OUTOFMEMORY, "Cannot add NIC %s: the VM has no free slot", nic_id);
-    }
-    nic = &s->nics[s->nic_count++];
-    memcpy(nic->id, nic_id, sizeof(nic->id));
-    memcpy(nic->endpoint, endpoint, sizeof(nic->endpoint));
-    set_mac(nic, settings);
-    return STANDIN_S_OK;
-  }
-  if (sj_string_is(request, "Remove")) {
-    if (settings != NULL) {
-      hr = nic_settings(settings, nic_id, endpoint, out);
-      if (hr < 0) return hr;
-    }
-    if (nic == NULL) {
-      return failf(out, STANDIN_ERROR_NOT_FOUND, "Cannot remove NIC %s: the VM does not have it", nic_id);
-    }
-    *nic = s->nics[s->nic_count - 1];
-    s->nic_count--;
-    return STANDIN_S_OK;
-  }
-  hr = nic_settings(settings, nic_id, endpoint, out);
-  if (hr < 0) return hr;
-  if (nic == NULL) {
-    return failf(out, STANDIN_ERROR_NOT_FOUND, "Cannot update NIC %s: the VM does not have it", nic_id);
-  }
-  hr = check_endpoint(s, nic_id, endpoint, out);
-  if (hr < 0) return hr;
-  memcpy(nic->endpoint, endpoint, sizeof(nic->endpoint));
-  set_mac(nic, settings);
-  return STANDIN_S_OK;
-}
-
-/* ---- LCOW guest -------------------------------------------------------- */
-
-#define INVALID(what, ...) failf(out, STANDIN_HCS_E_INVALID_JSON, "Invalid " what ": " __VA_ARGS__)
-
-/* The LCOW network adapter document, strictly. */
-static HRESULT lcow_adapter(const sj_value *settings, char id[37], char namespace_id[37],
-                            PWSTR *out) {
-  static const char *const allowed[] = {
-      "NamespaceID", "ID", "MacAddress", "DNSSuffix", "DNSServerList", "EncapOverhead",
-      "VPCIAssigned", "IPConfigs", "Routes", "PolicyBasedRouting", "EnableLowMetric", NULL};
-  static const char *const ip_allowed[] = {"IPAddress", "PrefixLength", NULL};
-  static const char *const route_allowed[] = {"NextHop", "DestinationPrefix", "Metric", NULL};
-  static const char *const strings[] = {"DNSSuffix", "DNSServerList", NULL};
-  static const char *const booleans[] = {"VPCIAssigned", "PolicyBasedRouting", "EnableLowMetric", NULL};
-  const sj_value *v;
-  const char *extra;
-  size_t i;
-  if (settings == NULL || settings->type != SJ_OBJECT) {
-    return INVALID("LCOW network adapter", "GuestRequest.Settings must be an object");
-  }
-  extra = unknown_member(settings, allowed);
-  if (extra != NULL) return INVALID("LCOW network adapter", "GuestRequest.Settings.%.60s is not allowed", extra);
-  if (!guid_member(settings, "NamespaceID", namespace_id)) {
-    return INVALID("LCOW network adapter", "GuestRequest.Settings.NamespaceID must be a GUID");
-  }
-  if (!guid_member(settings, "ID", id)) {
-    return INVALID("LCOW network adapter", "GuestRequest.Settings.ID must be a GUID");
-  }
-  v = sj_get(settings, "MacAddress");
-  if (v != NULL && !is_mac(v)) {
-    return INVALID("LCOW network adapter", "GuestRequest.Settings.MacAddress must be a MAC address");
-  }
-  for (i = 0; strings[i] != NULL; i++) {
-    v = sj_get(settings, strings[i]);
-    if (v != NULL && v->type != SJ_STRING) {
-      return INVALID("LCOW network adapter", "GuestRequest.Settings.%s must be a string", strings[i]);
-    }
-  }
-  for (i = 0; booleans[i] != NULL; i++) {
-    v = sj_get(settings, booleans[i]);
-    if (v != NULL && v->type != SJ_BOOL) {
-      return INVALID("LCOW network adapter", "GuestRequest.Settings.%s must be a boolean", booleans[i]);
-    }
-  }
-  v = sj_get(settings, "EncapOverhead");
-  if (v != NULL && !is_integer_in(v, 0, 65535)) {
-    return INVALID("LCOW network adapter", "GuestRequest.Settings.EncapOverhead must be 0..65535");
-  }
-  v = sj_get(settings, "IPConfigs");
-  if (v != NULL) {
-    if (v->type != SJ_ARRAY) return INVALID("LCOW network adapter", "GuestRequest.Settings.IPConfigs must be an array");
-    for (i = 0; i < v->count; i++) {
-      const sj_value *ip = v->items[i];
-      const sj_value *address, *prefix;
-      if (ip->type != SJ_OBJECT || unknown_member(ip, ip_allowed) != NULL) {
-        return INVALID("LCOW network adapter", "GuestRequest.Settings.IPConfigs.%zu must be {IPAddress, PrefixLength}", i);
-      }
-      address = sj_get(ip, "IPAddress");
-      prefix = sj_get(ip, "PrefixLength");
-      if (!is_ip(address)) {
-        return INVALID("LCOW network adapter", "GuestRequest.Settings.IPConfigs.%zu.IPAddress must be an IP address", i);
-      }
-      if (!is_integer_in(prefix, 0, is_ipv4(address->string, address->length) ? 32 : 128)) {
-        return INVALID("LCOW network adapter", "GuestRequest.Settings.IPConfigs.%zu.PrefixLength is out of range", i);
-      }
-    }
-  }
-  v = sj_get(settings, "Routes");
-  if (v != NULL) {
-    if (v->type != SJ_ARRAY) return INVALID("LCOW network adapter", "GuestRequest.Settings.Routes must be an array");
-    for (i = 0; i < v->count; i++) {
-      const sj_value *route = v->items[i];
-      const sj_value *metric;
-      if (route->type != SJ_OBJECT || unknown_member(route, route_allowed) != NULL) {
-        return INVALID("LCOW network adapter", "GuestRequest.Settings.Routes.%zu must be {NextHop?, DestinationPrefix, Metric?}", i);
-      }
-      /* An on-link route has no next hop. */
-      if (sj_get(route, "NextHop") != NULL && !is_ip(sj_get(route, "NextHop"))) {
-        return INVALID("LCOW network adapter", "GuestRequest.Settings.Routes.%zu.NextHop must be an IP address", i);
-      }
-      if (!is_cidr(sj_get(route, "DestinationPrefix"))) {
-        return INVALID("LCOW network adapter", "GuestRequest.Settings.Routes.%zu.DestinationPrefix must be a CIDR prefix", i);
-      }
-      metric = sj_get(route, "Metric");
-      if (metric != NULL && !is_integer_in(metric, 0, 65535)) {
-        return INVALID("LCOW network adapter", "GuestRequest.Settings.Routes.%zu.Metric must be 0..65535", i);
-      }
-    }
-  }
-  return STANDIN_S_OK;
-}
-
-static HRESULT require_vm_nic(compute_system *s, const char *nic_id, PWSTR *out) {
-  if (find_nic(s, nic_id) != NULL) return STANDIN_S_OK;
-  return failf(out, STANDIN_ERROR_NOT_FOUND,
-               "Cannot add adapter %s in the guest: the VM has no NIC %s", nic_id, nic_id);
-}
-
-static HRESULT lcow_network(compute_system *s, const sj_value *request, const sj_value *settings,
-                            PWSTR *out) {
-  char nic_id[37];
-  char namespace_id[37];
-  guest_adapter *adapter;
-  HRESULT hr;
-  if (sj_string_is(request, "Add")) {
-    hr = lcow_adapter(settings, nic_id, namespace_id, out);
-    if (hr < 0) return hr;
-    hr = require_vm_nic(s, nic_id, out);
-    if (hr < 0) return hr;
-    if (find_adapter(s, nic_id) != NULL) {
-      return failf(out, STANDIN_HCN_E_ENDPOINT_ALREADY_ATTACHED,
-                   "Cannot add adapter %s in the guest: it is already added", nic_id);
-    }
-    adapter = &s->adapters[s->adapter_count++];
-    memcpy(adapter->id, nic_id, sizeof(adapter->id));
-    memcpy(adapter->namespace_id, namespace_id, sizeof(adapter->namespace_id));
-    adapter->state = ADAPTER_ATTACHED;
-    return STANDIN_S_OK;
-  }
-  {
-    static const char *const allowed[] = {"NamespaceID", "ID", NULL};
-    if (settings == NULL || settings->type != SJ_OBJECT || unknown_member(settings, allowed) != NULL ||
-        !guid_member(settings, "NamespaceID", namespace_id) || !guid_member(settings, "ID", nic_id)) {
-      return INVALID("LCOW network remove", "GuestRequest.Settings must be {NamespaceID, ID}");
-    }
-  }
-  adapter = find_adapter(s, nic_id);
-  if (adapter == NULL || strcmp(adapter->namespace_id, namespace_id) != 0) {
-    return failf(out, STANDIN_ERROR_NOT_FOUND,
-                 "Cannot remove adapter %s in the guest: namespace %s has no such adapter", nic_id,
-                 namespace_id);
-  }
-  remove_adapter(s, adapter);
-  return STANDIN_S_OK;
-}
-
-/* ---- WCOW guest -------------------------------------------------------- */
-
-static HRESULT wcow_namespace(compute_system *s, const sj_value *request, const sj_value *settings,
-                              PWSTR *out) {
-  char id[37];
-  size_t i;
-  if (settings == NULL || settings->type != SJ_OBJECT || !guid_member(settings, "ID", id)) {
-    return INVALID("WCOW namespace document", "GuestRequest.Settings.ID must be a GUID");
-  }
-  for (i = 0; i < s->namespace_count; i++) {
-    if (strcmp(s->namespaces[i], id) == 0) break;
-  }
-  if (sj_string_is(request, "Add")) {
-    if (i < s->namespace_count) {
-      return failf(out, STANDIN_HCN_E_ENDPOINT_NAMESPACE_ALREADY_EXISTS,
-                   "Cannot add namespace %s in the guest: it already exists", id);
-    }
-    if (s->namespace_count == MAX_NAMESPACES) {
-      return failf(out, STANDIN_E_OUTOFMEMORY, "Cannot add namespace %s: too many namespaces", id);
-    }
-    memcpy(s->namespaces[s->namespace_count++], id, 37);
-    return STANDIN_S_OK;
-  }
-  if (i == s->namespace_count) {
-    return failf(out, STANDIN_ERROR_NOT_FOUND, "Cannot remove namespace %s in the guest: it does not exist", id);
-  }
-  memcpy(s->namespaces[i], s->namespaces[s->namespace_count - 1], 37);
-  s->namespace_count--;
-  return STANDIN_S_OK;
-}
-
-static HRESULT wcow_network(compute_system *s, const sj_value *request, const sj_value *settings,
-                            PWSTR *out) {
-  static const char *const allowed[] = {"AdapterId", "RequestType", "Settings", NULL};
-  char nic_id[37];
-  char endpoint_id[37];
-  const sj_value *inner, *document;
-  guest_adapter *adapter;
-  HRESULT hr;
-  const char *what = sj_string_is(request, "Remove") ? "WCOW network remove" : "WCOW network add";
-  if (settings == NULL || settings->type != SJ_OBJECT || unknown_member(settings, allowed) != NULL) {
-    return failf(out, STANDIN_HCS_E_INVALID_JSON, "Invalid %s: GuestRequest.Settings must be {AdapterId, RequestType, Settings?}", what);
-  }
-  if (!guid_member(settings, "AdapterId", nic_id)) {
-    return failf(out, STANDIN_HCS_E_INVALID_JSON, "Invalid %s: GuestRequest.Settings.AdapterId must be a GUID", what);
-  }
-  inner = sj_get(settings, "RequestType");
-  document = sj_get(settings, "Settings");
-  adapter = find_adapter(s, nic_id);
-  if (sj_string_is(request, "Remove")) {
-    if (!sj_string_is(inner, "Remove")) {
-      return INVALID("WCOW network remove", "GuestRequest.Settings.RequestType must be Remove");
-    }
-    if (adapter == NULL) {
-      return failf(out, STANDIN_ERROR_NOT_FOUND,
-                   "Cannot remove adapter %s in the guest: it was neither pre-added nor added", nic_id);
-    }
-    remove_adapter(s, adapter);
-    return STANDIN_S_OK;
-  }
-  if (sj_string_is(inner, "PreAdd")) {
-    if (document == NULL || document->type != SJ_OBJECT || !guid_member(document, "ID", endpoint_id)) {
-      return INVALID("WCOW network add", "GuestRequest.Settings.Settings must be the HCN endpoint document with a GUID ID");
-    }
-    if (adapter != NULL) {
-      return failf(out, STANDIN_HCN_E_ENDPOINT_ALREADY_ATTACHED,
-                   "Cannot pre-add adapter %s in the guest: it is already %s", nic_id,
-                   adapter->state == ADAPTER_ATTACHED ? "added" : "preadded");
-    }
-    adapter = &s->adapters[s->adapter_count++];
-    memcpy(adapter->id, nic_id, sizeof(adapter->id));
-    if (!guid_member(document, "HostComputeNamespace", adapter->namespace_id)) {
-      adapter->namespace_id[0] = '\0';
-    }
-    adapter->state = ADAPTER_PREPARED;
-    return STANDIN_S_OK;
-  }
-  if (!sj_string_is(inner, "Add")) {
-    return INVALID("WCOW network add", "GuestRequest.Settings.RequestType must be PreAdd or Add");
-  }
-  if (adapter == NULL) {
-    return failf(out, STANDIN_ERROR_NOT_FOUND, "Cannot add adapter %s in the guest: it was not pre-added", nic_id);
-  }
-  if (adapter->state == ADAPTER_ATTACHED) {
-    return failf(out, STANDIN_HCN_E_ENDPOINT_ALREADY_ATTACHED,
-                 "Cannot add adapter %s in the guest: it is already added", nic_id);
-  }
-  hr = require_vm_nic(s, nic_id, out);
-  if (hr < 0) return hr;
-  adapter->state = ADAPTER_ATTACHED;
-  return STANDIN_S_OK;
-}
-
-static HRESULT guest_request(compute_system *s, const sj_value *type, const sj_value *request,
-                             const sj_value *settings, PWSTR *out) {
-  int network = sj_string_is(type, "Network");
-  int ns = sj_string_is(type, "NetworkNamespace");
-  if (s->connection == GUEST_CLOSED) {
-    return failf(out, STANDIN_HCS_E_CONNECTION_CLOSED,
-                 "Cannot send %.60s %.20s to the guest: the guest connection is closed",
-                 type->string, request->string);
-  }
-  if (s->connection == GUEST_NEVER) {
-    return failf(out, STANDIN_HCS_E_CONNECT_FAILED,
-                 "Cannot send %.60s %.20s to the guest: the guest connection was never made",
-                 type->string, request->string);
-  }
-  /* Without the namespace capability a guest refuses namespace requests, and an
-     LCOW guest also its NIC requests; a WCOW guest still takes its NICs. */
-  if ((!network && !ns) || (!s->wcow && ns) || (!s->namespace_supported && (ns || !s->wcow))) {
-    return failf(out, STANDIN_HCS_E_UNKNOWN_MESSAGE, "The %s guest does not support %.60s requests",
-                 s->wcow ? "WCOW" : "LCOW", type->string);
-  }
-  if (sj_string_is(request, "Update")) {
-    return failf(out, STANDIN_E_NOTIMPL, "The stand-in guest does not model %.60s Update", type->string);
-  }
-  if (network && s->adapter_count == MAX_NICS && !sj_string_is(request, "Remove")) {
-    return failf(out, STANDIN_E_OUTOFMEMORY, "Too many guest adapters");
-  }
-  if (!s->wcow) return lcow_network(s, request, settings, out);
-  if (ns) return wcow_namespace(s, request, settings, out);
-  return wcow_network(s, request, settings, out);
-}
-
-static int is_request_type(const sj_value *v) {
-  return sj_string_is(v, "Add") || sj_string_is(v, "Remove") || sj_string_is(v, "Update");
-}
-
-/* Checks the ModifySettingRequest shape and runs it; caller holds systems_lock. */
-static HRESULT modify_request(compute_system *s, const sj_value *doc, PWSTR *out) {
-  static const char *const allowed[] = {"ResourcePath", "RequestType", "Settings", "GuestRequest", NULL};
-  static const char *const guest_allowed[] = {"ResourceType", "RequestType", "Settings", NULL};
-  const sj_value *path = sj_get(doc, "ResourcePath");
-  const sj_value *request = sj_get(doc, "RequestType");
-  const sj_value *settings = sj_get(doc, "Settings");
-  const sj_value *guest = sj_get(doc, "GuestRequest");
-  const char *extra = unknown_member(doc, allowed);
-  if (extra != NULL) return INVALID("configuration", "document.%.60s is not allowed", extra);
-  if (path != NULL && path->type != SJ_STRING) return INVALID("configuration", "document.ResourcePath must be a string");
-  if (request != NULL && !is_request_type(request)) {
-    return INVALID("configuration", "document.RequestType must be Add, Remove or Update");
-  }
-  if (guest != NULL) {
-    const sj_value *type = sj_get(guest, "ResourceType");
-    const sj_value *kind = sj_get(guest, "RequestType");
-    if (guest->type != SJ_OBJECT || unknown_member(guest, guest_allowed) != NULL) {
-      return INVALID("configuration", "document.GuestRequest must be {ResourceType, RequestType, Settings?}");
-    }
-    if (type == NULL || type->type != SJ_STRING) {
-      return INVALID("configuration", "document.GuestRequest.ResourceType must be a string");
-    }
-    if (!is_request_type(kind)) {
-      return INVALID("configuration", "document.GuestRequest.RequestType must be Add, Remove or Update");
-    }
-    if (path != NULL || request != NULL || settings != NULL) {
-      return INVALID("configuration", "a GuestRequest takes no ResourcePath, RequestType or Settings");
-    }
-    return guest_request(s, type, kind, sj_get(guest, "Settings"), out);
-  }
-  if (path == NULL || request == NULL) {
-    return INVALID("configuration", "it needs a ResourcePath and RequestType, or a GuestRequest");
-  }
-  return host_nic_request(s, path, request, settings, out);
-}
-
-static int only_space(const char *text, size_t length) {
-  size_t i;
-  for (i = 0; i < length; i++) {
-    if (text[i] != ' ' && text[i] != '\t' && text[i] != '\n' && text[i] != '\r') return 0;
-  }
-  return 1;
-}
-
-/* ---- vmcompute.dll exports --------------------------------------------- */
 
 STANDIN_EXPORT HRESULT WINAPI HcsOpenComputeSystem(PCWSTR Id, HCS_SYSTEM *ComputeSystem,
                                                    PWSTR *Result) {
   standin_call call;
   HRESULT hr = STANDIN_S_OK;
   char *text = NULL;
+  char *record = NULL;
   char id[STANDIN_ID_CAPACITY];
   size_t length;
-  compute_system *s;
   if (ComputeSystem == NULL || Result == NULL) return STANDIN_E_POINTER;
   *ComputeSystem = NULL;
   *Result = NULL;
   standin_enter(&call, "HcsOpenComputeSystem");
   if (standin_injected_failure(&call, Result, &hr)) goto done;
   if (Id == NULL || (text = standin_utf8_from_wide(Id, &length)) == NULL) {
-    hr = failf(Result, STANDIN_E_INVALIDARG, "The ID is not valid UTF-16");
+    hr = standin_fail_hcs(Result, STANDIN_E_INVALIDARG, "The ID is not valid UTF-16");
     goto done;
   }
   standin_record_document("HcsOpenComputeSystem", text, length);
-  if (!lower_id(text, length, id)) {
-    hr = failf(Result, STANDIN_E_INVALIDARG, "The ID must be 1..127 characters");
-    goto done;
-  }
-  standin_lock_acquire(&systems_lock);
-  s = find_system(id);
-  if (s != NULL && s->stopped) s = NULL;
-  standin_lock_release(&systems_lock);
-  if (s == NULL) {
-    hr = failf(Result, STANDIN_HCS_E_SYSTEM_NOT_FOUND, "The compute system %s was not found",
-               id);
-    goto done;
-  }
-  *ComputeSystem = standin_handle_open(KIND_SYSTEM, id);
+  hr = standin_hcs_open(text, length, id, &record);
+  give_record(Result, hr, record);
+  if (hr < 0) goto done;
+  *ComputeSystem = standin_handle_open(STANDIN_KIND_SYSTEM, id);
   if (*ComputeSystem == NULL) {
-    hr = failf(Result, STANDIN_E_OUTOFMEMORY, "Out of memory");
+    hr = standin_fail_hcs(Result, STANDIN_E_OUTOFMEMORY, "Out of memory");
     goto done;
   }
   hr = standin_injected_result(&call, Result, hr);
@@ -721,41 +55,26 @@ STANDIN_EXPORT HRESULT WINAPI HcsModifyComputeSystem(HCS_SYSTEM ComputeSystem,
   standin_call call;
   HRESULT hr = STANDIN_S_OK;
   char id[STANDIN_ID_CAPACITY];
-  char error[160];
   char *text = NULL;
+  char *record = NULL;
   size_t length;
-  sj_value *doc = NULL;
-  compute_system *s;
   if (Result == NULL) return STANDIN_E_POINTER;
   *Result = NULL;
   standin_enter(&call, "HcsModifyComputeSystem");
   if (standin_injected_failure(&call, Result, &hr)) goto done;
-  if (!standin_handle_get(ComputeSystem, KIND_SYSTEM, id, sizeof(id))) {
-    hr = failf(Result, STANDIN_E_HANDLE, "The compute system handle is not open");
+  if (!standin_handle_get(ComputeSystem, STANDIN_KIND_SYSTEM, id, sizeof(id))) {
+    hr = standin_fail_hcs(Result, STANDIN_E_HANDLE, "The compute system handle is not open");
     goto done;
   }
   if (Configuration == NULL || (text = standin_utf8_from_wide(Configuration, &length)) == NULL) {
-    hr = failf(Result, STANDIN_E_INVALIDARG, "The configuration is not valid UTF-16");
+    hr = standin_fail_hcs(Result, STANDIN_E_INVALIDARG, "The configuration is not valid UTF-16");
     goto done;
   }
   standin_record_document("HcsModifyComputeSystem", text, length);
-  doc = sj_parse(text, length, error, sizeof(error));
-  standin_lock_acquire(&systems_lock);
-  s = find_system(id);
-  if (s == NULL || s->stopped) {
-    hr = failf(Result, STANDIN_HCS_E_SYSTEM_ALREADY_STOPPED,
-               "The compute system %s is already stopped", id);
-  } else if (doc == NULL) {
-    hr = failf(Result, STANDIN_HCS_E_INVALID_JSON, "The configuration is not JSON: %s", error);
-  } else if (doc->type != SJ_OBJECT) {
-    hr = failf(Result, STANDIN_HCS_E_INVALID_JSON, "Invalid configuration: document must be an object");
-  } else {
-    hr = modify_request(s, doc, Result);
-  }
-  standin_lock_release(&systems_lock);
+  hr = standin_hcs_modify(id, text, length, &record);
+  give_record(Result, hr, record);
   if (hr >= 0) hr = standin_injected_result(&call, Result, hr);
 done:
-  sj_free(doc);
   free(text);
   standin_leave(&call);
   return hr;
@@ -767,96 +86,35 @@ STANDIN_EXPORT HRESULT WINAPI HcsGetComputeSystemProperties(HCS_SYSTEM ComputeSy
   standin_call call;
   HRESULT hr = STANDIN_S_OK;
   char id[STANDIN_ID_CAPACITY];
-  char error[160];
   char *text = NULL;
-  size_t length, i;
-  sj_value *doc = NULL;
-  sj_buffer b = {0};
-  int guest_connection = 0;
-  compute_system *s;
+  char *record = NULL;
+  char *properties = NULL;
+  size_t length;
   if (Properties == NULL || Result == NULL) return STANDIN_E_POINTER;
   *Properties = NULL;
   *Result = NULL;
   standin_enter(&call, "HcsGetComputeSystemProperties");
   if (standin_injected_failure(&call, Result, &hr)) goto done;
-  if (!standin_handle_get(ComputeSystem, KIND_SYSTEM, id, sizeof(id))) {
-    hr = failf(Result, STANDIN_E_HANDLE, "The compute system handle is not open");
+  if (!standin_handle_get(ComputeSystem, STANDIN_KIND_SYSTEM, id, sizeof(id))) {
+    hr = standin_fail_hcs(Result, STANDIN_E_HANDLE, "The compute system handle is not open");
     goto done;
   }
-  standin_lock_acquire(&systems_lock);
-  s = find_system(id);
-  if (s == NULL || s->stopped) {
-    hr = failf(Result, STANDIN_HCS_E_SYSTEM_ALREADY_STOPPED,
-               "The compute system %s is already stopped", id);
-  }
-  standin_lock_release(&systems_lock);
+  hr = standin_hcs_check_running(id, &record);
+  give_record(Result, hr, record);
   if (hr < 0) goto done;
   if (PropertyQuery == NULL || (text = standin_utf8_from_wide(PropertyQuery, &length)) == NULL) {
-    hr = failf(Result, STANDIN_E_INVALIDARG, "The query is not valid UTF-16");
+    hr = standin_fail_hcs(Result, STANDIN_E_INVALIDARG, "The query is not valid UTF-16");
     goto done;
   }
   standin_record_document("HcsGetComputeSystemProperties", text, length);
-  if (!only_space(text, length)) {
-    static const char *const allowed[] = {"PropertyTypes", NULL};
-    const sj_value *types;
-    doc = sj_parse(text, length, error, sizeof(error));
-    if (doc == NULL) {
-      hr = failf(Result, STANDIN_HCS_E_INVALID_JSON, "The query is not JSON: %s", error);
-      goto done;
-    }
-    types = sj_get(doc, "PropertyTypes");
-    if (doc->type != SJ_OBJECT || unknown_member(doc, allowed) != NULL ||
-        (types != NULL && types->type != SJ_ARRAY)) {
-      hr = failf(Result, STANDIN_HCS_E_INVALID_JSON,
-                 "Invalid property query: it must be {PropertyTypes?: string[]}");
-      goto done;
-    }
-    for (i = 0; types != NULL && i < types->count; i++) {
-      if (types->items[i]->type != SJ_STRING) {
-        hr = failf(Result, STANDIN_HCS_E_INVALID_JSON,
-                   "Invalid property query: query.PropertyTypes.%zu must be a string", i);
-        goto done;
-      }
-    }
-    for (i = 0; types != NULL && i < types->count; i++) {
-      if (sj_string_is(types->items[i], "GuestConnection")) {
-        guest_connection = 1;
-      } else {
-        hr = failf(Result, STANDIN_E_INVALIDARG,
-                   "The stand-in does not answer property type %.80s", types->items[i]->string);
-        goto done;
-      }
-    }
-  }
-  standin_lock_acquire(&systems_lock);
-  s = find_system(id);
-  if (s == NULL || s->stopped) {
-    hr = failf(Result, STANDIN_HCS_E_SYSTEM_ALREADY_STOPPED,
-               "The compute system %s is already stopped", id);
-  } else {
-    sj_append_text(&b, "{\"Id\":");
-    sj_append_string(&b, s->id, strlen(s->id));
-    if (guest_connection && s->connection == GUEST_CONNECTED) {
-      sj_append_text(&b,
-                     ",\"GuestConnectionInfo\":{\"SupportedSchemaVersions\":[{\"Major\":2,"
-                     "\"Minor\":1}],\"ProtocolVersion\":4,\"GuestDefinedCapabilities\":{"
-                     "\"NamespaceAddRequestSupported\":");
-      sj_append_text(&b, s->namespace_supported ? "true" : "false");
-      sj_append_text(&b, "}}");
-    }
-    sj_append_text(&b, "}");
-  }
-  standin_lock_release(&systems_lock);
+  record = NULL;
+  hr = standin_hcs_properties(id, text, length, &properties, &record);
+  give_record(Result, hr, record);
   if (hr < 0) goto done;
-  if (b.failed) {
-    hr = failf(Result, STANDIN_E_OUTOFMEMORY, "Out of memory");
-    goto done;
-  }
-  *Properties = standin_wide_from_utf8(b.data, b.length);
+  *Properties = standin_wide_from_utf8(properties, strlen(properties));
   hr = standin_injected_result(&call, Result, hr);
 done:
-  sj_buffer_free(&b);
-  sj_free(doc);
+  free(properties);
   free(text);
   standin_leave(&call);
   return hr;
@@ -867,156 +125,12 @@ STANDIN_EXPORT HRESULT WINAPI HcsCloseComputeSystem(HCS_SYSTEM ComputeSystem) {
   HRESULT hr = STANDIN_S_OK;
   standin_enter(&call, "HcsCloseComputeSystem");
   if (standin_injected_failure(&call, NULL, &hr)) {
-    standin_handle_close(ComputeSystem, KIND_SYSTEM);
-  } else if (!standin_handle_close(ComputeSystem, KIND_SYSTEM)) {
+    standin_handle_close(ComputeSystem, STANDIN_KIND_SYSTEM);
+  } else if (!standin_handle_close(ComputeSystem, STANDIN_KIND_SYSTEM)) {
     hr = STANDIN_E_HANDLE;
   } else {
     hr = standin_injected_result(&call, NULL, hr);
   }
   standin_leave(&call);
   return hr;
-}
-
-/* ---- test controls ----------------------------------------------------- */
-
-/* Adds a running utility VM. platform is "lcow" or "wcow"; the guest is
-   connected and declares NamespaceAddRequestSupported as given. Returns 0, or
-   -1 for a bad argument or a duplicate ID. */
-STANDIN_EXPORT int32_t HcsStandinAddSystem(const char *id, const char *platform,
-                                           int32_t namespace_supported) {
-  char key[STANDIN_ID_CAPACITY];
-  compute_system *s;
-  compute_system **grown;
-  int wcow;
-  if (id == NULL || platform == NULL || !lower_id(id, strlen(id), key)) return -1;
-  if (strcmp(platform, "lcow") == 0) wcow = 0;
-  else if (strcmp(platform, "wcow") == 0) wcow = 1;
-  else return -1;
-  s = calloc(1, sizeof(compute_system));
-  if (s == NULL) return -1;
-  memcpy(s->id, key, sizeof(key));
-  s->wcow = wcow;
-  s->namespace_supported = namespace_supported != 0;
-  standin_lock_acquire(&systems_lock);
-  if (find_system(key) != NULL) {
-    standin_lock_release(&systems_lock);
-    free(s);
-    return -1;
-  }
-  grown = realloc(systems, (system_count + 1) * sizeof(compute_system *));
-  if (grown == NULL) {
-    standin_lock_release(&systems_lock);
-    free(s);
-    return -1;
-  }
-  systems = grown;
-  systems[system_count++] = s;
-  standin_lock_release(&systems_lock);
-  return 0;
-}
-
-/* Declares a host endpoint NICs may attach to (the VM checks EndpointId
-   against these, as HCS checks it against HNS). Returns 0, or -1 for a bad
-   GUID. */
-STANDIN_EXPORT int32_t HcsStandinAddHostEndpoint(const char *id) {
-  char key[37];
-  char (*grown)[37];
-  if (id == NULL || !standin_guid_normalize(id, strlen(id), key)) return -1;
-  standin_lock_acquire(&systems_lock);
-  if (!host_endpoint_known(key)) {
-    grown = realloc(host_endpoints, (host_endpoint_count + 1) * sizeof(*host_endpoints));
-    if (grown == NULL) {
-      standin_lock_release(&systems_lock);
-      return -1;
-    }
-    host_endpoints = grown;
-    memcpy(host_endpoints[host_endpoint_count++], key, sizeof(key));
-  }
-  standin_lock_release(&systems_lock);
-  return 0;
-}
-
-/* Sets the guest connection: 0 connected, 1 closed (the guest agent went
-   away), 2 never made. Returns 0, or -1 for an unknown system. */
-STANDIN_EXPORT int32_t HcsStandinSetGuestConnection(const char *id, int32_t state) {
-  char key[STANDIN_ID_CAPACITY];
-  compute_system *s;
-  if (id == NULL || !lower_id(id, strlen(id), key) || state < 0 || state > 2) return -1;
-  standin_lock_acquire(&systems_lock);
-  s = find_system(key);
-  if (s != NULL) s->connection = state;
-  standin_lock_release(&systems_lock);
-  return s == NULL ? -1 : 0;
-}
-
-/* Stops the VM: its NICs and guest state go with it; open handles stay open
-   and later calls on them fail with HCS_E_SYSTEM_ALREADY_STOPPED. */
-STANDIN_EXPORT int32_t HcsStandinStopSystem(const char *id) {
-  char key[STANDIN_ID_CAPACITY];
-  compute_system *s;
-  if (id == NULL || !lower_id(id, strlen(id), key)) return -1;
-  standin_lock_acquire(&systems_lock);
-  s = find_system(key);
-  if (s != NULL) {
-    s->stopped = 1;
-    s->nic_count = 0;
-    s->adapter_count = 0;
-    s->namespace_count = 0;
-  }
-  standin_lock_release(&systems_lock);
-  return s == NULL ? -1 : 0;
-}
-
-/* Writes the VM's state as JSON ({"Id","Stopped","Nics":[{"Id","EndpointId",
-   "MacAddress"}],"GuestAdapters":[{"Id","NamespaceId","State"}],
-   "GuestNamespaces":[...]}) and returns its full length; 0 when unknown. */
-STANDIN_EXPORT size_t HcsStandinSystemState(const char *id, char *buffer, size_t capacity) {
-  char key[STANDIN_ID_CAPACITY];
-  compute_system *s;
-  sj_buffer b = {0};
-  size_t i, length;
-  if (id == NULL || !lower_id(id, strlen(id), key)) return 0;
-  standin_lock_acquire(&systems_lock);
-  s = find_system(key);
-  if (s != NULL) {
-    sj_append_text(&b, "{\"Id\":");
-    sj_append_string(&b, s->id, strlen(s->id));
-    sj_append_text(&b, s->stopped ? ",\"Stopped\":true" : ",\"Stopped\":false");
-    sj_append_text(&b, ",\"Nics\":[");
-    for (i = 0; i < s->nic_count; i++) {
-      if (i > 0) sj_append_text(&b, ",");
-      sj_append_text(&b, "{\"Id\":");
-      sj_append_string(&b, s->nics[i].id, 36);
-      sj_append_text(&b, ",\"EndpointId\":");
-      sj_append_string(&b, s->nics[i].endpoint, 36);
-      sj_append_text(&b, ",\"MacAddress\":");
-      sj_append_string(&b, s->nics[i].mac, strlen(s->nics[i].mac));
-      sj_append_text(&b, "}");
-    }
-    sj_append_text(&b, "],\"GuestAdapters\":[");
-    for (i = 0; i < s->adapter_count; i++) {
-      if (i > 0) sj_append_text(&b, ",");
-      sj_append_text(&b, "{\"Id\":");
-      sj_append_string(&b, s->adapters[i].id, 36);
-      sj_append_text(&b, ",\"NamespaceId\":");
-      sj_append_string(&b, s->adapters[i].namespace_id, strlen(s->adapters[i].namespace_id));
-      sj_append_text(&b, s->adapters[i].state == ADAPTER_ATTACHED ? ",\"State\":\"Attached\"}"
-                                                                   : ",\"State\":\"Prepared\"}");
-    }
-    sj_append_text(&b, "],\"GuestNamespaces\":[");
-    for (i = 0; i < s->namespace_count; i++) {
-      if (i > 0) sj_append_text(&b, ",");
-      sj_append_string(&b, s->namespaces[i], 36);
-    }
-    sj_append_text(&b, "]}");
-  }
-  standin_lock_release(&systems_lock);
-  if (s == NULL || b.failed) {
-    sj_buffer_free(&b);
-    return 0;
-  }
-  length = b.length;
-  if (buffer != NULL) memcpy(buffer, b.data, length < capacity ? length : capacity);
-  sj_buffer_free(&b);
-  return length;
 }

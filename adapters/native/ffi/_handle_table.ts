@@ -13,6 +13,8 @@ const logger = getLogger(["podnet", "ffi"]);
 
 interface HandleState {
   readonly address: bigint;
+  /** The same, as the pointer object calls take (made once). */
+  readonly pointer: Deno.PointerValue;
   /** Calls running with this handle. */
   busy: number;
   /** close() was called (or the handle was discarded). */
@@ -53,6 +55,7 @@ export class HandleTable<H extends object> {
   adopt(address: bigint, handle: H): H {
     const state: HandleState = {
       address,
+      pointer: Deno.UnsafePointer.create(address),
       busy: 0,
       closing: false,
       closed: false,
@@ -72,7 +75,7 @@ export class HandleTable<H extends object> {
     state.busy++;
     let released = false;
     return {
-      pointer: Deno.UnsafePointer.create(state.address),
+      pointer: state.pointer,
       release: () => {
         if (released) return;
         released = true;
@@ -110,7 +113,7 @@ export class HandleTable<H extends object> {
     state.closed = true;
     state.closing = true;
     state.unregister();
-    this.#report(this.#closeNative(Deno.UnsafePointer.create(state.address)));
+    this.#report(this.#closeNative(state.pointer));
   }
 
   #report(hresult: number): void {

@@ -16,22 +16,27 @@ const logger = getLogger(["podnet", "ffi"]);
 /**
  * An 8-byte out-slot for a returned string (`PWSTR*`). `take()` decodes and
  * frees it; disposing frees it, without decoding, if it was not taken.
- * Either way exactly once.
+ * Either way exactly once, with `CoTaskMemFree` (computenetwork, vmcompute)
+ * or, for a `"local"` slot, `LocalFree` (computecore's result documents).
  */
 export class StringSlot implements Disposable {
   /** The slot the DLL writes the pointer into. */
   readonly slot: BigUint64Array<ArrayBuffer> = new BigUint64Array(1);
   readonly #libraries: WindowsLibraries;
+  readonly #local: boolean;
 
-  constructor(libraries: WindowsLibraries) {
+  constructor(libraries: WindowsLibraries, allocator: "cotaskmem" | "local" = "cotaskmem") {
     this.#libraries = libraries;
+    this.#local = allocator === "local";
   }
 
   /** The string, decoded and freed ("" when the DLL returned none). */
   take(): string {
     const address = this.slot[0] ?? 0n;
     this.slot[0] = 0n;
-    return this.#libraries.takeString(address);
+    return this.#local
+      ? this.#libraries.takeLocalString(address)
+      : this.#libraries.takeString(address);
   }
 
   [Symbol.dispose](): void {
@@ -39,9 +44,10 @@ export class StringSlot implements Disposable {
     // fail (and hide the failure that left it untaken).
     const address = this.slot[0] ?? 0n;
     this.slot[0] = 0n;
-    if (address !== 0n) {
-      this.#libraries.ole32.symbols.CoTaskMemFree(Deno.UnsafePointer.create(address));
-    }
+    if (address === 0n) return;
+    const pointer = Deno.UnsafePointer.create(address);
+    if (this.#local) this.#libraries.kernel32.symbols.LocalFree(pointer);
+    else this.#libraries.ole32.symbols.CoTaskMemFree(pointer);
   }
 }
 
@@ -79,47 +85,70 @@ export function runNativeCall<T>(
     call.settle?.();
     return Promise.reject(signal.reason);
   }
-  let phase: "queued" | "running" | "returned" = "queued";
-  let abandoned = false;
-  let finished: { readonly value: T } | undefined;
-  const hresult = libraries.schedule(() => {
-    const native = call.start();
-    phase = "running";
-    return native;
-  }, signal);
-  const work = libraries.track(hresult.then(
-    (code) => {
-      phase = "returned";
-      let value: T;
-      try {
-        value = call.finish(code);
-      } finally {
-        call.settle?.();
-      }
-      if (abandoned) call.discard?.(value);
-      else finished = { value };
-      return value;
-    },
-    (error: unknown) => {
-      // Never started (dropped from the queue, or the start threw): nothing to finish.
-      phase = "returned";
-      call.settle?.();
-      throw error;
-    },
-  ));
+  const state = new CallState<T>(call);
+  const work = libraries.run(
+    () => state.start(),
+    (code) => state.finish(code),
+    () => state.fail(),
+    signal,
+  );
+  if (signal === undefined) return work;
   return raceSignal(work, signal, () => {
-    abandoned = true;
-    // Finished but not yet handed over: nobody will take it now.
-    if (finished !== undefined) call.discard?.(finished.value);
+    const running = state.abandon();
     work.catch(() => {
       // Nobody waits for this failure; its strings were freed in finish().
     });
-    if (phase === "running") notifyAbandoned(options?.onAbandoned, work);
+    if (running) notifyAbandoned(options?.onAbandoned, work);
   });
 }
 
+/** Where one native call is, and what its outcome needs. */
+class CallState<T> {
+  readonly #call: NativeCall<T>;
+  #phase: "queued" | "running" | "returned" = "queued";
+  #abandoned = false;
+  #finished: { readonly value: T } | undefined;
+
+  constructor(call: NativeCall<T>) {
+    this.#call = call;
+  }
+
+  start(): Promise<number> {
+    const native = this.#call.start();
+    this.#phase = "running";
+    return native;
+  }
+
+  finish(code: number): T {
+    this.#phase = "returned";
+    let value: T;
+    try {
+      value = this.#call.finish(code);
+    } finally {
+      this.#call.settle?.();
+    }
+    if (this.#abandoned) this.#call.discard?.(value);
+    else this.#finished = { value };
+    return value;
+  }
+
+  /** The call returned no result: never started, or the start threw. */
+  fail(): void {
+    this.#phase = "returned";
+    this.#call.settle?.();
+  }
+
+  /** Nobody waits any more; returns whether the native call still runs. */
+  abandon(): boolean {
+    this.#abandoned = true;
+    // Finished but not yet handed over: nobody will take it now.
+    if (this.#finished !== undefined) this.#call.discard?.(this.#finished.value);
+    return this.#phase === "running";
+  }
+}
+
 /** Hands the caller the promise of an abandoned call's clean-up. */
-function notifyAbandoned(
+export function notifyAbandoned(
   onAbandoned: ((settled: Promise<void>) => void) | undefined,
   work: Promise<unknown>,
 ): void {
@@ -156,13 +185,13 @@ export function finishWithResult(
  * the adopted handle, or throws the failure. The record is freed whatever
  * happens; the handle is closed on every path where it is not adopted: a
  * failing HRESULT, a record with a success HRESULT, a record that cannot be
- * decoded.
+ * decoded. An open without an error record (computecore's) passes none.
  */
 export function finishOpen<H extends object>(
   call: string,
   hresult: number,
   handleSlot: BigUint64Array,
-  recordSlot: StringSlot,
+  recordSlot: StringSlot | undefined,
   table: HandleTable<H>,
   create: () => H,
 ): H {
@@ -171,7 +200,7 @@ export function finishOpen<H extends object>(
   let adopted = false;
   try {
     using record = recordSlot;
-    const errors = record.take();
+    const errors = record?.take() ?? "";
     if (hresult < 0 || errors.length > 0 || address === 0n) {
       throw hresultError(call, hresult, errors);
     }

@@ -1,15 +1,16 @@
 /**
  * The ports of one pod on a real Windows host: the HCN, HCS and guest
- * adapters over computenetwork.dll and vmcompute.dll through Deno FFI.
+ * adapters over computenetwork.dll and computecore.dll (or vmcompute.dll)
+ * through Deno FFI.
  *
  * @module
  */
 import { createPorts, type HostPorts } from "../../create_ports.ts";
 import type { GuestPlatform } from "../../../ports/guest_network.ts";
 import { FfiHcnApi } from "./ffi_hcn_api.ts";
-import { FfiHcsApi } from "./ffi_hcs_api.ts";
 import type { WindowsLibraryPaths } from "./library_paths.ts";
-import { WindowsLibraries } from "./windows_libraries.ts";
+import { WindowsHcsApi } from "./windows_hcs_api.ts";
+import { type HcsLibrary, WindowsLibraries } from "./windows_libraries.ts";
 
 /**
  * What {@linkcode createWindowsPorts} needs.
@@ -17,7 +18,7 @@ import { WindowsLibraries } from "./windows_libraries.ts";
  * @example
  * ```ts
  * import type { WindowsPortsOptions } from "./create_windows_ports.ts";
- * const options: WindowsPortsOptions = { vmId: "uvm-7", guest: "lcow", timeoutMs: 10_000 };
+ * const options: WindowsPortsOptions = { vmId: "uvm-7", guest: "lcow", hcs: "computecore" };
  * ```
  */
 export interface WindowsPortsOptions {
@@ -33,6 +34,12 @@ export interface WindowsPortsOptions {
    * owner closes it). Default: the System32 DLLs, owned.
    */
   readonly libraries?: WindowsLibraryPaths | WindowsLibraries;
+  /**
+   * The HCS library: computecore.dll (HCS v2, no thread held while HCS
+   * works) or vmcompute.dll (HCS v1). Default: the libraries' choice, which
+   * is computecore.dll when it loads, else vmcompute.dll.
+   */
+  readonly hcs?: HcsLibrary;
 }
 
 /**
@@ -60,7 +67,9 @@ export interface WindowsPorts extends HostPorts, AsyncDisposable {
 /**
  * Wires the FFI implementations of `HcnApi` and `HcsApi` under the HCN, HCS
  * and guest adapters, ready to pass to `NetworkController`. Loads nothing
- * (and needs no permission) until the first call: then `--allow-ffi`.
+ * (and needs no permission) until the first call: then `--allow-ffi`. The
+ * HCS side speaks computecore.dll when it loads (Windows Server 2019 and
+ * later), else vmcompute.dll, unless `hcs` names one.
  *
  * @example On a Windows host
  * ```ts ignore
@@ -70,18 +79,18 @@ export interface WindowsPorts extends HostPorts, AsyncDisposable {
  * console.log(ns.endpointIds);
  * ```
  *
- * @param options the VM, its guest, the time limit and the libraries
+ * @param options the VM, its guest, the time limit, the libraries and the HCS library
  */
 export function createWindowsPorts(options: WindowsPortsOptions): WindowsPorts {
   const shared = options.libraries instanceof WindowsLibraries;
   const libraries = options.libraries instanceof WindowsLibraries
     ? options.libraries
-    : new WindowsLibraries(options.libraries ?? {});
+    : new WindowsLibraries(options.libraries ?? {}, { hcs: options.hcs });
   let ports: HostPorts;
   try {
     ports = createPorts({
       hcn: new FfiHcnApi(libraries),
-      hcs: new FfiHcsApi(libraries),
+      hcs: new WindowsHcsApi(libraries, options.hcs),
       vmId: options.vmId,
       guest: options.guest,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),

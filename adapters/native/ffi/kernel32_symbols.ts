@@ -1,6 +1,7 @@
 /**
  * The symbol table of kernel32.dll for `Deno.dlopen`: `lstrlenW`, to measure
- * the strings the DLLs return before copying them out in one piece.
+ * the strings the DLLs return before copying them out in one piece, and
+ * `LocalFree`, which frees computecore.dll's result documents.
  *
  * @module
  */
@@ -9,7 +10,10 @@
  * kernel32.dll: `int lstrlenW(LPCWSTR lpString)`, the length in UTF-16 code
  * units (0 for NULL). Measuring once, copying the whole string and decoding it
  * in one call is about five times faster for a 1 KB string than reading one
- * code unit at a time from JavaScript (bench/ffi_bench.ts).
+ * code unit at a time from JavaScript (bench/ffi_bench.ts). And
+ * `HLOCAL LocalFree(HLOCAL hMem)`, which frees the result documents of
+ * computecore.dll as Microsoft documents (NULL on success). Both are called
+ * on the event loop thread: they are fast.
  *
  * @example Measure a returned string
  * ```ts ignore
@@ -25,5 +29,11 @@ export const KERNEL32_SYMBOLS = {
       "pointer", // LPCWSTR lpString: const WCHAR*
     ],
     result: "i32", // int
+  },
+  LocalFree: {
+    parameters: [
+      "pointer", // HLOCAL hMem: void*
+    ],
+    result: "pointer", // HLOCAL: NULL on success, hMem on failure
   },
 } as const satisfies Deno.ForeignLibraryInterface;

@@ -14,7 +14,12 @@ import { trustedSystemRoot } from "./_system_root.ts";
  * const name: WindowsLibraryName = "computenetwork";
  * ```
  */
-export type WindowsLibraryName = "computenetwork" | "vmcompute" | "ole32" | "kernel32";
+export type WindowsLibraryName =
+  | "computenetwork"
+  | "vmcompute"
+  | "computecore"
+  | "ole32"
+  | "kernel32";
 
 /**
  * Explicit paths of the libraries, overriding the System32 defaults (tests
@@ -40,6 +45,7 @@ export type WindowsLibraryPaths = { readonly [K in WindowsLibraryName]?: string 
 export const WINDOWS_LIBRARY_FILES: Readonly<Record<WindowsLibraryName, string>> = {
   computenetwork: "computenetwork.dll",
   vmcompute: "vmcompute.dll",
+  computecore: "computecore.dll",
   ole32: "ole32.dll",
   kernel32: "kernel32.dll",
 };

@@ -1,11 +1,14 @@
 /**
- * The four Windows libraries podnet binds to, loaded lazily and closed
- * together, with the bookkeeping that makes closing safe: calls still running
- * on worker threads and handles still open.
+ * The Windows libraries podnet binds to, loaded lazily and closed together,
+ * with the bookkeeping that makes closing safe: calls still running on worker
+ * threads, HCS operations not completed yet, and handles still open.
  *
  * @module
  */
+import { getLogger } from "@logtape/logtape";
 import { InvalidArgumentError, NativeLoadError } from "../../../domain/errors.ts";
+import { CallQueue } from "./_call_queue.ts";
+import { COMPUTECORE_SYMBOLS } from "./computecore_symbols.ts";
 import { COMPUTENETWORK_SYMBOLS } from "./computenetwork_symbols.ts";
 import { KERNEL32_SYMBOLS } from "./kernel32_symbols.ts";
 import { LazyLibrary } from "./lazy_library.ts";
@@ -14,6 +17,8 @@ import { OLE32_SYMBOLS } from "./ole32_symbols.ts";
 import { VMCOMPUTE_SYMBOLS } from "./vmcompute_symbols.ts";
 import { decodeWide } from "./wide_string.ts";
 
+const logger = getLogger(["podnet", "ffi"]);
+
 /**
  * The most native calls Deno runs on worker threads at once; calls beyond it
  * would wait inside Deno, where they can no longer be cancelled.
@@ -21,12 +26,33 @@ import { decodeWide } from "./wide_string.ts";
 const DENO_NONBLOCKING_LIMIT = 32;
 
 /**
+ * How long `close()` waits, once nothing is pending, before it releases
+ * what HCS's threads call back into: a thread that delivered the last
+ * completion was let go when its callback task ended, and must have left
+ * the callback's code before that code is freed.
+ */
+const CALLBACK_GRACE_MS = 20;
+
+/**
+ * Which library speaks for the Host Compute Service: computecore.dll (HCS
+ * v2: a call waiting for HCS holds no thread) or vmcompute.dll (HCS v1: each
+ * call holds a worker thread until HCS answers).
+ *
+ * @example
+ * ```ts
+ * import type { HcsLibrary } from "@podnet/hcs";
+ * const hcs: HcsLibrary = "computecore";
+ * ```
+ */
+export type HcsLibrary = "computecore" | "vmcompute";
+
+/**
  * Options of {@linkcode WindowsLibraries}.
  *
  * @example
  * ```ts
  * import type { WindowsLibrariesOptions } from "./windows_libraries.ts";
- * const options: WindowsLibrariesOptions = { maxInFlight: 8 };
+ * const options: WindowsLibrariesOptions = { maxInFlight: 8, hcs: "vmcompute" };
  * ```
  */
 export interface WindowsLibrariesOptions {
@@ -35,6 +61,11 @@ export interface WindowsLibrariesOptions {
    * included: an integer from 1 to 32 (Deno's own limit). Default 32.
    */
   readonly maxInFlight?: number;
+  /**
+   * The HCS library: by default computecore.dll when it loads, else
+   * vmcompute.dll (decided at the first HCS call).
+   */
+  readonly hcs?: HcsLibrary | undefined;
 }
 
 /** A call waiting for a worker slot. */
@@ -46,20 +77,24 @@ interface QueuedCall {
 }
 
 /**
- * computenetwork.dll, vmcompute.dll, ole32.dll and kernel32.dll. Nothing is
- * opened (and no permission is needed) until the first call; each DLL opens
- * together with ole32 and kernel32, which free and measure the strings it
- * returns. Shared by any number of `FfiHcnApi`/`FfiHcsApi` instances.
+ * computenetwork.dll, computecore.dll or vmcompute.dll, ole32.dll and
+ * kernel32.dll. Nothing is opened (and no permission is needed) until the
+ * first call; each DLL opens together with ole32 and kernel32, which free and
+ * measure the strings it returns. Shared by any number of `FfiHcnApi`,
+ * `FfiComputecoreApi` and `FfiHcsApi` instances.
  *
  * `close()` stops new calls, waits for the calls still running on worker
- * threads (their late results are freed, their late handles closed), closes
- * the handles still open, then closes the libraries.
+ * threads and the HCS operations not completed yet (their late results are
+ * freed, their late handles closed), closes the handles still open, then
+ * closes the libraries.
  *
  * Admission: at most `maxInFlight` native calls run on worker threads at
  * once (a call whose caller stopped waiting still counts until it returns).
  * Later calls wait in a first-in, first-out queue on the JavaScript side, so
  * that none waits inside Deno, where it could not be cancelled; a queued
- * call whose signal aborts leaves the queue and is never started.
+ * call whose signal aborts leaves the queue and is never started. A
+ * computecore operation holds no worker thread while HCS works, so it is not
+ * admitted this way: only its open is.
  *
  * @example Load stand-in libraries from explicit paths
  * ```ts ignore
@@ -78,25 +113,30 @@ export class WindowsLibraries implements Disposable, AsyncDisposable {
   readonly computenetwork: LazyLibrary<typeof COMPUTENETWORK_SYMBOLS>;
   /** vmcompute.dll (HCS v1). */
   readonly vmcompute: LazyLibrary<typeof VMCOMPUTE_SYMBOLS>;
+  /** computecore.dll (HCS v2). */
+  readonly computecore: LazyLibrary<typeof COMPUTECORE_SYMBOLS>;
   /** ole32.dll (`CoTaskMemFree`). */
   readonly ole32: LazyLibrary<typeof OLE32_SYMBOLS>;
-  /** kernel32.dll (`lstrlenW`). */
+  /** kernel32.dll (`lstrlenW`, `LocalFree`). */
   readonly kernel32: LazyLibrary<typeof KERNEL32_SYMBOLS>;
   /** How many native calls may run on worker threads at once. */
   readonly maxInFlight: number;
   #pending = 0;
   #inFlight = 0;
-  readonly #queue: QueuedCall[] = [];
+  readonly #queue = new CallQueue<QueuedCall>();
   #idle: PromiseWithResolvers<void> | undefined;
   #closing: Promise<void> | undefined;
   #finished = false;
   readonly #openHandles = new Set<() => void>();
+  readonly #atClose: Array<() => void> = [];
+  readonly #hcsOption: HcsLibrary | undefined;
+  #hcsChoice: HcsLibrary | undefined;
 
   /**
    * Describes the libraries; nothing is loaded yet.
    *
    * @param paths explicit library paths; the System32 defaults otherwise
-   * @param options how many native calls may run at once
+   * @param options how many native calls may run at once; the HCS library
    */
   constructor(paths: WindowsLibraryPaths = {}, options: WindowsLibrariesOptions = {}) {
     const maxInFlight = options.maxInFlight ?? DENO_NONBLOCKING_LIMIT;
@@ -109,19 +149,24 @@ export class WindowsLibraries implements Disposable, AsyncDisposable {
       );
     }
     this.maxInFlight = maxInFlight;
+    if (options.hcs !== undefined && options.hcs !== "computecore" && options.hcs !== "vmcompute") {
+      throw new InvalidArgumentError("hcs", 'must be "computecore" or "vmcompute"');
+    }
+    this.#hcsOption = options.hcs;
     this.computenetwork = new LazyLibrary(
       "computenetwork",
       COMPUTENETWORK_SYMBOLS,
       paths.computenetwork,
     );
     this.vmcompute = new LazyLibrary("vmcompute", VMCOMPUTE_SYMBOLS, paths.vmcompute);
+    this.computecore = new LazyLibrary("computecore", COMPUTECORE_SYMBOLS, paths.computecore);
     this.ole32 = new LazyLibrary("ole32", OLE32_SYMBOLS, paths.ole32);
     this.kernel32 = new LazyLibrary("kernel32", KERNEL32_SYMBOLS, paths.kernel32);
   }
 
   /**
    * Calls not finished yet: waiting for a worker slot, running on a worker
-   * thread, or having their results freed.
+   * thread, HCS operations not completed yet, or having their results freed.
    */
   get pending(): number {
     return this.#pending;
@@ -168,6 +213,45 @@ export class WindowsLibraries implements Disposable, AsyncDisposable {
   }
 
   /**
+   * computecore.dll's functions, for starting a call: loads it (and ole32
+   * and kernel32) on first use. Throws `NativeLoadError` when it cannot be
+   * loaded or the libraries are closed.
+   */
+  hcsV2(): Deno.StaticForeignLibraryInterface<typeof COMPUTECORE_SYMBOLS> {
+    this.#ready("computecore.dll");
+    return this.computecore.symbols;
+  }
+
+  /**
+   * The HCS library calls use when none is named: the `hcs` option, else
+   * computecore.dll if it loads (it is loaded now to find out), else
+   * vmcompute.dll. Decided once. Throws `NativeLoadError` when the libraries
+   * are closed or ole32/kernel32 cannot be loaded.
+   */
+  chooseHcs(): HcsLibrary {
+    if (this.#hcsChoice !== undefined) return this.#hcsChoice;
+    this.#ready("computecore.dll");
+    let choice = this.#hcsOption;
+    if (choice === undefined) {
+      try {
+        this.computecore.load();
+        choice = "computecore";
+      } catch (error) {
+        if (!(error instanceof NativeLoadError)) throw error;
+        logger.info("Using vmcompute.dll: {reason}", { reason: error.message });
+        choice = "vmcompute";
+      }
+    }
+    this.#hcsChoice = choice;
+    return choice;
+  }
+
+  /** The HCS library chosen so far (`chooseHcs()`), if any. */
+  get hcsLibrary(): HcsLibrary | undefined {
+    return this.#hcsChoice;
+  }
+
+  /**
    * Decodes the string a DLL returned at `address`, then frees it with
    * `CoTaskMemFree`, exactly once, even if decoding fails. 0 is "".
    *
@@ -181,6 +265,24 @@ export class WindowsLibraries implements Disposable, AsyncDisposable {
       return decodeWide(pointer, this.kernel32.symbols.lstrlenW(pointer));
     } finally {
       this.ole32.symbols.CoTaskMemFree(pointer);
+    }
+  }
+
+  /**
+   * Decodes a result document computecore.dll returned at `address`, then
+   * frees it with `LocalFree` (as Microsoft documents), exactly once, even
+   * if decoding fails. 0 is "".
+   *
+   * @param address the `PWSTR` read from an out-slot
+   */
+  takeLocalString(address: bigint): string {
+    if (address === 0n) return "";
+    const pointer = Deno.UnsafePointer.create(address);
+    try {
+      if (pointer === null) return "";
+      return decodeWide(pointer, this.kernel32.symbols.lstrlenW(pointer));
+    } finally {
+      this.kernel32.symbols.LocalFree(pointer);
     }
   }
 
@@ -203,9 +305,7 @@ export class WindowsLibraries implements Disposable, AsyncDisposable {
       resolve,
       signal,
       onAbort: () => {
-        const index = this.#queue.indexOf(entry);
-        if (index < 0) return;
-        this.#queue.splice(index, 1);
+        if (!this.#queue.remove(entry)) return;
         reject(signal?.reason);
       },
     };
@@ -222,14 +322,74 @@ export class WindowsLibraries implements Disposable, AsyncDisposable {
    */
   track<T>(work: Promise<T>): Promise<T> {
     this.#pending++;
-    return work.finally(() => {
-      this.#pending--;
-      if (this.#pending === 0) {
-        const idle = this.#idle;
-        this.#idle = undefined;
-        idle?.resolve();
-      }
-    });
+    return work.then(
+      (value) => {
+        this.#untrack();
+        return value;
+      },
+      (error: unknown) => {
+        this.#untrack();
+        throw error;
+      },
+    );
+  }
+
+  /**
+   * Runs a nonblocking native call as pending work, in one step: admitted
+   * like {@linkcode WindowsLibraries.schedule}, counted like
+   * {@linkcode WindowsLibraries.track}, and `finish` runs with the HRESULT
+   * the moment the call returns (before the worker slot goes to the next
+   * call's caller code). The promise settles like `finish`, or, when the
+   * call returned nothing (dropped from the queue by `signal`, or `start`
+   * threw), rejects after `failed` ran.
+   *
+   * @param start starts the call (a nonblocking FFI function) and returns its promise
+   * @param finish takes the call's results; its value or exception settles the promise
+   * @param failed runs when there is no result to finish
+   * @param signal drops the call while it waits
+   */
+  run<T>(
+    start: () => Promise<number>,
+    finish: (hresult: number) => T,
+    failed: (error: unknown) => void,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    if (this.#queue.length > 0 || this.#inFlight >= this.maxInFlight) {
+      return this.track(
+        this.schedule(start, signal).then(finish, (error: unknown) => {
+          failed(error);
+          throw error;
+        }),
+      );
+    }
+    // The common case, with as few promise reactions as possible.
+    let native: Promise<number>;
+    try {
+      native = start();
+    } catch (error) {
+      failed(error);
+      return Promise.reject(error);
+    }
+    this.#inFlight++;
+    this.#pending++;
+    return native.then(
+      (hresult) => {
+        this.#inFlight--;
+        try {
+          return finish(hresult);
+        } finally {
+          this.#untrack();
+          if (this.#queue.length > 0) this.#admit();
+        }
+      },
+      (error: unknown) => {
+        this.#inFlight--;
+        this.#untrack();
+        this.#admit();
+        failed(error);
+        throw error;
+      },
+    );
   }
 
   /**
@@ -245,6 +405,17 @@ export class WindowsLibraries implements Disposable, AsyncDisposable {
     };
   }
 
+  /**
+   * Runs `release` when the libraries close: after every pending call has
+   * settled and the handles still open are closed, before the libraries
+   * themselves close (what HCS may call back into is released there).
+   *
+   * @param release releases something that lives as long as the libraries
+   */
+  atClose(release: () => void): void {
+    this.#atClose.push(release);
+  }
+
   /** Resolves when no call is pending (at once when none is). */
   settled(): Promise<void> {
     if (this.#pending === 0) return Promise.resolve();
@@ -254,15 +425,19 @@ export class WindowsLibraries implements Disposable, AsyncDisposable {
 
   /**
    * Stops new calls, waits for the pending ones, closes the handles still
-   * open, then closes the libraries. Idempotent.
+   * open, then closes the libraries. When HCS operations were used, it also
+   * gives HCS's threads a moment to leave the completion callback before
+   * that is released. Idempotent.
    */
   close(): Promise<void> {
     if (this.#closing === undefined) {
-      if (this.#pending === 0) {
+      if (this.#pending === 0 && this.#atClose.length === 0) {
         this.#finish();
         this.#closing = Promise.resolve();
       } else {
-        this.#closing = this.settled().then(() => this.#finish());
+        this.#closing = this.settled()
+          .then(() => this.#atClose.length === 0 ? undefined : delay(CALLBACK_GRACE_MS))
+          .then(() => this.#finish());
       }
     }
     return this.#closing;
@@ -274,11 +449,20 @@ export class WindowsLibraries implements Disposable, AsyncDisposable {
   }
 
   /**
-   * Starts `close()`: done at once when no call is pending, else when the
-   * pending calls settle.
+   * Starts `close()`: done at once when no call is pending and no HCS
+   * operation was used, else when the pending calls settle.
    */
   [Symbol.dispose](): void {
     void this.close();
+  }
+
+  #untrack(): void {
+    this.#pending--;
+    if (this.#pending === 0) {
+      const idle = this.#idle;
+      this.#idle = undefined;
+      idle?.resolve();
+    }
   }
 
   #launch(start: () => Promise<number>): Promise<number> {
@@ -289,10 +473,18 @@ export class WindowsLibraries implements Disposable, AsyncDisposable {
       return Promise.reject(error);
     }
     this.#inFlight++;
-    return native.finally(() => {
-      this.#inFlight--;
-      this.#admit();
-    });
+    return native.then(
+      (hresult) => {
+        this.#inFlight--;
+        this.#admit();
+        return hresult;
+      },
+      (error: unknown) => {
+        this.#inFlight--;
+        this.#admit();
+        throw error;
+      },
+    );
   }
 
   /** Starts queued calls while worker slots are free, oldest first. */
@@ -319,9 +511,21 @@ export class WindowsLibraries implements Disposable, AsyncDisposable {
     this.#finished = true;
     for (const closeHandle of [...this.#openHandles]) closeHandle();
     this.#openHandles.clear();
+    for (const release of this.#atClose.splice(0)) {
+      try {
+        release();
+      } catch (error) {
+        logger.warn("Releasing a resource of the libraries failed: {error}", { error });
+      }
+    }
     this.computenetwork.close();
     this.vmcompute.close();
+    this.computecore.close();
     this.ole32.close();
     this.kernel32.close();
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

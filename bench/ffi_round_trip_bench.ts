@@ -1,0 +1,205 @@
+/**
+ * podnet's own cost on an FFI call: one HCN query round trip (a ~300-byte
+ * query in, a ~1 KB endpoint document out) through `FfiHcnApi`, against the
+ * bare `Deno.dlopen` call of the same nonblocking stand-in symbol with the
+ * least a correct caller does (encode the query, call, measure, decode and
+ * free the result, check the error record). The difference is what podnet
+ * adds: admission, handle leases, clean-up bookkeeping.
+ *
+ * A worker thread's hand-off costs tens of microseconds and varies with the
+ * machine's load far more than podnet's own cost, so a second group makes
+ * the same comparison with the stand-in's symbol called on the main thread
+ * (a blocking symbol whose result comes as a resolved promise, on both
+ * sides): there the difference is podnet's own cost alone.
+ *
+ * And one HCS property query through computecore (an operation completed by
+ * the stand-in's thread) against the same through vmcompute (a call on a
+ * worker thread), one call at a time.
+ *
+ * Every bench function is `async`: deno bench awaits only async functions.
+ */
+import { COMPUTENETWORK_SYMBOLS } from "../adapters/native/ffi/computenetwork_symbols.ts";
+import { FfiComputecoreApi } from "../adapters/native/ffi/ffi_computecore_api.ts";
+import { FfiHcnApi } from "../adapters/native/ffi/ffi_hcn_api.ts";
+import { FfiHcsApi } from "../adapters/native/ffi/ffi_hcs_api.ts";
+import { guidBytes } from "../adapters/native/ffi/guid_layout.ts";
+import { WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
+import { decodeWide, encodeWide } from "../adapters/native/ffi/wide_string.ts";
+import { openStandins, readFixture } from "../tests/native/standins.ts";
+
+const fixture = await readFixture();
+const EP0 = "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d";
+const source = fixture.endpoints.find((e) => e.ID === EP0);
+if (source === undefined) throw new Error("the fixture lacks eth0");
+// The fixture's eth0, padded to about 1 KB with one more policy.
+const endpoint = {
+  ...source,
+  Policies: [
+    ...(Array.isArray(source.Policies) ? source.Policies : []),
+    { Type: "ACL", Settings: { Protocols: "6", Action: "Allow", RemoteAddresses: "10.0.0.0/8" } },
+  ],
+};
+const QUERY = JSON.stringify({
+  SchemaVersion: { Major: 2, Minor: 0 },
+  Flags: 0,
+  Filter: JSON.stringify({
+    ID: EP0,
+    HostComputeNamespace: fixture.namespace.ID,
+    HostComputeNetwork: "aa11bb22-cc33-4d44-8e55-ff6677889900",
+    Name: "4f1d0c2b9a7e_eth0",
+    MacAddress: "00-15-5D-52-C0-0A",
+  }),
+});
+const OUT_BYTES = JSON.stringify(endpoint).length;
+if (QUERY.length < 250 || QUERY.length > 350 || OUT_BYTES < 900 || OUT_BYTES > 1200) {
+  throw new Error(`sizes drifted: ${QUERY.length} bytes in, ${OUT_BYTES} bytes out`);
+}
+
+const standins = await openStandins();
+standins.addNamespace(fixture.namespace);
+standins.addEndpoint(endpoint);
+standins.addSystem("uvm-bench", "lcow");
+const libraries = new WindowsLibraries(standins.paths);
+const hcn = new FfiHcnApi(libraries);
+const handle = await hcn.openEndpoint(EP0);
+
+// The bare call: the same library and symbol table, no podnet in between.
+const bare = Deno.dlopen(standins.paths.computenetwork ?? "", {
+  HcnOpenEndpoint: COMPUTENETWORK_SYMBOLS.HcnOpenEndpoint,
+  HcnQueryEndpointProperties: COMPUTENETWORK_SYMBOLS.HcnQueryEndpointProperties,
+  HcnCloseEndpoint: COMPUTENETWORK_SYMBOLS.HcnCloseEndpoint,
+});
+const helpers = {
+  lstrlenW: libraries.kernel32.symbols.lstrlenW,
+  CoTaskMemFree: libraries.ole32.symbols.CoTaskMemFree,
+};
+const slot = new BigUint64Array(1);
+if ((await bare.symbols.HcnOpenEndpoint(guidBytes(EP0), slot, new BigUint64Array(1))) !== 0) {
+  throw new Error("cannot open the endpoint");
+}
+const bareHandle = Deno.UnsafePointer.create(slot[0] ?? 0n);
+
+async function bareQuery(
+  query: (
+    ...args: Parameters<typeof bare.symbols.HcnQueryEndpointProperties>
+  ) => Promise<number> = bare.symbols.HcnQueryEndpointProperties,
+): Promise<string> {
+  const properties = new BigUint64Array(1);
+  const record = new BigUint64Array(1);
+  const hr = await query(
+    bareHandle,
+    encodeWide(QUERY),
+    properties,
+    record,
+  );
+  const pointer = Deno.UnsafePointer.create(properties[0] ?? 0n);
+  let text = "";
+  if (pointer !== null) {
+    text = decodeWide(pointer, helpers.lstrlenW(pointer));
+    helpers.CoTaskMemFree(pointer);
+  }
+  const recordPointer = Deno.UnsafePointer.create(record[0] ?? 0n);
+  if (hr < 0 || recordPointer !== null) {
+    if (recordPointer !== null) helpers.CoTaskMemFree(recordPointer);
+    throw new Error(`query failed: ${hr}`);
+  }
+  return text;
+}
+
+const GROUP = `HCN query round trip (${QUERY.length} B in, ${OUT_BYTES} B out), nonblocking`;
+const SAME_THREAD =
+  `HCN query round trip (${QUERY.length} B in, ${OUT_BYTES} B out), call on the main thread`;
+
+// The same symbol, blocking; its result handed over as a resolved promise.
+const blocking = Deno.dlopen(standins.paths.computenetwork ?? "", {
+  HcnQueryEndpointProperties: {
+    ...COMPUTENETWORK_SYMBOLS.HcnQueryEndpointProperties,
+    nonblocking: false,
+  },
+});
+const queryOnMainThread = (
+  ...args: Parameters<typeof blocking.symbols.HcnQueryEndpointProperties>
+): Promise<number> => Promise.resolve(blocking.symbols.HcnQueryEndpointProperties(...args));
+const sameThreadLibraries = new WindowsLibraries(standins.paths);
+const sameThreadSymbols = {
+  ...sameThreadLibraries.hcn(),
+  HcnQueryEndpointProperties: queryOnMainThread,
+};
+sameThreadLibraries.hcn = () => sameThreadSymbols;
+const sameThreadHcn = new FfiHcnApi(sameThreadLibraries);
+const sameThreadHandle = await sameThreadHcn.openEndpoint(EP0);
+
+Deno.bench({
+  name: "bare Deno.dlopen call",
+  group: GROUP,
+  baseline: true,
+  async fn() {
+    await bareQuery();
+  },
+});
+
+Deno.bench({
+  name: "podnet (FfiHcnApi.queryEndpointProperties)",
+  group: GROUP,
+  async fn() {
+    await hcn.queryEndpointProperties(handle, QUERY);
+  },
+});
+
+Deno.bench({
+  name: "bare Deno.dlopen call",
+  group: SAME_THREAD,
+  baseline: true,
+  async fn() {
+    await bareQuery(queryOnMainThread);
+  },
+});
+
+Deno.bench({
+  name: "podnet (FfiHcnApi.queryEndpointProperties)",
+  group: SAME_THREAD,
+  async fn() {
+    await sameThreadHcn.queryEndpointProperties(sameThreadHandle, QUERY);
+  },
+});
+
+// One HCS property query at a time, each way.
+const computecore = new FfiComputecoreApi(libraries);
+const vmcompute = new FfiHcsApi(libraries);
+const v2 = await computecore.openComputeSystem("uvm-bench");
+const v1 = await vmcompute.openComputeSystem("uvm-bench");
+const PROPERTIES = '{"PropertyTypes":["GuestConnection"]}';
+
+Deno.bench({
+  name: "vmcompute (a worker thread waits)",
+  group: "HCS property query, one at a time",
+  baseline: true,
+  async fn() {
+    await vmcompute.getComputeSystemProperties(v1, PROPERTIES);
+  },
+});
+
+Deno.bench({
+  name: "computecore (completed by callback)",
+  group: "HCS property query, one at a time",
+  async fn() {
+    await computecore.getComputeSystemProperties(v2, PROPERTIES);
+  },
+});
+
+// deno bench has no "after all": release everything when the process ends.
+globalThis.addEventListener("unload", () => {
+  hcn.closeEndpoint(handle);
+  sameThreadHcn.closeEndpoint(sameThreadHandle);
+  blocking.close();
+  computecore.closeComputeSystem(v2);
+  vmcompute.closeComputeSystem(v1);
+  bare.symbols.HcnCloseEndpoint(bareHandle);
+  bare.close();
+  try {
+    // Windows cannot delete a loaded DLL: there the copy stays in the temp folder.
+    Deno.removeSync(standins.dir, { recursive: true });
+  } catch {
+    // Left for the system's temp clean-up.
+  }
+});
