@@ -28,7 +28,10 @@ import type { TeardownStep } from "./steps.ts";
 
 /** Whether a failed step certainly had no effect (the host said no). */
 export function isDefinitive(error: unknown): boolean {
-  return error instanceof HResultError || error instanceof NotFoundError ||
+  // A success the DLL reported, refused for the record that came with it:
+  // the call may have done its work.
+  if (error instanceof HResultError) return !error.reportedSuccess;
+  return error instanceof NotFoundError ||
     error instanceof InvalidArgumentError || error instanceof InvalidHostDataError ||
     error instanceof GuestUnavailableError || error instanceof VmUnavailableError;
 }

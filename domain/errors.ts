@@ -267,6 +267,12 @@ export class HResultError extends PodnetError {
   readonly hresult: number;
   /** The parsed error record, when the DLL returned one. */
   readonly record: ErrorRecord | undefined;
+  /**
+   * Whether the DLL returned a success HRESULT that podnet took for a
+   * failure because an error record came with it (HCN's rule): what the call
+   * did is then unknown, not "nothing".
+   */
+  readonly reportedSuccess: boolean;
 
   /**
    * Creates the error.
@@ -274,15 +280,21 @@ export class HResultError extends PodnetError {
    * @param call the failing DLL function
    * @param hresult the HRESULT (signed or unsigned)
    * @param record the parsed error record, if any
-   * @param options the `cause`, if any
+   * @param options the `cause`, if any, and whether the DLL reported success
    */
-  constructor(call: string, hresult: number, record?: ErrorRecord, options?: ErrorOptions) {
+  constructor(
+    call: string,
+    hresult: number,
+    record?: ErrorRecord,
+    options?: ErrorOptions & { readonly reportedSuccess?: boolean },
+  ) {
     const code = hresult >>> 0;
     const detail = record?.message ? `: ${record.message}` : "";
     super("HRESULT", `Cannot complete ${call}: HRESULT ${formatHResult(code)}${detail}`, options);
     this.call = call;
     this.hresult = code;
     this.record = record;
+    this.reportedSuccess = options?.reportedSuccess === true;
   }
 
   /** The HRESULT as `0x` followed by eight upper-case hex digits. */

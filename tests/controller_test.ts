@@ -661,3 +661,18 @@ Deno.test("setup does not return while sibling endpoint reads still run", async 
   await assert.rejects(c.setup(), SetupError);
   assert.equal(open, 0, "every read had finished");
 });
+
+Deno.test("a success the DLL reported but podnet refused leaves the step's outcome unknown", async () => {
+  const w = world();
+  const refused = () =>
+    new HResultError("HcsModifyComputeSystem", 0x80004005, undefined, { reportedSuccess: true });
+  w.fail("addNic", refused, 1, true);
+  const c = new NetworkController(
+    { podId: "pod-a", namespaceId: NS, rollbackOnSetupFailure: false },
+    w.ports(),
+  );
+  await assert.rejects(c.setup(), SetupError);
+  assert.equal(c.bindings[0]?.progress["vm-add"], "pending", "not 'nothing happened'");
+  await c.teardown();
+  assert.ok(w.clean, "the NIC it may have added was removed");
+});

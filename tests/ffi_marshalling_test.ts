@@ -204,8 +204,10 @@ Deno.test("an error record with a success HRESULT is a failure, and its handle i
   await assert.rejects(h.hcn.openNamespace(NS), (e: unknown) => {
     assert.ok(e instanceof HResultError);
     assert.equal(e.call, "HcnOpenNamespace");
-    // The record's own code, since S_OK names no failure.
+    // The record's own code, since S_OK names no failure; and the DLL said
+    // it succeeded, so what it did is unknown.
     assert.equal(e.hresult, HRESULT.HCN_E_MANAGER_STOPPED);
+    assert.equal(e.reportedSuccess, true);
     assert.equal(e.record?.message, "half done");
     return true;
   });
@@ -225,15 +227,25 @@ Deno.test("an error record with a success HRESULT is a failure, and its handle i
   await h.assertClean();
 });
 
-Deno.test("vmcompute: an error record with a success HRESULT is a failure, and its handle is closed", async () => {
+Deno.test("vmcompute: a success HRESULT with an error record is a success (as hcsshim takes it); the record is freed", async () => {
   await using h = await openHarness({ libraries: { hcs: "vmcompute" } });
   h.standins.addSystem(VM, "lcow");
-  h.standins.failNext("hcs", "HcsOpenComputeSystem", 0, '{"Error":-1070137074,"ErrorMessage":"x"}');
-  await assert.rejects(
-    h.hcs.openComputeSystem(VM),
-    (e: unknown) => e instanceof HResultError && e.hresult === HRESULT.HCS_E_SYSTEM_NOT_FOUND,
+  const record = '{"Error":-1070137074,"ErrorMessage":"x"}';
+  h.standins.failNext("hcs", "HcsOpenComputeSystem", 0, record);
+  const vm = await h.hcs.openComputeSystem(VM);
+  h.standins.failNext("hcs", "HcsModifyComputeSystem", 0, record);
+  await h.hcs.modifyComputeSystem(
+    vm,
+    JSON.stringify({
+      ResourcePath: "VirtualMachine/Devices/NetworkAdapters/0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0",
+      RequestType: "Add",
+      Settings: { EndpointId: EP0 },
+    }),
   );
-  assert.equal(h.standins.callCount("hcs", "HcsCloseComputeSystem"), 1);
+  assert.equal(h.standins.systemState(VM).Nics.length, 1, "the change was made");
+  h.standins.failNext("hcs", "HcsGetComputeSystemProperties", 0, record);
+  assert.match(await h.hcs.getComputeSystemProperties(vm, "{}"), /"Id"/);
+  h.hcs.closeComputeSystem(vm);
   await h.assertClean();
 });
 

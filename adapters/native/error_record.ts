@@ -75,11 +75,13 @@ export function parseErrorRecord(raw: string): ErrorRecord {
 export function hresultError(call: string, hresult: number, recordText: string): HResultError {
   const record = recordText.length > 0 ? parseErrorRecord(recordText) : undefined;
   let code = hresult >>> 0;
-  if ((hresult | 0) >= 0) {
+  const reportedSuccess = (hresult | 0) >= 0;
+  if (reportedSuccess) {
     // A success code with a record: report the record's own code if it is a
     // failure code, else E_FAIL (a record saying "ErrorCode": 0 is no code).
+    // What the call did is unknown: the DLL said it succeeded.
     const own = record?.hresult;
     code = own !== undefined && (own | 0) < 0 ? own >>> 0 : 0x80004005;
   }
-  return new HResultError(call, code, record);
+  return new HResultError(call, code, record, { reportedSuccess });
 }

@@ -171,13 +171,39 @@ export function finishWithResult(
   hresult: number,
   resultSlot: StringSlot,
   recordSlot: StringSlot,
+  recordOnSuccess: RecordOnSuccess = "fail",
 ): string {
   using result = resultSlot;
   using record = recordSlot;
   const value = result.take();
   const errors = record.take();
-  if (hresult < 0 || errors.length > 0) throw hresultError(call, hresult, errors);
+  checkOutcome(call, hresult, errors, recordOnSuccess);
   return value;
+}
+
+/**
+ * What an error record means beside a success HRESULT: HCN calls it a
+ * failure (`fail`); HCS calls it a success (`warn`: logged, as hcsshim
+ * treats it).
+ */
+export type RecordOnSuccess = "fail" | "warn";
+
+/** Throws the failure an HRESULT and its error record say, if any. */
+export function checkOutcome(
+  call: string,
+  hresult: number,
+  errors: string,
+  recordOnSuccess: RecordOnSuccess,
+): void {
+  if (hresult < 0 || (errors.length > 0 && recordOnSuccess === "fail")) {
+    throw hresultError(call, hresult, errors);
+  }
+  if (errors.length > 0) {
+    logger.warn("{call} succeeded but returned an error record; taken as a success", {
+      call,
+      record: errors,
+    });
+  }
 }
 
 /**
@@ -194,6 +220,7 @@ export function finishOpen<H extends object>(
   recordSlot: StringSlot | undefined,
   table: HandleTable<H>,
   create: () => H,
+  recordOnSuccess: RecordOnSuccess = "fail",
 ): H {
   const address = handleSlot[0] ?? 0n;
   handleSlot[0] = 0n;
@@ -201,9 +228,8 @@ export function finishOpen<H extends object>(
   try {
     using record = recordSlot;
     const errors = record?.take() ?? "";
-    if (hresult < 0 || errors.length > 0 || address === 0n) {
-      throw hresultError(call, hresult, errors);
-    }
+    checkOutcome(call, hresult, errors, recordOnSuccess);
+    if (address === 0n) throw hresultError(call, hresult, errors);
     const handle = table.adopt(address, create());
     adopted = true;
     return handle;

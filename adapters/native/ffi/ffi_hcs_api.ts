@@ -3,11 +3,16 @@
  *
  * @module
  */
-import { hresultError } from "../error_record.ts";
 import type { HcsApi, HcsSystemHandle } from "../hcs_api.ts";
 import type { NativeCallOptions } from "../native_call_options.ts";
 import { HandleTable } from "./_handle_table.ts";
-import { finishOpen, finishWithResult, runNativeCall, StringSlot } from "./_native_call.ts";
+import {
+  checkOutcome,
+  finishOpen,
+  finishWithResult,
+  runNativeCall,
+  StringSlot,
+} from "./_native_call.ts";
 import type { WindowsLibraries } from "./windows_libraries.ts";
 import { encodeWide } from "./wide_string.ts";
 
@@ -25,7 +30,8 @@ const CLOSE = "HcsCloseComputeSystem";
  * when `options.signal` aborts; a call that keeps running after that is
  * reported through `options.onAbandoned` (a late modify may still take
  * effect). Failures are `HResultError`s carrying the parsed ResultError
- * document.
+ * document. A success HRESULT that comes with a ResultError document is a
+ * success, logged at warn (hcsshim treats it so).
  *
  * @example
  * ```ts ignore
@@ -77,6 +83,7 @@ export class FfiHcsApi implements HcsApi {
             record,
             table,
             () => Object.freeze({ hcsSystem: true as const }),
+            "warn",
           ),
         discard: (handle) => table.discard(handle),
       }, options);
@@ -100,8 +107,7 @@ export class FfiHcsApi implements HcsApi {
         start: () => symbols.HcsModifyComputeSystem(lease.pointer, text, record.slot),
         finish: (hresult) => {
           using result = record;
-          const errors = result.take();
-          if (hresult < 0 || errors.length > 0) throw hresultError(MODIFY, hresult, errors);
+          checkOutcome(MODIFY, hresult, result.take(), "warn");
         },
         settle: () => lease.release(),
       }, options);
@@ -125,7 +131,7 @@ export class FfiHcsApi implements HcsApi {
       return runNativeCall(this.#libraries, {
         start: () =>
           symbols.HcsGetComputeSystemProperties(lease.pointer, text, properties.slot, record.slot),
-        finish: (hresult) => finishWithResult(PROPERTIES, hresult, properties, record),
+        finish: (hresult) => finishWithResult(PROPERTIES, hresult, properties, record, "warn"),
         settle: () => lease.release(),
       }, options);
     } catch (error) {
