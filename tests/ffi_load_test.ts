@@ -264,3 +264,25 @@ Deno.test("createWindowsPorts over bad paths fails only when called, and then cl
     loadError(new RegExp(`computecore\\.dll from ${escape(NOWHERE)}`)),
   );
 });
+
+Deno.test("createWindowsPorts names the argument it cannot use, before any library loads", () => {
+  const cases: [unknown, string][] = [
+    [undefined, "options"],
+    ["uvm", "options"],
+    [{ vmId: "uvm", guest: "lcow", libraries: 7 }, "libraries"],
+    [{ vmId: "uvm", guest: "lcow", libraries: { vmcompute: 7 } }, "libraries.vmcompute"],
+    [{ vmId: "uvm", guest: "lcow", libraries: { computenetwork: "" } }, "libraries.computenetwork"],
+    [{ vmId: "", guest: "lcow" }, "vmId"],
+    [{ vmId: "uvm", guest: "bsd" }, "guest"],
+    [{ vmId: "uvm", guest: "lcow", timeoutMs: 0 }, "timeoutMs"],
+    [{ vmId: "uvm", guest: "lcow", hcs: "v3" }, "hcs"],
+    [{ vmId: "uvm", guest: "lcow", guestTransport: {} }, "options.transport"],
+  ];
+  for (const [options, argument] of cases) {
+    assert.throws(
+      () => createWindowsPorts(options as never),
+      (e: unknown) => e instanceof InvalidArgumentError && e.argument === argument,
+      `${argument}: ${Deno.inspect(options)}`,
+    );
+  }
+});

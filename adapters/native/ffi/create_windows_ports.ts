@@ -5,7 +5,10 @@
  *
  * @module
  */
+import { requireObject } from "../../../domain/arguments.ts";
+import { InvalidArgumentError } from "../../../domain/errors.ts";
 import { createPorts, type HostPorts } from "../../create_ports.ts";
+import type { GuestTransport } from "../../guest/guest_transport.ts";
 import type { GuestPlatform } from "../../../ports/guest_network.ts";
 import { FfiHcnApi } from "./ffi_hcn_api.ts";
 import type { WindowsLibraryPaths } from "./library_paths.ts";
@@ -40,6 +43,11 @@ export interface WindowsPortsOptions {
    * is computecore.dll when it loads, else vmcompute.dll.
    */
   readonly hcs?: HcsLibrary;
+  /**
+   * Where guest requests go when the runtime owns the guest connection (its
+   * own GCS bridge). Default: through HCS.
+   */
+  readonly guestTransport?: GuestTransport;
 }
 
 /**
@@ -82,6 +90,8 @@ export interface WindowsPorts extends HostPorts, AsyncDisposable {
  * @param options the VM, its guest, the time limit, the libraries and the HCS library
  */
 export function createWindowsPorts(options: WindowsPortsOptions): WindowsPorts {
+  const o = requireObject("options", options);
+  checkLibraries(o.libraries);
   const shared = options.libraries instanceof WindowsLibraries;
   const libraries = options.libraries instanceof WindowsLibraries
     ? options.libraries
@@ -94,6 +104,7 @@ export function createWindowsPorts(options: WindowsPortsOptions): WindowsPorts {
       vmId: options.vmId,
       guest: options.guest,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.guestTransport === undefined ? {} : { guestTransport: options.guestTransport }),
     });
   } catch (error) {
     if (!shared) void libraries.close();
@@ -122,4 +133,15 @@ export function createWindowsPorts(options: WindowsPortsOptions): WindowsPorts {
       return close();
     },
   };
+}
+
+/** `libraries`: a `WindowsLibraries`, or paths by library name (strings). */
+function checkLibraries(value: unknown): void {
+  if (value === undefined || value instanceof WindowsLibraries) return;
+  const paths = requireObject("libraries", value);
+  for (const [name, path] of Object.entries(paths)) {
+    if (path !== undefined && (typeof path !== "string" || path === "")) {
+      throw new InvalidArgumentError(`libraries.${name}`, "must be a path (non-empty text)");
+    }
+  }
 }
