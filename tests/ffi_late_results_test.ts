@@ -164,7 +164,12 @@ for (const hcs of HCS_LIBRARIES) {
 async function slowNthAdd(
   guest: GuestPlatform,
   hcs: HcsLibrary,
-  options: { timeoutMs: number; nth: number; release: "timeout" | "manual" },
+  options: {
+    timeoutMs: number;
+    nth: number;
+    release: "timeout" | "manual";
+    hostConcurrency: number;
+  },
 ) {
   const standins = await openStandins(hcs);
   standins.seed(fixture);
@@ -172,16 +177,20 @@ async function slowNthAdd(
   const libraries = new WindowsLibraries(standins.paths, { hcs });
   const ports = createWindowsPorts({ vmId: VM, guest, timeoutMs: options.timeoutMs, libraries });
   let adds = 0;
+  let held: string | undefined;
   const onEvent = (event: ControllerEvent): void => {
     if (event.type !== "step" || event.step !== "vm-add") return;
-    if (event.phase === "start") adds++;
-    if (adds !== options.nth) return;
-    // Read by the DLL when the call enters it: only this add is held.
-    if (event.phase === "start") standins.hold("hcs", MODIFY);
-    else if (options.release === "timeout") standins.release("hcs");
+    if (event.phase === "start" && ++adds === options.nth) {
+      // Read by the DLL when a call enters it: this add is held (and the
+      // calls that enter while it is, with more than one host slot).
+      held = event.nicId;
+      standins.hold("hcs", MODIFY);
+    } else if (event.phase !== "start" && event.nicId === held) {
+      if (options.release === "timeout") standins.release("hcs");
+    }
   };
   const controller = new NetworkController(
-    { podId: "default/late-0", namespaceId: NS, onEvent },
+    { podId: "default/late-0", namespaceId: NS, onEvent, hostConcurrency: options.hostConcurrency },
     ports,
   );
   return {
@@ -204,40 +213,63 @@ async function slowNthAdd(
 
 for (const hcs of HCS_LIBRARIES) {
   for (const guest of ["lcow", "wcow"] as const) {
-    Deno.test(`${hcs}, ${guest}: a setup whose second hot-add times out rolls back after it lands: nothing leaks`, async () => {
-      await using s = await slowNthAdd(guest, hcs, { timeoutMs: 300, nth: 2, release: "timeout" });
-      await assert.rejects(s.controller.setup(), (e: unknown) => {
-        assert.ok(e instanceof SetupError);
-        assert.ok(e.cause instanceof OperationTimeoutError);
-        assert.equal(e.rolledBack, true);
-        return true;
+    for (const hostConcurrency of [1, 8]) {
+      const name = `${hcs}, ${guest}, hostConcurrency ${hostConcurrency}`;
+      Deno.test(`${name}: a setup whose second hot-add times out rolls back after it lands: nothing leaks`, async () => {
+        await using s = await slowNthAdd(guest, hcs, {
+          timeoutMs: 300,
+          nth: 2,
+          release: "timeout",
+          hostConcurrency,
+        });
+        await assert.rejects(s.controller.setup(), (e: unknown) => {
+          assert.ok(e instanceof SetupError);
+          assert.ok(e.cause instanceof OperationTimeoutError);
+          assert.equal(e.rolledBack, true);
+          return true;
+        });
+        assert.equal(s.controller.state, "TornDown");
+        await s.libraries.settled();
+        assertVmEmpty(s.standins);
+        // Every NIC added (late ones too) was taken out, after its add.
+        const host = modifyDocuments(s.standins).filter((d) => d.ResourcePath !== undefined);
+        const adds = host.filter((d) => d.RequestType === "Add");
+        assert.ok(adds.length >= 2);
+        for (const add of adds) {
+          const removed = host.findIndex((d) =>
+            d.RequestType === "Remove" && d.ResourcePath === add.ResourcePath
+          );
+          assert.ok(removed > host.indexOf(add), `${add.ResourcePath} removed after its add`);
+        }
+        if (hostConcurrency === 1) {
+          assert.deepEqual(host.map((d) => d.RequestType), ["Add", "Add", "Remove", "Remove"]);
+        }
       });
-      assert.equal(s.controller.state, "TornDown");
-      await s.libraries.settled();
-      assertVmEmpty(s.standins);
-      // Two adds, and both NICs taken out after them.
-      const host = modifyDocuments(s.standins).filter((d) => d.ResourcePath !== undefined);
-      assert.deepEqual(host.map((d) => d.RequestType), ["Add", "Add", "Remove", "Remove"]);
-    });
 
-    Deno.test(`${hcs}, ${guest}: a late hot-add that outlasts the rollback's time limits is removed by the next teardown`, async () => {
-      await using s = await slowNthAdd(guest, hcs, { timeoutMs: 300, nth: 2, release: "manual" });
-      await assert.rejects(s.controller.setup(), (e: unknown) => {
-        assert.ok(e instanceof SetupError);
-        assert.equal(e.rolledBack, false);
-        return true;
+      Deno.test(`${name}: a late hot-add that outlasts the rollback's time limits is removed by the next teardown`, async () => {
+        await using s = await slowNthAdd(guest, hcs, {
+          timeoutMs: 300,
+          nth: 2,
+          release: "manual",
+          hostConcurrency,
+        });
+        await assert.rejects(s.controller.setup(), (e: unknown) => {
+          assert.ok(e instanceof SetupError);
+          assert.equal(e.rolledBack, false);
+          return true;
+        });
+        assert.equal(s.controller.state, "Invalid");
+        // The add is still in the DLL (and calls sent while it ran, such as
+        // the first NIC's guest attach, may be held with it).
+        assert.ok(s.standins.heldCalls("hcs") >= 1, "the add is still in the DLL");
+        s.standins.release("hcs");
+        await s.libraries.settled();
+        assert.ok(s.standins.systemState(VM).Nics.length >= 2, "the late add landed");
+        await s.controller.teardown();
+        assert.equal(s.controller.state, "TornDown");
+        assert.equal(s.ports.computeSystem.stragglers, 0);
+        assertVmEmpty(s.standins);
       });
-      assert.equal(s.controller.state, "Invalid");
-      // The add is still in the DLL (and the first NIC's guest attach, sent
-      // while it ran, may be held with it).
-      assert.ok(s.standins.heldCalls("hcs") >= 1, "the add is still in the DLL");
-      s.standins.release("hcs");
-      await s.libraries.settled();
-      assert.equal(s.standins.systemState(VM).Nics.length, 2, "the late add landed");
-      await s.controller.teardown();
-      assert.equal(s.controller.state, "TornDown");
-      assert.equal(s.ports.computeSystem.stragglers, 0);
-      assertVmEmpty(s.standins);
-    });
+    }
   }
 }
