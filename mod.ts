@@ -4,27 +4,58 @@
  * the VM, wires each into the pod's namespace inside the LCOW or WCOW guest,
  * and tears it all down again, leaking nothing whatever fails.
  *
- * Start with {@linkcode NetworkController} and {@linkcode createPorts}; test
- * against the simulated host in `@podnet/hcs/sim`.
+ * Start with {@linkcode NetworkController} over ports from
+ * {@linkcode createWindowsPorts} (the real DLLs) or {@linkcode createPorts}
+ * (any `HcnApi`/`HcsApi`, such as the simulated host of `@podnet/hcs/sim`).
+ * `@podnet/hcs/native` is the DLL level, for writing your own adapters.
  *
- * @example
+ * A controller's operations and what each does in each state (a rejected
+ * call throws `InvalidStateError` and changes nothing):
+ *
+ * | state | setup | teardown | save | resume | patch | resetAfterMigration |
+ * |---|---|---|---|---|---|---|
+ * | NotConfigured | → Configured (or a `SetupError`) | nothing | reject | reject | reject | reject |
+ * | Configured | reject | → TornDown (or Invalid, `TeardownError`) | → SourceMigrating | nothing | reject | after `patch()`: swap to the destination's endpoints |
+ * | Invalid | reject | retry → TornDown | reject | reject | reject | retry a failed reset |
+ * | TornDown | reject | nothing | reject | reject | reject | reject |
+ * | SourceMigrating | reject | drop → TornDown | the same snapshot | → Configured | reject | reject |
+ * | DestinationMigrating | reject | drop → TornDown | reject | bind ports → Configured | record destination | reject |
+ *
+ * @example Set up and tear down a pod on the simulated host
  * ```ts
  * import { createPorts, NetworkController } from "@podnet/hcs";
  * import { SimulatedHost } from "@podnet/hcs/sim";
  *
- * declare const fixture: { namespace: { ID: string } };
+ * declare const fixture: { namespace: { ID: string } }; // an HCN namespace and its endpoints
  * const host = new SimulatedHost({ guest: "wcow" });
  * host.loadFixture(fixture);
  * using ports = createPorts({ hcn: host.hcn, hcs: host.hcs, vmId: host.vmId, guest: "wcow" });
- * const controller = new NetworkController({ podId: "pod-a", namespaceId: fixture.namespace.ID }, ports);
+ * const controller = new NetworkController(
+ *   { podId: "pod-a", namespaceId: fixture.namespace.ID, hostConcurrency: 4 },
+ *   ports,
+ * );
  * await controller.setup();
  * await controller.teardown();
+ * ```
+ *
+ * @example On a Windows node
+ * ```ts
+ * import { createWindowsPorts, FileStore, NetworkController, WindowsLibraries } from "@podnet/hcs";
+ *
+ * const libraries = new WindowsLibraries(); // one per process: the DLLs, loaded on first use
+ * await using ports = createWindowsPorts({ vmId: "<utility VM ID>", guest: "lcow", libraries });
+ * const controller = new NetworkController({
+ *   podId: "default/web-0",
+ *   namespaceId: "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b",
+ *   store: new FileStore("C:/ProgramData/podnet"),
+ * }, ports);
+ * await controller.setup({ signal: AbortSignal.timeout(120_000) });
  * ```
  *
  * @module
  */
 
-// Domain
+// The controller
 export { NetworkController } from "./domain/network_controller.ts";
 export { MAX_HOST_CONCURRENCY } from "./domain/controller_options.ts";
 export type {
@@ -32,21 +63,28 @@ export type {
   OperationOptions,
   RestoreOptions,
 } from "./domain/controller_options.ts";
-export { CONTROLLER_OPERATIONS, CONTROLLER_STATES, TRANSITIONS } from "./domain/state.ts";
-export type { ControllerOperation, ControllerState, TransitionAction } from "./domain/state.ts";
+export { CONTROLLER_OPERATIONS, CONTROLLER_STATES } from "./domain/state.ts";
+export type { ControllerOperation, ControllerState } from "./domain/state.ts";
 export type { NicBinding, StepProgress } from "./domain/binding.ts";
 export type { ControllerEvent, StepPhase } from "./domain/controller_event.ts";
 export type { ControllerStep, NicStep, TeardownStep } from "./domain/steps.ts";
-export { ethIndex, orderEndpoints, uniqueIds } from "./domain/endpoint_order.ts";
+
+// Ordering and NIC IDs
+export { ethIndex, orderEndpoints } from "./domain/endpoint_order.ts";
 export { deriveNicId, NIC_ID_NAMESPACE } from "./domain/nic_id.ts";
-export { isCanonicalGuid, normalizeGuid } from "./domain/guid.ts";
+
+// Records
 export { MAX_SNAPSHOT_DEPTH, parseSnapshot } from "./domain/snapshot.ts";
 export type { Snapshot } from "./domain/snapshot.ts";
 export { applyRecordChanges } from "./domain/record_change.ts";
 export type { RecordChange } from "./domain/record_change.ts";
+export { MemoryStore } from "./adapters/store/memory_store.ts";
+export { FileStore } from "./adapters/store/file_store.ts";
+export type { PodLock } from "./adapters/store/pod_lock.ts";
+
+// Errors
 export {
   CancelledError,
-  formatHResult,
   GuestUnavailableError,
   HResultError,
   InvalidArgumentError,
@@ -66,7 +104,7 @@ export {
 } from "./domain/errors.ts";
 export type { ErrorEvent, ErrorRecord, PodnetErrorCode } from "./domain/errors.ts";
 
-// Ports
+// Ports: what the controller drives
 export type { CallOptions } from "./ports/call_options.ts";
 export type { JsonObject, JsonValue } from "./ports/json.ts";
 export type {
@@ -89,36 +127,25 @@ export type {
 export type { StateStore } from "./ports/state_store.ts";
 export type { NetworkPorts } from "./ports/network_ports.ts";
 
-// Adapters
+// Ports over the DLLs (real or simulated)
 export { createPorts } from "./adapters/create_ports.ts";
 export type { CreatePortsOptions, HostPorts } from "./adapters/create_ports.ts";
-export { ComputeSystem, DEFAULT_HCS_TIMEOUT_MS } from "./adapters/hcs/compute_system.ts";
+export { ComputeSystem } from "./adapters/hcs/compute_system.ts";
 export type {
   ComputeSystemCallOptions,
   ComputeSystemOptions,
   NotFoundTarget,
 } from "./adapters/hcs/compute_system.ts";
-export { buildVmNicRequest, HcsVmNetwork } from "./adapters/hcs/hcs_vm_network.ts";
-export type { VmNicRequestType } from "./adapters/hcs/hcs_vm_network.ts";
-export {
-  DEFAULT_HCN_TIMEOUT_MS,
-  HCN_QUERY,
-  HcnHostNetwork,
-} from "./adapters/hcn/hcn_host_network.ts";
-export type { HcnHostNetworkOptions } from "./adapters/hcn/hcn_host_network.ts";
-export { buildLcowAdapter, LcowGuestNetwork } from "./adapters/guest/lcow.ts";
-export { WcowGuestNetwork } from "./adapters/guest/wcow.ts";
-export type { GuestAdapterOptions } from "./adapters/guest/guest_adapter_options.ts";
 export type {
   GuestCapabilities,
   GuestModificationRequest,
   GuestTransport,
 } from "./adapters/guest/guest_transport.ts";
-export { MemoryStore } from "./adapters/store/memory_store.ts";
-export { FileStore } from "./adapters/store/file_store.ts";
-export type { PodLock } from "./adapters/store/pod_lock.ts";
+export type { HcnApi, HcnEndpointHandle, HcnNamespaceHandle } from "./adapters/native/hcn_api.ts";
+export type { HcsApi, HcsSystemHandle } from "./adapters/native/hcs_api.ts";
+export type { NativeCallOptions } from "./adapters/native/native_call_options.ts";
 
-// Windows: FFI bindings of the real DLLs
+// On Windows: the real DLLs
 export { createWindowsPorts } from "./adapters/native/ffi/create_windows_ports.ts";
 export type {
   WindowsPorts,
@@ -133,27 +160,3 @@ export type {
   WindowsLibraryName,
   WindowsLibraryPaths,
 } from "./adapters/native/ffi/library_paths.ts";
-export { LazyLibrary } from "./adapters/native/ffi/lazy_library.ts";
-export { COMPUTENETWORK_SYMBOLS } from "./adapters/native/ffi/computenetwork_symbols.ts";
-export { VMCOMPUTE_SYMBOLS } from "./adapters/native/ffi/vmcompute_symbols.ts";
-export { COMPUTECORE_SYMBOLS } from "./adapters/native/ffi/computecore_symbols.ts";
-export { OLE32_SYMBOLS } from "./adapters/native/ffi/ole32_symbols.ts";
-export { KERNEL32_SYMBOLS } from "./adapters/native/ffi/kernel32_symbols.ts";
-export { FfiHcnApi } from "./adapters/native/ffi/ffi_hcn_api.ts";
-export { FfiHcsApi } from "./adapters/native/ffi/ffi_hcs_api.ts";
-export { FfiComputecoreApi } from "./adapters/native/ffi/ffi_computecore_api.ts";
-export { WindowsHcsApi } from "./adapters/native/ffi/windows_hcs_api.ts";
-
-// DLL level
-export type { HcnApi, HcnEndpointHandle, HcnNamespaceHandle } from "./adapters/native/hcn_api.ts";
-export type { HcsApi, HcsSystemHandle } from "./adapters/native/hcs_api.ts";
-export type { NativeCallOptions } from "./adapters/native/native_call_options.ts";
-export {
-  HRESULT,
-  isGuestGoneHResult,
-  isNotFoundHResult,
-  isVmGoneHResult,
-} from "./adapters/native/hresult.ts";
-export { hresultError, parseErrorRecord } from "./adapters/native/error_record.ts";
-export { withTimeLimit } from "./adapters/native/time_limit.ts";
-export { raceSignal } from "./adapters/native/race_signal.ts";

@@ -95,6 +95,8 @@ export interface HostPorts extends NetworkPorts, Disposable {
  * const ns = await ports.host.getNamespace("6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b");
  * console.log(ns.endpointIds.length, ports.guest.platform);
  * ```
+ *
+ * @throws {InvalidArgumentError} when an option is missing or unusable (nothing is made)
  */
 export function createPorts(options: CreatePortsOptions): HostPorts {
   const o = requireObject("options", options);

@@ -59,12 +59,6 @@ export function orderEndpoints<T extends { readonly name: string }>(endpoints: r
 
 /**
  * Drops repeated IDs, keeping each ID's first position.
- *
- * @example
- * ```ts
- * import { uniqueIds } from "@podnet/hcs";
- * uniqueIds(["a", "b", "a"]); // ["a", "b"]
- * ```
  */
 export function uniqueIds(ids: readonly string[]): string[] {
   return [...new Set(ids)];

@@ -2,7 +2,13 @@
  * The error vocabulary of podnet. Every error podnet throws is a
  * {@linkcode PodnetError} (or, for teardown, a {@linkcode TeardownError},
  * which is also recognised by `instanceof PodnetError`) with a stable `code`
- * that programs can switch on; messages are for people.
+ * that programs can switch on; messages are for people: a message says what
+ * podnet was doing, and what went wrong inside stays under `cause`.
+ *
+ * One `Symbol.hasInstance` is kept, on purpose: `TeardownError` is an
+ * `AggregateError` (the design asks for it, and tools that know
+ * `AggregateError` list its steps), a class has one parent, and callers
+ * still catch every podnet failure with `instanceof PodnetError`.
  *
  * @module
  */
@@ -305,12 +311,6 @@ export class HResultError extends PodnetError {
 
 /**
  * Formats an HRESULT as `0x` and eight upper-case hex digits.
- *
- * @example
- * ```ts
- * import { formatHResult } from "@podnet/hcs";
- * console.log(formatHResult(-2147023728)); // 0x80070490
- * ```
  */
 export function formatHResult(hresult: number): string {
   return `0x${(hresult >>> 0).toString(16).toUpperCase().padStart(8, "0")}`;

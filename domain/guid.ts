@@ -13,13 +13,6 @@ const CANONICAL = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 /**
  * Returns the GUID in canonical form (lower case, no braces), or `undefined`
  * when the text is not a GUID. Braces must come in pairs.
- *
- * @example
- * ```ts
- * import { normalizeGuid } from "@podnet/hcs";
- * normalizeGuid("{6F1A2B3C-4D5E-4F60-8A9B-0C1D2E3F4A5B}"); // "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b"
- * normalizeGuid("eth0"); // undefined
- * ```
  */
 export function normalizeGuid(text: string): string | undefined {
   if (text.length === 36 && CANONICAL.test(text)) return text;
@@ -30,12 +23,6 @@ export function normalizeGuid(text: string): string | undefined {
 
 /**
  * Whether the text is a GUID in canonical form (lower case, no braces).
- *
- * @example
- * ```ts
- * import { isCanonicalGuid } from "@podnet/hcs";
- * isCanonicalGuid("6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b"); // true
- * ```
  */
 export function isCanonicalGuid(text: string): boolean {
   return normalizeGuid(text) === text;

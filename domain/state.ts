@@ -76,12 +76,6 @@ export type ControllerOperation = typeof CONTROLLER_OPERATIONS[number];
  * - `reset`: when `patch()` recorded a destination namespace, swaps the
  *   source's NICs for the destination's endpoints (→ Configured, or Invalid
  *   and retryable); else nothing.
- *
- * @example
- * ```ts
- * import type { TransitionAction } from "@podnet/hcs";
- * const a: TransitionAction = "noop";
- * ```
  */
 export type TransitionAction =
   | "reject"
@@ -98,12 +92,6 @@ export type TransitionAction =
 /**
  * The transition table: the one place that says what each operation does in
  * each state.
- *
- * @example
- * ```ts
- * import { TRANSITIONS } from "@podnet/hcs";
- * console.log(TRANSITIONS.TornDown.setup); // reject
- * ```
  */
 export const TRANSITIONS: {
   readonly [S in ControllerState]: { readonly [O in ControllerOperation]: TransitionAction };

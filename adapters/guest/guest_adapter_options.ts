@@ -7,13 +7,6 @@ import type { GuestTransport } from "./guest_transport.ts";
 
 /**
  * Options of the guest adapters.
- *
- * @example
- * ```ts
- * import type { GuestAdapterOptions, GuestTransport } from "@podnet/hcs";
- * declare const transport: GuestTransport;
- * const options: GuestAdapterOptions = { transport };
- * ```
  */
 export interface GuestAdapterOptions {
   /**

@@ -37,12 +37,6 @@ const NEVER: AbortSignal = new AbortController().signal;
 
 /**
  * The time limit of one compute system call when none is given: 30 seconds.
- *
- * @example
- * ```ts
- * import { DEFAULT_HCS_TIMEOUT_MS } from "@podnet/hcs";
- * console.log(DEFAULT_HCS_TIMEOUT_MS); // 30000
- * ```
  */
 export const DEFAULT_HCS_TIMEOUT_MS = 30_000;
 

@@ -28,7 +28,7 @@ const recordSchema = z.object({
  *
  * @example
  * ```ts
- * import { parseErrorRecord } from "@podnet/hcs";
+ * import { parseErrorRecord } from "@podnet/hcs/native";
  * const r = parseErrorRecord('{"Error":-1070137074,"ErrorMessage":"not found","ErrorEvents":[]}');
  * console.log(r.message, r.hresult?.toString(16)); // not found c037010e
  * ```
@@ -67,7 +67,7 @@ export function parseErrorRecord(raw: string): ErrorRecord {
  *
  * @example
  * ```ts
- * import { hresultError } from "@podnet/hcs";
+ * import { hresultError } from "@podnet/hcs/native";
  * const err = hresultError("HcnOpenNamespace", 0x80070490, "");
  * console.log(err.hex); // 0x80070490
  * ```

@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { HRESULT } from "@podnet/hcs";
+ * import { HRESULT } from "@podnet/hcs/native";
  * console.log(HRESULT.ERROR_NOT_FOUND.toString(16)); // 80070490
  * ```
  */
@@ -72,7 +72,7 @@ const guestGone: ReadonlySet<number> = new Set([
  *
  * @example
  * ```ts
- * import { isNotFoundHResult } from "@podnet/hcs";
+ * import { isNotFoundHResult } from "@podnet/hcs/native";
  * isNotFoundHResult(0x803b0002); // true
  * ```
  */
@@ -85,7 +85,7 @@ export function isNotFoundHResult(hresult: number): boolean {
  *
  * @example
  * ```ts
- * import { isVmGoneHResult } from "@podnet/hcs";
+ * import { isVmGoneHResult } from "@podnet/hcs/native";
  * isVmGoneHResult(0xc037010e); // true
  * ```
  */
@@ -98,7 +98,7 @@ export function isVmGoneHResult(hresult: number): boolean {
  *
  * @example
  * ```ts
- * import { isGuestGoneHResult } from "@podnet/hcs";
+ * import { isGuestGoneHResult } from "@podnet/hcs/native";
  * isGuestGoneHResult(0x8037010a); // true
  * ```
  */

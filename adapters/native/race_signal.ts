@@ -9,13 +9,6 @@
  * rejects with the signal's reason at once, after calling `onAbandon`. The
  * promise itself keeps running (a shared open, a native call on its worker
  * thread); `onAbandon` is where the caller arranges for its late result.
- *
- * @example
- * ```ts
- * import { raceSignal } from "@podnet/hcs";
- * const slow = new Promise<string>((r) => setTimeout(() => r("late"), 50));
- * await raceSignal(slow, AbortSignal.timeout(10)).catch((e) => console.log(e.name)); // TimeoutError
- * ```
  */
 export function raceSignal<T>(
   promise: Promise<T>,

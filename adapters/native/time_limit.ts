@@ -40,15 +40,6 @@ export function checkTimeoutMs(value: unknown, argument = "timeoutMs"): number {
  * `timeoutMs` passes. A call cut off by the time limit rejects with
  * `OperationTimeoutError`; one cut off by the caller rejects with the
  * caller's reason (provided `call` honours its signal).
- *
- * @example
- * ```ts
- * import { withTimeLimit } from "@podnet/hcs";
- * const text = await withTimeLimit("HcnOpenNamespace", 5_000, undefined, async (signal) => {
- *   signal.throwIfAborted();
- *   return "ok";
- * });
- * ```
  */
 export async function withTimeLimit<T>(
   operation: string,

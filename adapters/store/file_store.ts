@@ -66,7 +66,9 @@ export class FileStore implements StateStore {
     return this.#files.pathOf(podId, SUFFIX);
   }
 
-  /** The pod's snapshot, or `undefined` when it has no file. */
+  /** The pod's snapshot, or `undefined` when it has no file. *
+   * @throws {StoreError} when the record cannot be read, is invalid or belongs to another pod
+   */
   async load(podId: string): Promise<Snapshot | undefined> {
     await this.#cleanOnce();
     const path = await this.pathOf(podId);
@@ -89,7 +91,9 @@ export class FileStore implements StateStore {
     return snapshot;
   }
 
-  /** Atomically replaces the pod's snapshot (temp file, fsync, rename). */
+  /** Atomically replaces the pod's snapshot (temp file, fsync, rename). *
+   * @throws {StoreError} when the record cannot be written
+   */
   async save(snapshot: Snapshot): Promise<void> {
     await this.#cleanOnce();
     const path = await this.pathOf(snapshot.podId);
@@ -108,6 +112,8 @@ export class FileStore implements StateStore {
   /**
    * Appends what changed since this store last saved the pod's record to
    * its journal (one line, flushed); `load()` applies it.
+   *
+   * @throws {StoreError} when the journal cannot be written, or this store has not saved the pod
    */
   async append(podId: string, changes: readonly RecordChange[]): Promise<void> {
     const path = await this.#files.pathOf(podId, JOURNAL);
@@ -158,7 +164,9 @@ export class FileStore implements StateStore {
     return changes;
   }
 
-  /** Removes the pod's file (no error when there is none). */
+  /** Removes the pod's file (no error when there is none). *
+   * @throws {StoreError} when the record cannot be removed
+   */
   async delete(podId: string): Promise<void> {
     await this.#cleanOnce();
     const path = await this.pathOf(podId);
@@ -175,6 +183,8 @@ export class FileStore implements StateStore {
    * The pods that have a snapshot, sorted; none when the directory does not
    * exist. Removes stale temporary files first. A file that is unreadable,
    * invalid or under another pod's name is a `StoreError` naming it.
+   *
+   * @throws {StoreError} when a record cannot be read or is not what its name says
    */
   async list(): Promise<string[]> {
     await this.#clean();
@@ -219,6 +229,8 @@ export class FileStore implements StateStore {
    * ```
    *
    * @param podId the pod
+   *
+   * @throws {StoreError} when the lock file cannot be made
    */
   async tryLock(podId: string): Promise<PodLock | undefined> {
     try {

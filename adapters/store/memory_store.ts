@@ -29,7 +29,9 @@ export class MemoryStore implements StateStore {
   /** How many times `append` was called. */
   appends = 0;
 
-  /** The pod's snapshot, or `undefined`. */
+  /** The pod's snapshot, or `undefined`. *
+   * @throws {SnapshotError} when the record kept is not valid
+   */
   load(podId: string): Promise<Snapshot | undefined> {
     const text = this.#records.get(podId);
     if (text === undefined) return Promise.resolve(undefined);
@@ -50,7 +52,9 @@ export class MemoryStore implements StateStore {
     return Promise.resolve();
   }
 
-  /** Adds changes to the pod's record since its last save. */
+  /** Adds changes to the pod's record since its last save. *
+   * @throws {StoreError} when the pod has no record to append to
+   */
   append(podId: string, changes: readonly RecordChange[]): Promise<void> {
     if (!this.#records.has(podId)) {
       return Promise.reject(new StoreError(`Cannot append to the state of pod ${podId}: none`));

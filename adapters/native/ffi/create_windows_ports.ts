@@ -88,6 +88,8 @@ export interface WindowsPorts extends HostPorts, AsyncDisposable {
  * ```
  *
  * @param options the VM, its guest, the time limit, the libraries and the HCS library
+ *
+ * @throws {InvalidArgumentError} when an option is missing or unusable (nothing is loaded)
  */
 export function createWindowsPorts(options: WindowsPortsOptions): WindowsPorts {
   const o = requireObject("options", options);

@@ -137,6 +137,8 @@ export class WindowsLibraries implements Disposable, AsyncDisposable {
    *
    * @param paths explicit library paths; the System32 defaults otherwise
    * @param options how many native calls may run at once; the HCS library
+   *
+   * @throws {InvalidArgumentError} for an unusable `maxInFlight` or `hcs`
    */
   constructor(paths: WindowsLibraryPaths = {}, options: WindowsLibrariesOptions = {}) {
     const maxInFlight = options.maxInFlight ?? DENO_NONBLOCKING_LIMIT;

@@ -1,0 +1,45 @@
+/**
+ * `@podnet/hcs/native`: the DLL level, for people who write their own
+ * adapters or bind other DLLs the same way. `HcnApi` and `HcsApi` mirror the
+ * computenetwork.dll and HCS functions podnet uses (strings in, strings out,
+ * opaque handles, failures as `HResultError`); the FFI classes implement
+ * them with `Deno.dlopen` of the real DLLs; the symbol tables are the FFI
+ * signatures, each checked against Microsoft's headers; the HRESULT tables
+ * say what a code means.
+ *
+ * An application needs none of this: `createWindowsPorts()` in
+ * `@podnet/hcs` wires it all.
+ *
+ * @example Call computenetwork.dll directly
+ * ```ts
+ * import { FfiHcnApi } from "@podnet/hcs/native";
+ * import { WindowsLibraries } from "@podnet/hcs";
+ *
+ * await using libraries = new WindowsLibraries();
+ * const hcn = new FfiHcnApi(libraries);
+ * const ids = await hcn.enumerateNamespaces('{"SchemaVersion":{"Major":2,"Minor":0}}');
+ * console.log(JSON.parse(ids));
+ * ```
+ *
+ * @module
+ */
+export type { HcnApi, HcnEndpointHandle, HcnNamespaceHandle } from "./adapters/native/hcn_api.ts";
+export type { HcsApi, HcsSystemHandle } from "./adapters/native/hcs_api.ts";
+export type { NativeCallOptions } from "./adapters/native/native_call_options.ts";
+export { FfiHcnApi } from "./adapters/native/ffi/ffi_hcn_api.ts";
+export { FfiHcsApi } from "./adapters/native/ffi/ffi_hcs_api.ts";
+export { FfiComputecoreApi } from "./adapters/native/ffi/ffi_computecore_api.ts";
+export { WindowsHcsApi } from "./adapters/native/ffi/windows_hcs_api.ts";
+export { LazyLibrary } from "./adapters/native/ffi/lazy_library.ts";
+export { COMPUTENETWORK_SYMBOLS } from "./adapters/native/ffi/computenetwork_symbols.ts";
+export { VMCOMPUTE_SYMBOLS } from "./adapters/native/ffi/vmcompute_symbols.ts";
+export { COMPUTECORE_SYMBOLS } from "./adapters/native/ffi/computecore_symbols.ts";
+export { OLE32_SYMBOLS } from "./adapters/native/ffi/ole32_symbols.ts";
+export { KERNEL32_SYMBOLS } from "./adapters/native/ffi/kernel32_symbols.ts";
+export {
+  HRESULT,
+  isGuestGoneHResult,
+  isNotFoundHResult,
+  isVmGoneHResult,
+} from "./adapters/native/hresult.ts";
+export { hresultError, parseErrorRecord } from "./adapters/native/error_record.ts";
