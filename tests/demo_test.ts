@@ -87,6 +87,18 @@ Deno.test("demo --fail vm-add:2 rolls back the first NIC and says each failure o
   assert.doesNotMatch(all, /\[ERR\]|\[ERROR\]/, "nothing the library throws is logged at error");
 });
 
+Deno.test("demo --verbose --log-format json: every stderr line is one JSON log record", async () => {
+  const r = await demo(["--json", "--verbose", "--log-format", "json"]);
+  assert.equal(r.code, 0, r.err);
+  const lines = r.err.split("\n").filter((l) => l.trim() !== "");
+  assert.ok(lines.length > 0, "some records were logged");
+  for (const line of lines) {
+    const record = JSON.parse(line);
+    assert.equal(typeof record, "object");
+  }
+  assert.equal(JSON.parse(r.out).error, undefined, "stdout stays one JSON document");
+});
+
 Deno.test("demo: bad flags print usage and exit 2", async () => {
   for (
     const args of [
@@ -95,6 +107,7 @@ Deno.test("demo: bad flags print usage and exit 2", async () => {
       ["--fail", "nope"],
       ["--fail", "vm-add:0"],
       ["--fail", "guest-prepare"],
+      ["--log-format", "xml"],
       ["--fixture", "/nonexistent.json"],
       ["extra"],
     ]

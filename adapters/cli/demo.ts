@@ -4,6 +4,7 @@
  *
  * ```
  * deno task demo [--guest lcow|wcow] [--fixture PATH] [--fail STEP[:N]] [--json] [--verbose]
+ *   [--log-format text|json]
  * ```
  *
  * @module
@@ -37,6 +38,7 @@ Options:
                        ${Object.keys(FAILABLE_STEPS).join(", ")}
   --json               print one JSON document instead of the step log
   --verbose            also print podnet's log records (LogTape) to stderr
+  --log-format FORMAT  text (for people, the default) or json (one record a line)
   -h, --help           this text`;
 
 /** What the demo prints in `--json` mode. */
@@ -82,6 +84,7 @@ export async function runDemo(args: string[], io: Output): Promise<number> {
         fail: { type: "string" },
         json: { type: "boolean", default: false },
         verbose: { type: "boolean", default: false },
+        "log-format": { type: "string", default: "text" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -96,6 +99,11 @@ export async function runDemo(args: string[], io: Output): Promise<number> {
   }
   if (v.guest !== "lcow" && v.guest !== "wcow") {
     io.err(`demo: --guest must be lcow or wcow, not ${JSON.stringify(v.guest)}\n\n${USAGE}`);
+    return 2;
+  }
+  const logFormat = v["log-format"];
+  if (logFormat !== "text" && logFormat !== "json") {
+    io.err(`demo: --log-format must be text or json, not ${JSON.stringify(logFormat)}\n\n${USAGE}`);
     return 2;
   }
   const guest: GuestPlatform = v.guest;
@@ -135,7 +143,7 @@ export async function runDemo(args: string[], io: Output): Promise<number> {
     return 2;
   }
   // Log records go to stderr, so that --json output stays one document.
-  const stopLogging = v.verbose ? await startLogging("text", io.err) : undefined;
+  const stopLogging = v.verbose ? await startLogging(logFormat, io.err) : undefined;
   try {
     return await run(host, guest, namespaceId, fault, v.json, io);
   } finally {
