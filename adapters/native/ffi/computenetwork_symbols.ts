@@ -14,7 +14,7 @@
  *
  * @example Load the table yourself
  * ```ts ignore
- * import { COMPUTENETWORK_SYMBOLS } from "./computenetwork_symbols.ts";
+ * import { COMPUTENETWORK_SYMBOLS } from "@podnet/hcs/native";
  * const lib = Deno.dlopen("C:\\Windows\\System32\\computenetwork.dll", COMPUTENETWORK_SYMBOLS);
  * lib.close();
  * ```

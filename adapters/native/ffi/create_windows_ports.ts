@@ -20,7 +20,7 @@ import { type HcsLibrary, WindowsLibraries } from "./windows_libraries.ts";
  *
  * @example
  * ```ts
- * import type { WindowsPortsOptions } from "./create_windows_ports.ts";
+ * import type { WindowsPortsOptions } from "@podnet/hcs";
  * const options: WindowsPortsOptions = { vmId: "uvm-7", guest: "lcow", hcs: "computecore" };
  * ```
  */
@@ -58,7 +58,7 @@ export interface WindowsPortsOptions {
  *
  * @example
  * ```ts ignore
- * import { createWindowsPorts, type WindowsPorts } from "./create_windows_ports.ts";
+ * import { createWindowsPorts, type WindowsPorts } from "@podnet/hcs";
  * await using ports: WindowsPorts = createWindowsPorts({ vmId: "uvm-7", guest: "wcow" });
  * console.log(ports.guest.platform, ports.libraries.pending);
  * ```
@@ -81,7 +81,7 @@ export interface WindowsPorts extends HostPorts, AsyncDisposable {
  *
  * @example On a Windows host
  * ```ts ignore
- * import { createWindowsPorts } from "./create_windows_ports.ts";
+ * import { createWindowsPorts } from "@podnet/hcs";
  * await using ports = createWindowsPorts({ vmId: "uvm-7", guest: "lcow" });
  * const ns = await ports.host.getNamespace("6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b");
  * console.log(ns.endpointIds);

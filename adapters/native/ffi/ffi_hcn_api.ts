@@ -44,9 +44,9 @@ const CALLS = {
  * simulated host's.
  *
  * @example
- * ```ts ignore
- * import { FfiHcnApi } from "./ffi_hcn_api.ts";
- * import { WindowsLibraries } from "./windows_libraries.ts";
+ * ```ts
+ * import { WindowsLibraries } from "@podnet/hcs";
+ * import { FfiHcnApi } from "@podnet/hcs/native";
  * await using libraries = new WindowsLibraries();
  * const hcn = new FfiHcnApi(libraries);
  * const ids = await hcn.enumerateNamespaces('{"SchemaVersion":{"Major":2,"Minor":0},"Flags":0}');

@@ -34,9 +34,9 @@ const CLOSE = "HcsCloseComputeSystem";
  * success, logged at warn (hcsshim treats it so).
  *
  * @example
- * ```ts ignore
- * import { FfiHcsApi } from "./ffi_hcs_api.ts";
- * import { WindowsLibraries } from "./windows_libraries.ts";
+ * ```ts
+ * import { WindowsLibraries } from "@podnet/hcs";
+ * import { FfiHcsApi } from "@podnet/hcs/native";
  * await using libraries = new WindowsLibraries();
  * const hcs = new FfiHcsApi(libraries);
  * const vm = await hcs.openComputeSystem("uvm-7");

@@ -10,13 +10,7 @@ import { normalizeGuid } from "../../../domain/guid.ts";
  * The 16 bytes of a GUID in Windows layout: `Data1` (u32), `Data2` and
  * `Data3` (u16) little-endian, then `Data4` as written. Accepts any case and
  * braces; anything else is an `InvalidArgumentError`.
- *
- * @example
- * ```ts
- * import { guidBytes } from "./guid_layout.ts";
- * const bytes = guidBytes("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
- * console.log(bytes[0]?.toString(16), bytes[4]?.toString(16)); // 3c 5a
- * ```
+ * (`guidBytes("0f1e2d3c-4b5a-...")` starts with `3c 2d 1e 0f 5a 4b`.)
  *
  * @param id the GUID text
  * @param argument the argument's name, for the error

@@ -17,7 +17,7 @@
  *
  * @example Measure a returned string
  * ```ts ignore
- * import { KERNEL32_SYMBOLS } from "./kernel32_symbols.ts";
+ * import { KERNEL32_SYMBOLS } from "@podnet/hcs/native";
  * const kernel32 = Deno.dlopen("C:\\Windows\\System32\\kernel32.dll", KERNEL32_SYMBOLS);
  * console.log(kernel32.symbols.lstrlenW(null)); // 0
  * kernel32.close();

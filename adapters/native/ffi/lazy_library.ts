@@ -19,8 +19,8 @@ import {
  *
  * @example
  * ```ts ignore
- * import { LazyLibrary } from "./lazy_library.ts";
- * import { KERNEL32_SYMBOLS } from "./kernel32_symbols.ts";
+ * import { LazyLibrary } from "@podnet/hcs/native";
+ * import { KERNEL32_SYMBOLS } from "@podnet/hcs/native";
  * const kernel32 = new LazyLibrary("kernel32", KERNEL32_SYMBOLS);
  * console.log(kernel32.symbols.lstrlenW(null)); // 0 (opens the DLL now)
  * kernel32.close();

@@ -10,7 +10,7 @@ import { trustedSystemRoot } from "./_system_root.ts";
  *
  * @example
  * ```ts
- * import type { WindowsLibraryName } from "./library_paths.ts";
+ * import type { WindowsLibraryName } from "@podnet/hcs";
  * const name: WindowsLibraryName = "computenetwork";
  * ```
  */
@@ -27,7 +27,7 @@ export type WindowsLibraryName =
  *
  * @example
  * ```ts
- * import type { WindowsLibraryPaths } from "./library_paths.ts";
+ * import type { WindowsLibraryPaths } from "@podnet/hcs";
  * const paths: WindowsLibraryPaths = { computenetwork: "D:\\lab\\computenetwork.dll" };
  * ```
  */
@@ -35,12 +35,6 @@ export type WindowsLibraryPaths = { readonly [K in WindowsLibraryName]?: string 
 
 /**
  * The file name of each library on Windows.
- *
- * @example
- * ```ts
- * import { WINDOWS_LIBRARY_FILES } from "./library_paths.ts";
- * console.log(WINDOWS_LIBRARY_FILES.vmcompute); // vmcompute.dll
- * ```
  */
 export const WINDOWS_LIBRARY_FILES: Readonly<Record<WindowsLibraryName, string>> = {
   computenetwork: "computenetwork.dll",
@@ -55,12 +49,7 @@ export const WINDOWS_LIBRARY_FILES: Readonly<Record<WindowsLibraryName, string>>
  * (`C:\Windows` when `SystemRoot` is unset or cannot be read). Never a bare
  * name, which the DLL search order could resolve to a planted copy. Reads the
  * environment only when called.
- *
- * @example
- * ```ts
- * import { systemLibraryPath } from "./library_paths.ts";
- * console.log(systemLibraryPath("ole32", "C:\\Windows")); // C:\Windows\System32\ole32.dll
- * ```
+ * (`systemLibraryPath("ole32", "C:\\Windows")` is `C:\Windows\System32\ole32.dll`.)
  *
  * @param name the library
  * @param systemRoot the Windows directory; read from `SystemRoot` when omitted

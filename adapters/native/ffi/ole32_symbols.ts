@@ -11,7 +11,7 @@
  *
  * @example Free a string a DLL returned
  * ```ts ignore
- * import { OLE32_SYMBOLS } from "./ole32_symbols.ts";
+ * import { OLE32_SYMBOLS } from "@podnet/hcs/native";
  * const ole32 = Deno.dlopen("C:\\Windows\\System32\\ole32.dll", OLE32_SYMBOLS);
  * ole32.symbols.CoTaskMemFree(null); // freeing NULL does nothing
  * ole32.close();

@@ -14,7 +14,7 @@
  *
  * @example Load the table yourself
  * ```ts ignore
- * import { VMCOMPUTE_SYMBOLS } from "./vmcompute_symbols.ts";
+ * import { VMCOMPUTE_SYMBOLS } from "@podnet/hcs/native";
  * const lib = Deno.dlopen("C:\\Windows\\System32\\vmcompute.dll", VMCOMPUTE_SYMBOLS);
  * lib.close();
  * ```

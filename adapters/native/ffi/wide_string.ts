@@ -13,12 +13,7 @@ const decoder = new TextDecoder("utf-16le", { ignoreBOM: true });
  * strings are UTF-16 already, so characters outside the BMP travel as their
  * surrogate pairs, unchanged. Text containing U+0000 is rejected: the DLL
  * would stop reading there. (Little-endian: every platform Windows runs on.)
- *
- * @example
- * ```ts
- * import { encodeWide } from "./wide_string.ts";
- * console.log(encodeWide("h𝄞")); // Uint16Array(4) [104, 55348, 56606, 0]
- * ```
+ * (`encodeWide("h𝄞")` is `[104, 55348, 56606, 0]`.)
  *
  * @param text the text
  * @param what what the text is, for the error ("query", "configuration"...)
@@ -39,14 +34,6 @@ export function encodeWide(text: string, what = "text"): Uint16Array<ArrayBuffer
  * Decodes `length` UTF-16LE code units at `pointer` into a string (one copy,
  * one decode). A byte-order mark is kept; an unpaired surrogate becomes
  * U+FFFD.
- *
- * @example
- * ```ts
- * import { decodeWide, encodeWide } from "./wide_string.ts";
- * const buffer = encodeWide("héllo");
- * const pointer = Deno.UnsafePointer.of(buffer);
- * if (pointer !== null) console.log(decodeWide(pointer, 5)); // héllo
- * ```
  *
  * @param pointer where the string starts
  * @param length its length in code units (from `lstrlenW`)

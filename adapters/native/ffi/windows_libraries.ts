@@ -51,7 +51,7 @@ export type HcsLibrary = "computecore" | "vmcompute";
  *
  * @example
  * ```ts
- * import type { WindowsLibrariesOptions } from "./windows_libraries.ts";
+ * import type { WindowsLibrariesOptions } from "@podnet/hcs";
  * const options: WindowsLibrariesOptions = { maxInFlight: 8, hcs: "vmcompute" };
  * ```
  */
@@ -98,7 +98,7 @@ interface QueuedCall {
  *
  * @example Load stand-in libraries from explicit paths
  * ```ts ignore
- * import { WindowsLibraries } from "./windows_libraries.ts";
+ * import { WindowsLibraries } from "@podnet/hcs";
  * await using libraries = new WindowsLibraries({
  *   computenetwork: "/opt/standins/libcomputenetwork.so",
  *   vmcompute: "/opt/standins/libvmcompute.so",
