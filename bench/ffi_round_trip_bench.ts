@@ -25,35 +25,10 @@ import { FfiHcsApi } from "../adapters/native/ffi/ffi_hcs_api.ts";
 import { guidBytes } from "../adapters/native/ffi/guid_layout.ts";
 import { WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
 import { decodeWide, encodeWide } from "../adapters/native/ffi/wide_string.ts";
-import { openStandins, readFixture } from "../tests/native/standins.ts";
+import { openStandins } from "../tests/native/standins.ts";
+import { EP0, hcnQueryCase } from "./_hcn_query_case.ts";
 
-const fixture = await readFixture();
-const EP0 = "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d";
-const source = fixture.endpoints.find((e) => e.ID === EP0);
-if (source === undefined) throw new Error("the fixture lacks eth0");
-// The fixture's eth0, padded to about 1 KB with one more policy.
-const endpoint = {
-  ...source,
-  Policies: [
-    ...(Array.isArray(source.Policies) ? source.Policies : []),
-    { Type: "ACL", Settings: { Protocols: "6", Action: "Allow", RemoteAddresses: "10.0.0.0/8" } },
-  ],
-};
-const QUERY = JSON.stringify({
-  SchemaVersion: { Major: 2, Minor: 0 },
-  Flags: 0,
-  Filter: JSON.stringify({
-    ID: EP0,
-    HostComputeNamespace: fixture.namespace.ID,
-    HostComputeNetwork: "aa11bb22-cc33-4d44-8e55-ff6677889900",
-    Name: "4f1d0c2b9a7e_eth0",
-    MacAddress: "00-15-5D-52-C0-0A",
-  }),
-});
-const OUT_BYTES = JSON.stringify(endpoint).length;
-if (QUERY.length < 250 || QUERY.length > 350 || OUT_BYTES < 900 || OUT_BYTES > 1200) {
-  throw new Error(`sizes drifted: ${QUERY.length} bytes in, ${OUT_BYTES} bytes out`);
-}
+const { fixture, endpoint, query: QUERY, outBytes: OUT_BYTES } = await hcnQueryCase();
 
 const standins = await openStandins();
 standins.addNamespace(fixture.namespace);
