@@ -200,7 +200,6 @@ export function standinRecipe(
  *
  * @example
  * ```ts ignore
- * import { compilerArgs, standinRecipe } from "./standin_build.ts";
  * const recipe = standinRecipe("windows");
  * console.log(recipe.cc, compilerArgs(recipe, "ole32", "/tmp/ole32.dll").join(" "));
  * ```
@@ -340,7 +339,6 @@ async function build(
  *
  * @example
  * ```ts ignore
- * import { buildStandins } from "./standin_build.ts";
  * const build = await buildStandins();
  * console.log(build.paths.computenetwork);
  * ```
@@ -357,7 +355,6 @@ export async function buildStandins(os?: StandinOs): Promise<StandinBuild> {
  *
  * @example
  * ```ts ignore
- * import { buildSystemStandins } from "./standin_build.ts";
  * const build = await buildSystemStandins();
  * console.log(build.paths.vmcompute); // .../vmcompute.dll
  * ```
@@ -373,7 +370,6 @@ export async function buildSystemStandins(): Promise<SystemStandinBuild> {
  *
  * @example
  * ```ts ignore
- * import { buildStandins, copyStandins } from "./standin_build.ts";
  * const copy = await copyStandins(await buildStandins());
  * await Deno.remove(copy.dir, { recursive: true });
  * ```
