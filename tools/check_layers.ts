@@ -8,7 +8,9 @@
  *   the console).
  * - ports/ imports only ports/, and domain/ for types (`import type`).
  * - adapters/ never import another adapter folder's private `_*.ts` files.
- * - mod.ts and sim.ts only re-export.
+ * - mod.ts, sim.ts and native.ts only re-export.
+ * - JSDoc examples import as users do (`@podnet/hcs...`), never by a
+ *   relative path, anywhere in the project.
  *
  * Usage: deno run --allow-read tools/check_layers.ts [root]
  *
@@ -137,7 +139,7 @@ for await (const file of tsFiles("adapters")) {
   }
 }
 
-for (const entry of ["mod.ts", "sim.ts"]) {
+for (const entry of ["mod.ts", "sim.ts", "native.ts"]) {
   let text: string;
   try {
     text = await Deno.readTextFile(`${root}/${entry}`);
@@ -150,6 +152,29 @@ for (const entry of ["mod.ts", "sim.ts"]) {
     if (!/^export\s+(type\s+)?(\*|\{[^}]*\})\s+from\s+["'][^"']+["']$/.test(s)) {
       problems.push(`${entry}: holds more than re-exports: ${s.slice(0, 60)}`);
     }
+  }
+}
+
+/** A JSDoc line that imports by relative path: what no user can copy. */
+const RELATIVE_EXAMPLE = /^\s*\*.*\bfrom\s+["']\.\.?\//;
+for (const dir of ["domain", "ports", "adapters", "tests", "bench", "tools", "."]) {
+  const files = dir === "."
+    ? ["mod.ts", "sim.ts", "native.ts"]
+    : await Array.fromAsync(tsFiles(dir));
+  for (const file of files) {
+    let lines: string[];
+    try {
+      lines = (await Deno.readTextFile(`${root}/${file}`)).split("\n");
+    } catch {
+      continue;
+    }
+    lines.forEach((line, i) => {
+      if (RELATIVE_EXAMPLE.test(line)) {
+        problems.push(
+          `${file}:${i + 1}: a JSDoc example imports by relative path; use @podnet/hcs`,
+        );
+      }
+    });
   }
 }
 
