@@ -144,13 +144,27 @@ for (const hcs of HCS_LIBRARIES) {
       const sent = s.standins.documents("hcs")
         .filter((d) => d.Call === "HcsModifyComputeSystem")
         .map((d) => d.Document);
-      // Host NIC calls and guest requests each go in one order; how the two
-      // interleave depends on timing (a hot-add overlaps the attach before it).
+      // Host NIC calls go in one order, and so do the guest's namespace,
+      // attach and detach requests; how the lanes interleave depends on
+      // timing (a hot-add overlaps the attach before it), and so does where
+      // a WCOW pre-add falls among the attaches (the guest takes a ready
+      // pre-add while the next attach still waits for its hot-add), but
+      // never after its own NIC's attach.
+      const isPreAdd = (d: string) => d.includes('"RequestType":"PreAdd"');
       const lanes = (docs: string[]) => ({
         host: docs.filter((d) => !d.includes('"GuestRequest"')),
-        guest: docs.filter((d) => d.includes('"GuestRequest"')),
+        guest: docs.filter((d) => d.includes('"GuestRequest"') && !isPreAdd(d)),
+        preAdds: docs.filter(isPreAdd).sort(),
       });
       assert.deepEqual(lanes(sent), lanes(await simulatedDocuments(guest)));
+      for (const [i, doc] of sent.entries()) {
+        const adapter = isPreAdd(doc) ? /"AdapterId":"([^"]+)"/.exec(doc)?.[1] : undefined;
+        if (adapter === undefined) continue;
+        const attach = sent.findIndex((d) =>
+          d.includes(`"AdapterId":"${adapter}","RequestType":"Add"`)
+        );
+        assert.ok(i < attach, `the pre-add of ${adapter} comes before its attach`);
+      }
       s.ports.computeSystem.close();
       await s.standins.assertClean(s.libraries);
     });
