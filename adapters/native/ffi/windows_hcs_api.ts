@@ -17,8 +17,9 @@ import type { HcsLibrary, WindowsLibraries } from "./windows_libraries.ts";
  * then holds for the life of this object.
  *
  * @example
- * ```ts ignore
- * import { WindowsHcsApi, WindowsLibraries } from "@podnet/hcs";
+ * ```ts
+ * import { WindowsLibraries } from "@podnet/hcs";
+ * import { WindowsHcsApi } from "@podnet/hcs/native";
  * await using libraries = new WindowsLibraries();
  * const hcs = new WindowsHcsApi(libraries);
  * const vm = await hcs.openComputeSystem("uvm-7");
@@ -50,11 +51,7 @@ export class WindowsHcsApi implements HcsApi {
 
   /** HcsOpenComputeSystem, by the compute system's ID string. */
   openComputeSystem(id: string, options?: NativeCallOptions): Promise<HcsSystemHandle> {
-    try {
-      return this.#chosen().openComputeSystem(id, options);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.#call((api) => api.openComputeSystem(id, options));
   }
 
   /** HcsModifyComputeSystem with a configuration document. */
@@ -63,11 +60,7 @@ export class WindowsHcsApi implements HcsApi {
     configuration: string,
     options?: NativeCallOptions,
   ): Promise<void> {
-    try {
-      return this.#chosen().modifyComputeSystem(handle, configuration, options);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.#call((api) => api.modifyComputeSystem(handle, configuration, options));
   }
 
   /** HcsGetComputeSystemProperties: the properties document. */
@@ -76,16 +69,21 @@ export class WindowsHcsApi implements HcsApi {
     query: string,
     options?: NativeCallOptions,
   ): Promise<string> {
-    try {
-      return this.#chosen().getComputeSystemProperties(handle, query, options);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.#call((api) => api.getComputeSystemProperties(handle, query, options));
   }
 
   /** HcsCloseComputeSystem. */
   closeComputeSystem(handle: HcsSystemHandle): void {
     this.#chosen().closeComputeSystem(handle);
+  }
+
+  /** Runs an asynchronous call on the chosen API; a failed choice is a rejection, not a throw. */
+  #call<T>(call: (api: HcsApi) => Promise<T>): Promise<T> {
+    try {
+      return call(this.#chosen());
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   #chosen(): HcsApi {
