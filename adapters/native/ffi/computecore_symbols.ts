@@ -21,8 +21,8 @@
  * work.
  *
  * @example Load the table yourself
- * ```ts ignore
- * import { COMPUTECORE_SYMBOLS } from "@podnet/hcs";
+ * ```ts
+ * import { COMPUTECORE_SYMBOLS } from "@podnet/hcs/native";
  * const lib = Deno.dlopen("C:\\Windows\\System32\\computecore.dll", COMPUTECORE_SYMBOLS);
  * lib.close();
  * ```

@@ -13,7 +13,7 @@
  * so they run on a worker thread (`nonblocking`); the closes do not.
  *
  * @example Load the table yourself
- * ```ts ignore
+ * ```ts
  * import { COMPUTENETWORK_SYMBOLS } from "@podnet/hcs/native";
  * const lib = Deno.dlopen("C:\\Windows\\System32\\computenetwork.dll", COMPUTENETWORK_SYMBOLS);
  * lib.close();

@@ -57,7 +57,7 @@ export interface WindowsPortsOptions {
  * worker threads and closes the libraries.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { createWindowsPorts, type WindowsPorts } from "@podnet/hcs";
  * await using ports: WindowsPorts = createWindowsPorts({ vmId: "uvm-7", guest: "wcow" });
  * console.log(ports.guest.platform, ports.libraries.pending);
@@ -80,7 +80,7 @@ export interface WindowsPorts extends HostPorts, AsyncDisposable {
  * later), else vmcompute.dll, unless `hcs` names one.
  *
  * @example On a Windows host
- * ```ts ignore
+ * ```ts
  * import { createWindowsPorts } from "@podnet/hcs";
  * await using ports = createWindowsPorts({ vmId: "uvm-7", guest: "lcow" });
  * const ns = await ports.host.getNamespace("6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b");

@@ -38,8 +38,9 @@ const GENERIC_ALL = 0x10000000;
  * result document is a success.
  *
  * @example
- * ```ts ignore
- * import { FfiComputecoreApi, WindowsLibraries } from "@podnet/hcs";
+ * ```ts
+ * import { WindowsLibraries } from "@podnet/hcs";
+ * import { FfiComputecoreApi } from "@podnet/hcs/native";
  * await using libraries = new WindowsLibraries();
  * const hcs = new FfiComputecoreApi(libraries);
  * const vm = await hcs.openComputeSystem("uvm-7");

@@ -16,7 +16,7 @@
  * on the event loop thread: they are fast.
  *
  * @example Measure a returned string
- * ```ts ignore
+ * ```ts
  * import { KERNEL32_SYMBOLS } from "@podnet/hcs/native";
  * const kernel32 = Deno.dlopen("C:\\Windows\\System32\\kernel32.dll", KERNEL32_SYMBOLS);
  * console.log(kernel32.symbols.lstrlenW(null)); // 0

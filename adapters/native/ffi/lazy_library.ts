@@ -18,7 +18,7 @@ import {
  * library that lacks some of the functions.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { LazyLibrary } from "@podnet/hcs/native";
  * import { KERNEL32_SYMBOLS } from "@podnet/hcs/native";
  * const kernel32 = new LazyLibrary("kernel32", KERNEL32_SYMBOLS);

@@ -10,7 +10,7 @@
  * thread: it is fast and must run exactly once per returned string.
  *
  * @example Free a string a DLL returned
- * ```ts ignore
+ * ```ts
  * import { OLE32_SYMBOLS } from "@podnet/hcs/native";
  * const ole32 = Deno.dlopen("C:\\Windows\\System32\\ole32.dll", OLE32_SYMBOLS);
  * ole32.symbols.CoTaskMemFree(null); // freeing NULL does nothing

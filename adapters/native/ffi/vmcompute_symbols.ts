@@ -13,7 +13,7 @@
  * guest), so they run on a worker thread (`nonblocking`); the close does not.
  *
  * @example Load the table yourself
- * ```ts ignore
+ * ```ts
  * import { VMCOMPUTE_SYMBOLS } from "@podnet/hcs/native";
  * const lib = Deno.dlopen("C:\\Windows\\System32\\vmcompute.dll", VMCOMPUTE_SYMBOLS);
  * lib.close();

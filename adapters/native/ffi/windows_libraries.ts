@@ -97,7 +97,7 @@ interface QueuedCall {
  * admitted this way: only its open is.
  *
  * @example Load stand-in libraries from explicit paths
- * ```ts ignore
+ * ```ts
  * import { WindowsLibraries } from "@podnet/hcs";
  * await using libraries = new WindowsLibraries({
  *   computenetwork: "/opt/standins/libcomputenetwork.so",
