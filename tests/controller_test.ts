@@ -448,10 +448,26 @@ Deno.test("import rejects bad snapshots with SnapshotError", async () => {
   }
 });
 
+/** The destination namespace of the migration tests. */
+const NEW = "0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b60";
+
+/**
+ * A pod set up in `w`, migrated within it: the destination's endpoints
+ * loaded, the record imported, patched to NEW and resumed (not yet reset).
+ */
+async function migrated(w: ReturnType<typeof world>): Promise<NetworkController> {
+  const src = new NetworkController({ podId: "pod-a", namespaceId: NS }, w.ports());
+  await src.setup();
+  w.load(migratedFixture(fixture, NEW));
+  const dst = NetworkController.import(await src.save());
+  await dst.patch(NEW);
+  await dst.resume(w.ports());
+  return dst;
+}
+
 for (const platform of ["lcow", "wcow"] as const) {
   Deno.test(`${platform}: resetAfterMigration swaps the source's NICs for the destination's endpoints`, async () => {
     const w = world(platform);
-    const NEW = "0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b60";
     const src = new NetworkController({ podId: "pod-a", namespaceId: NS }, w.ports());
     await src.setup();
     const sourceNics = src.bindings.map((b) => b.nicId);
@@ -501,13 +517,7 @@ Deno.test("resetAfterMigration without patch() changes nothing", async () => {
 
 Deno.test("a failed reset can be retried: it keeps what it finished and binds the rest", async () => {
   const w = world("lcow");
-  const NEW = "0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b60";
-  const src = new NetworkController({ podId: "pod-a", namespaceId: NS }, w.ports());
-  await src.setup();
-  w.load(migratedFixture(fixture, NEW));
-  const dst = NetworkController.import(await src.save());
-  await dst.patch(NEW);
-  await dst.resume(w.ports());
+  const dst = await migrated(w);
   // The second destination NIC's hot-add fails.
   w.fail("addNic", hr, 2);
   await assert.rejects(dst.resetAfterMigration(), (e: unknown) => {
@@ -532,13 +542,7 @@ Deno.test("a failed reset can be retried: it keeps what it finished and binds th
 
 Deno.test("a failed reset leaks nothing: teardown removes what it added", async () => {
   const w = world("wcow");
-  const NEW = "0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b60";
-  const src = new NetworkController({ podId: "pod-a", namespaceId: NS }, w.ports());
-  await src.setup();
-  w.load(migratedFixture(fixture, NEW));
-  const dst = NetworkController.import(await src.save());
-  await dst.patch(NEW);
-  await dst.resume(w.ports());
+  const dst = await migrated(w);
   w.fail("attach", () => new OperationTimeoutError("HcsModifyComputeSystem", 5), 2, true);
   await assert.rejects(dst.resetAfterMigration(), ResetError);
   await dst.teardown();
@@ -548,13 +552,7 @@ Deno.test("a failed reset leaks nothing: teardown removes what it added", async 
 
 Deno.test("a source NIC the migrated VM no longer has counts as gone", async () => {
   const w = world("lcow");
-  const NEW = "0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b60";
-  const src = new NetworkController({ podId: "pod-a", namespaceId: NS }, w.ports());
-  await src.setup();
-  w.load(migratedFixture(fixture, NEW));
-  const dst = NetworkController.import(await src.save());
-  await dst.patch(NEW);
-  await dst.resume(w.ports());
+  const dst = await migrated(w);
   w.vmNics.clear(); // the destination VM came without the source's NICs
   w.guestNics.clear();
   await dst.resetAfterMigration();
