@@ -184,18 +184,18 @@ export class StepRunner {
       ...subject,
       ...(error === undefined ? {} : { error }),
     });
-    const log = this.#ctx.log;
-    const props = {
-      step,
-      phase,
-      ...(subject.nicId === undefined ? {} : { nicId: subject.nicId }),
-      ...(subject.endpointId === undefined ? {} : { endpointId: subject.endpointId }),
-    };
+    if (phase === "start") return;
     // Failures reach the caller inside the error podnet throws: say them
     // once, there; here only at debug.
+    const level = phase === "gone" ? "info" : "debug";
+    const log = this.#ctx.log;
+    if (!log.isEnabledFor(level)) return;
+    const props: Record<string, unknown> = { step, phase };
+    if (subject.nicId !== undefined) props.nicId = subject.nicId;
+    if (subject.endpointId !== undefined) props.endpointId = subject.endpointId;
     if (phase === "failed") log.debug("Step {step} failed", { ...props, error });
     else if (phase === "gone") log.info("Step {step}: already gone, counted as done", props);
-    else if (phase !== "start") log.debug("Step {step}: {phase}", props);
+    else log.debug("Step {step}: {phase}", props);
   }
 }
 

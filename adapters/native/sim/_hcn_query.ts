@@ -4,11 +4,14 @@ import type { JsonObject } from "../../../ports/json.ts";
 import { HRESULT } from "../hresult.ts";
 import { hcnFailure } from "./_records.ts";
 
-const querySchema = z.looseObject({
-  SchemaVersion: z.looseObject({ Major: z.literal(2), Minor: z.int().min(0) }),
-  Flags: z.int().min(0).optional(),
-  Filter: z.string().optional(),
-});
+const querySchema = z.compile(
+  z.looseObject({
+    SchemaVersion: z.looseObject({ Major: z.literal(2), Minor: z.int().min(0) }),
+    Flags: z.int().min(0).optional(),
+    Filter: z.string().optional(),
+  }),
+  { strict: true },
+);
 
 /** A parsed HCN query: the filter of an enumeration, if any. */
 export interface HcnQuery {

@@ -5,7 +5,9 @@ import type { LatencyModel } from "./_latency_model.ts";
 import { callFailure } from "./_records.ts";
 import type { World } from "./_world.ts";
 import { SimulatedCrashError } from "./simulated_crash_error.ts";
-import type { TraceOutcome } from "./trace_entry.ts";
+import type { TraceEntry, TraceOutcome } from "./trace_entry.ts";
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** One call as the runner sees it. */
 export interface CallContext {
@@ -79,15 +81,16 @@ export class Runner {
   /** Appends one trace entry. */
   record(ctx: CallContext, outcome: TraceOutcome, hresult?: number, latencyMs = 0): void {
     const trace = this.world.trace;
-    trace.push({
+    const entry: Mutable<TraceEntry> = {
       seq: trace.length + 1,
       call: ctx.call,
       op: ctx.op,
-      ...(ctx.target === undefined ? {} : { target: ctx.target }),
       outcome,
-      ...(hresult === undefined ? {} : { hresult }),
-      ...(latencyMs > 0 ? { latencyMs } : {}),
-    });
+    };
+    if (ctx.target !== undefined) entry.target = ctx.target;
+    if (hresult !== undefined) entry.hresult = hresult;
+    if (latencyMs > 0) entry.latencyMs = latencyMs;
+    trace.push(entry);
   }
 
   /**
