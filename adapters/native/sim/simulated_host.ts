@@ -565,9 +565,16 @@ export class SimulatedHost {
     return this.#world.trace;
   }
 
-  /** Empties the trace; numbering starts again at 1. */
+  /**
+   * Forgets what the host recorded of the calls: empties the trace (numbering
+   * starts again at 1) and the request logs of `guestRequests()` and
+   * `hostRequests()`. A long-lived host (a benchmark, a demo) calls it now and
+   * then so that its records do not grow without end.
+   */
   clearTrace(): void {
     this.#world.trace.length = 0;
+    this.#world.guestRequests.length = 0;
+    this.#world.hostRequests.length = 0;
   }
 
   /** What the host holds now that podnet could leak. */
