@@ -3,9 +3,14 @@ import { normalizeGuid } from "../../../domain/guid.ts";
 import { isCidr, isIpAddress, isIpv4 } from "./_ip.ts";
 
 /** A GUID in any case, braces allowed; parsed to lower case without braces. */
-export const guidSchema = z.string()
-  .refine((s) => normalizeGuid(s) !== undefined, "must be a GUID")
-  .transform((s) => normalizeGuid(s) ?? s);
+export const guidSchema = z.string().transform((s, ctx) => {
+  const id = normalizeGuid(s);
+  if (id === undefined) {
+    ctx.issues.push({ code: "custom", message: "must be a GUID", input: s });
+    return z.NEVER;
+  }
+  return id;
+});
 
 const macSchema = z.string().regex(
   /^[0-9A-Fa-f]{2}([-:])[0-9A-Fa-f]{2}(\1[0-9A-Fa-f]{2}){4}$/,
