@@ -1,7 +1,7 @@
 /**
  * Runs one step of an operation and reports it: the event, the log record,
  * and the progress in the pod's record (written before a step whose outcome
- * could be unknown starts).
+ * could be unknown starts; its success rides on the next write).
  *
  * @module
  */
@@ -108,11 +108,13 @@ export class StepRunner {
       this.#ctx.recorder.touch();
       throw error;
     }
+    // Not written now: the next step's "pending" or the operation's end
+    // writes it. Until then the record says the step may have run, which
+    // a crash recovery handles as it must anyway (it undoes the step).
     set(did ? "done" : "none");
     this.#report(step, did ? "done" : "skipped", subject);
     span.setAttribute("podnet.outcome", did ? "done" : "skipped");
     endSpan(span);
-    this.#ctx.recorder.touch();
   }
 
   /**

@@ -55,9 +55,9 @@ export async function unbindNics(
   const plan = new Plan();
   const nicSteps: StepRef[] = [];
   // A step cut off by this operation's own abort is not a failure of its own.
+  // Its outcome is written with the next undo's "pending" or at the end.
   const settle = (result: UndoResult): void => {
     if (result.error !== undefined && !signal?.aborted) failures.push(result.error);
-    recorder.touch();
   };
   /**
    * Records an undo about to run before the call: what it may change becomes

@@ -126,7 +126,9 @@ for (const kind of ["memory", "file"] as const) {
       );
       await controller.setup().catch(() => {});
       await controller.teardown();
-      assert.ok(checks() > 10, `${checks()} checks`);
+      // Steps are written before they start (their outcomes ride along), so
+      // a 3-NIC pod makes a handful of writes, fewer when slow ones coalesce.
+      assert.ok(checks() >= 4, `${checks()} checks`);
       assert.equal(await store.load("pod-j"), undefined);
     }
     if (dir !== "") await Deno.remove(dir, { recursive: true });
