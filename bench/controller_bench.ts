@@ -1,8 +1,10 @@
 /**
  * What podnet costs per endpoint when the host answers at once: setup and
  * teardown of a pod on the zero-latency simulated host (the whole stack:
- * controller, HCN/HCS/guest adapters, simulated DLLs), and on in-memory fake
- * ports (the controller alone), with and without a store.
+ * controller, HCN/HCS/guest adapters, simulated DLLs), on DLLs that answer
+ * at once and check nothing (podnet's own cost: controller and adapters,
+ * with the validation of what the DLLs return), and on in-memory fake ports
+ * (the controller alone), with and without a store.
  *
  * Each group holds 64 endpoints' worth of work done in different shapes
  * (1 pod of 64 endpoints, 8 pods of 8, 64 pods of 1), so the ratios deno
@@ -20,6 +22,7 @@ import { MemoryStore } from "../adapters/store/memory_store.ts";
 import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
 import { FakeWorld, type Fixture } from "../tests/_fakes/fake_ports.ts";
 import { podFixture } from "../tests/_fakes/generated_fixture.ts";
+import { instantDlls } from "./_instant_dlls.ts";
 import type { NetworkPorts } from "../ports/network_ports.ts";
 
 const TOTAL = 64;
@@ -49,6 +52,12 @@ function simStack(s: Shape): Stack {
   return { ports, forget: () => host.clearTrace() };
 }
 
+function instantStack(s: Shape): Stack {
+  const { hcn, hcs } = instantDlls(s.fixture);
+  const ports = createPorts({ hcn, hcs, vmId: "podnet-uvm-1", guest: "lcow" });
+  return { ports, forget: () => {} };
+}
+
 function fakeStack(s: Shape): Stack {
   const world = new FakeWorld("lcow").load(s.fixture as unknown as Fixture);
   return { ports: world.ports(), forget: () => world.calls.splice(0) };
@@ -69,7 +78,13 @@ async function cycles(s: Shape, stack: Stack, store: boolean): Promise<void> {
   stack.forget();
 }
 
-for (const [name, make] of [["whole stack", simStack], ["domain only", fakeStack]] as const) {
+const STACKS = [
+  ["whole stack", simStack],
+  ["controller and adapters, instant DLLs", instantStack],
+  ["domain only", fakeStack],
+] as const;
+
+for (const [name, make] of STACKS) {
   for (const store of [false, true]) {
     const group = `${name}${store ? ", memory store" : ""}: ${TOTAL} endpoints`;
     for (const s of SHAPES) {
