@@ -84,11 +84,15 @@ const STACKS = [
   ["domain only", fakeStack],
 ] as const;
 
+/** Cycles each stack runs before any is timed: the first group measured paid for the JIT's warm-up. */
+const WARM_UP = 30;
+
 for (const [name, make] of STACKS) {
   for (const store of [false, true]) {
     const group = `${name}${store ? ", memory store" : ""}: ${TOTAL} endpoints`;
     for (const s of SHAPES) {
       const stack = make(s);
+      for (let i = 0; i < WARM_UP; i++) await cycles(s, stack, store);
       Deno.bench({
         name: `${s.pods} pod(s) x ${s.endpoints} endpoint(s)`,
         group,

@@ -137,6 +137,11 @@ export class PodRecord {
     return [...this.#listed];
   }
 
+  /** How many bindings are listed (without copying them). */
+  get listedCount(): number {
+    return this.#listed.length;
+  }
+
   /** Adds a binding at the end of the attach order, unlisted until a step starts. */
   plan(nic: PlannedNic): BindingRecord {
     const binding: BindingRecord & Mutable = {

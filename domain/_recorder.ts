@@ -106,7 +106,7 @@ export class Recorder {
   /** One write: the changes since the last one, or now and then the whole record. */
   async #write(store: StateStore): Promise<void> {
     const record = this.#record;
-    const limit = Math.max(MIN_APPENDS, 2 * record.bindings().length);
+    const limit = Math.max(MIN_APPENDS, 2 * record.listedCount);
     const changes = record.takeChanges();
     if (store.append !== undefined && !this.#whole && this.#appends < limit) {
       if (changes.length === 0) return;
