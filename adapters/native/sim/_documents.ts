@@ -2,6 +2,15 @@ import { z } from "zod";
 import { normalizeGuid } from "../../../domain/guid.ts";
 import { isCidr, isIpAddress, isIpv4 } from "./_ip.ts";
 
+/**
+ * A schema with its fast path generated once (`z.compile`): these run on
+ * every simulated call. Strict: a schema zod cannot compile fails here, at
+ * load, rather than quietly running the slow way.
+ */
+function compiled<T extends z.ZodType>(schema: T): T {
+  return z.compile(schema, { strict: true });
+}
+
 /** A GUID in any case, braces allowed; parsed to lower case without braces. */
 export const guidSchema = z.string().transform((s, ctx) => {
   const id = normalizeGuid(s);
@@ -20,7 +29,7 @@ const u16Schema = z.int().min(0).max(65535);
 const requestTypeSchema = z.enum(["Add", "Remove", "Update"]);
 
 /** The HcsModifyComputeSystem document (ModifySettingRequest), strict. */
-export const modifyDocumentSchema = z.compile(
+export const modifyDocumentSchema = compiled(
   z.strictObject({
     ResourcePath: z.string().optional(),
     RequestType: requestTypeSchema.optional(),
@@ -31,20 +40,18 @@ export const modifyDocumentSchema = z.compile(
       Settings: z.unknown().optional(),
     }).optional(),
   }),
-  { strict: true },
 );
 
 /** Settings of a VM NIC request. */
-export const vmNicSettingsSchema = z.compile(
+export const vmNicSettingsSchema = compiled(
   z.strictObject({
     EndpointId: guidSchema,
     MacAddress: macSchema.optional(),
   }),
-  { strict: true },
 );
 
 /** An LCOW guest network adapter (Network Add settings). */
-export const lcowAdapterSchema = z.compile(
+export const lcowAdapterSchema = compiled(
   z.strictObject({
     NamespaceID: guidSchema,
     ID: guidSchema,
@@ -71,20 +78,18 @@ export const lcowAdapterSchema = z.compile(
     PolicyBasedRouting: z.boolean().optional(),
     EnableLowMetric: z.boolean().optional(),
   }),
-  { strict: true },
 );
 
 /** LCOW Network Remove settings. */
-export const lcowRemoveSchema = z.compile(
+export const lcowRemoveSchema = compiled(
   z.strictObject({ NamespaceID: guidSchema, ID: guidSchema }),
-  { strict: true },
 );
 
 /** An HCN document as a WCOW guest receives it: any fields, an ID GUID. */
-export const hcnDocumentSchema = z.compile(z.looseObject({ ID: guidSchema }), { strict: true });
+export const hcnDocumentSchema = compiled(z.looseObject({ ID: guidSchema }));
 
 /** WCOW Network Add settings: the pre-add, or the add. */
-export const wcowNetworkAddSchema = z.compile(
+export const wcowNetworkAddSchema = compiled(
   z.discriminatedUnion("RequestType", [
     z.strictObject({
       AdapterId: guidSchema,
@@ -97,25 +102,22 @@ export const wcowNetworkAddSchema = z.compile(
       Settings: z.unknown().optional(),
     }),
   ]),
-  { strict: true },
 );
 
 /** WCOW Network Remove settings. */
-export const wcowNetworkRemoveSchema = z.compile(
+export const wcowNetworkRemoveSchema = compiled(
   z.strictObject({
     AdapterId: guidSchema,
     RequestType: z.literal("Remove"),
     Settings: z.unknown().optional(),
   }),
-  { strict: true },
 );
 
 /** Settings of HcsGetComputeSystemProperties. */
-export const propertyQuerySchema = z.compile(
+export const propertyQuerySchema = compiled(
   z.strictObject({
     PropertyTypes: z.array(z.string()).optional(),
   }),
-  { strict: true },
 );
 
 /** The first issue of a failed parse, as "path: message". */
