@@ -14,6 +14,7 @@
 import { z } from "zod";
 import { InvalidHostDataError } from "../../domain/errors.ts";
 import { normalizeGuid } from "../../domain/guid.ts";
+import { compiledSchema } from "../_compiled_schema.ts";
 import type {
   DnsSettings,
   EndpointPolicy,
@@ -151,7 +152,8 @@ const policySchema = z.looseObject({
   }
 });
 
-const endpointSchema = z.compile(
+const endpointSchema = compiledSchema(
+  "HCN endpoint",
   z.looseObject({
     ID: guid.nullish(),
     Name: text.nullish(),
@@ -163,7 +165,6 @@ const endpointSchema = z.compile(
     Routes: list(routeSchema).nullish(),
     Policies: list(policySchema).nullish(),
   }),
-  { strict: true },
 );
 
 const resourceSchema = z.looseObject({
@@ -171,12 +172,12 @@ const resourceSchema = z.looseObject({
   Data: z.unknown().optional(),
 }, { error: "must be a JSON object" });
 
-const namespaceSchema = z.compile(
+const namespaceSchema = compiledSchema(
+  "HCN namespace",
   z.looseObject({
     ID: guid.nullish(),
     Resources: list(resourceSchema).nullish(),
   }),
-  { strict: true },
 );
 
 const endpointResourceDataSchema = z.looseObject({ ID: guid }, {

@@ -1,15 +1,7 @@
 import { z } from "zod";
 import { normalizeGuid } from "../../../domain/guid.ts";
 import { isCidr, isIpAddress, isIpv4 } from "./_ip.ts";
-
-/**
- * A schema with its fast path generated once (`z.compile`): these run on
- * every simulated call. Strict: a schema zod cannot compile fails here, at
- * load, rather than quietly running the slow way.
- */
-function compiled<T extends z.ZodType>(schema: T): T {
-  return z.compile(schema, { strict: true });
-}
+import { compiledSchema } from "../../_compiled_schema.ts";
 
 /** A GUID in any case, braces allowed; parsed to lower case without braces. */
 export const guidSchema = z.string().transform((s, ctx) => {
@@ -29,7 +21,8 @@ const u16Schema = z.int().min(0).max(65535);
 const requestTypeSchema = z.enum(["Add", "Remove", "Update"]);
 
 /** The HcsModifyComputeSystem document (ModifySettingRequest), strict. */
-export const modifyDocumentSchema = compiled(
+export const modifyDocumentSchema = compiledSchema(
+  "sim modifyDocumentSchema",
   z.strictObject({
     ResourcePath: z.string().optional(),
     RequestType: requestTypeSchema.optional(),
@@ -43,7 +36,8 @@ export const modifyDocumentSchema = compiled(
 );
 
 /** Settings of a VM NIC request. */
-export const vmNicSettingsSchema = compiled(
+export const vmNicSettingsSchema = compiledSchema(
+  "sim vmNicSettingsSchema",
   z.strictObject({
     EndpointId: guidSchema,
     MacAddress: macSchema.optional(),
@@ -51,7 +45,8 @@ export const vmNicSettingsSchema = compiled(
 );
 
 /** An LCOW guest network adapter (Network Add settings). */
-export const lcowAdapterSchema = compiled(
+export const lcowAdapterSchema = compiledSchema(
+  "sim lcowAdapterSchema",
   z.strictObject({
     NamespaceID: guidSchema,
     ID: guidSchema,
@@ -81,15 +76,20 @@ export const lcowAdapterSchema = compiled(
 );
 
 /** LCOW Network Remove settings. */
-export const lcowRemoveSchema = compiled(
+export const lcowRemoveSchema = compiledSchema(
+  "sim lcowRemoveSchema",
   z.strictObject({ NamespaceID: guidSchema, ID: guidSchema }),
 );
 
 /** An HCN document as a WCOW guest receives it: any fields, an ID GUID. */
-export const hcnDocumentSchema = compiled(z.looseObject({ ID: guidSchema }));
+export const hcnDocumentSchema = compiledSchema(
+  "sim hcnDocumentSchema",
+  z.looseObject({ ID: guidSchema }),
+);
 
 /** WCOW Network Add settings: the pre-add, or the add. */
-export const wcowNetworkAddSchema = compiled(
+export const wcowNetworkAddSchema = compiledSchema(
+  "sim wcowNetworkAddSchema",
   z.discriminatedUnion("RequestType", [
     z.strictObject({
       AdapterId: guidSchema,
@@ -105,7 +105,8 @@ export const wcowNetworkAddSchema = compiled(
 );
 
 /** WCOW Network Remove settings. */
-export const wcowNetworkRemoveSchema = compiled(
+export const wcowNetworkRemoveSchema = compiledSchema(
+  "sim wcowNetworkRemoveSchema",
   z.strictObject({
     AdapterId: guidSchema,
     RequestType: z.literal("Remove"),
@@ -114,7 +115,8 @@ export const wcowNetworkRemoveSchema = compiled(
 );
 
 /** Settings of HcsGetComputeSystemProperties. */
-export const propertyQuerySchema = compiled(
+export const propertyQuerySchema = compiledSchema(
+  "sim propertyQuerySchema",
   z.strictObject({
     PropertyTypes: z.array(z.string()).optional(),
   }),

@@ -3,14 +3,15 @@ import { normalizeGuid } from "../../../domain/guid.ts";
 import type { JsonObject } from "../../../ports/json.ts";
 import { HRESULT } from "../hresult.ts";
 import { hcnFailure } from "./_records.ts";
+import { compiledSchema } from "../../_compiled_schema.ts";
 
-const querySchema = z.compile(
+const querySchema = compiledSchema(
+  "sim querySchema",
   z.looseObject({
     SchemaVersion: z.looseObject({ Major: z.literal(2), Minor: z.int().min(0) }),
     Flags: z.int().min(0).optional(),
     Filter: z.string().optional(),
   }),
-  { strict: true },
 );
 
 /** A parsed HCN query: the filter of an enumeration, if any. */
