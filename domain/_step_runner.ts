@@ -21,7 +21,8 @@ export interface StepContext {
   readonly record: PodRecord;
   readonly recorder: Recorder;
   readonly log: Logger;
-  emit(event: ControllerEvent): void;
+  /** Delivers an event; undefined when nobody listens (no event is built then). */
+  readonly emit: ((event: ControllerEvent) => void) | undefined;
 }
 
 /** What a changing step records its progress in: a NIC step of a binding, or the guest namespace. */
@@ -179,7 +180,7 @@ export class StepRunner {
   }
 
   #report(step: ControllerStep, phase: StepPhase, subject: StepSubject, error?: unknown): void {
-    this.#ctx.emit({
+    this.#ctx.emit?.({
       type: "step",
       step,
       phase,

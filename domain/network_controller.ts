@@ -125,7 +125,7 @@ export class NetworkController {
       record: this.#record,
       recorder: this.#recorder,
       log: this.#log,
-      emit: (event) => this.#emit(event),
+      emit: settings.onEvent === undefined ? undefined : (event) => this.#emit(event),
     });
   }
 
