@@ -1,16 +1,15 @@
 import type { Snapshot } from "../../domain/snapshot.ts";
-import { FileStore } from "../store/file_store.ts";
+import type { FileStore } from "../store/file_store.ts";
 import { EXIT_CODES, type ExitCode } from "./exit_codes.ts";
 import type { Ctx } from "./_command.ts";
 import { COMMON_HELP } from "./_help.ts";
-import { type HostRecord, HostRecords } from "./_host_records.ts";
+import type { HostRecord, HostRecords } from "./_host_records.ts";
 import { Hosts } from "./_hosts.ts";
 import { nextCommand } from "./_next.ts";
 import {
   CALL_OPTIONS,
   type CallSettings,
   callSettings,
-  checkStateDir,
   type Common,
   common,
   COMMON_OPTIONS,
@@ -18,6 +17,7 @@ import {
 } from "./_options.ts";
 import { codeOf, oneLine } from "./_output.ts";
 import { allPods } from "./_status.ts";
+import { openStateDir } from "./_state_dir.ts";
 import { StepLog } from "./_step_log.ts";
 import { tearDownPod } from "./_tear_down.ts";
 
@@ -61,10 +61,7 @@ export async function recover(ctx: Ctx, args: string[]): Promise<ExitCode> {
   const { values } = parse(args, { ...COMMON_OPTIONS, ...CALL_OPTIONS });
   const settings = callSettings(values);
   const c = common(values);
-  await checkStateDir(c.stateDir);
-  await ctx.startLogging(c.verbose, c.logFormat);
-  const store = new FileStore(c.stateDir);
-  const hostRecords = new HostRecords(c.stateDir);
+  const { store, hostRecords } = await openStateDir(ctx, c);
   const podIds = await allPods(store, hostRecords);
   await using hosts = new Hosts(c);
   if (podIds.length > 0) hosts.check();

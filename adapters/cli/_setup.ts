@@ -1,18 +1,17 @@
 import { NetworkController } from "../../domain/network_controller.ts";
 import type { NetworkControllerOptions } from "../../domain/controller_options.ts";
 import { InvalidArgumentError, SetupError } from "../../domain/errors.ts";
-import { FileStore } from "../store/file_store.ts";
+import type { FileStore } from "../store/file_store.ts";
 import type { GuestPlatform } from "../../ports/guest_network.ts";
 import { EXIT_CODES, type ExitCode } from "./exit_codes.ts";
 import type { Ctx } from "./_command.ts";
 import { COMMON_HELP } from "./_help.ts";
-import { HostRecords } from "./_host_records.ts";
+import type { HostRecords } from "./_host_records.ts";
 import { Hosts } from "./_hosts.ts";
 import { nextCommand } from "./_next.ts";
 import {
   CALL_OPTIONS,
   callSettings,
-  checkStateDir,
   type Common,
   common,
   COMMON_OPTIONS,
@@ -25,6 +24,7 @@ import {
 import { codeOf, oneLine } from "./_output.ts";
 import { describePod, podView } from "./_pod_view.ts";
 import { loadRecord, lockPod } from "./_records.ts";
+import { openStateDir } from "./_state_dir.ts";
 import { StepLog } from "./_step_log.ts";
 
 /** `podnet setup --help`. */
@@ -67,10 +67,7 @@ export async function setup(ctx: Ctx, args: string[]): Promise<ExitCode> {
   const guest = guestOf(required(values.guest, "guest"));
   const settings = callSettings(values);
   const c = common(values);
-  await checkStateDir(c.stateDir);
-  await ctx.startLogging(c.verbose, c.logFormat);
-  const store = new FileStore(c.stateDir);
-  const hostRecords = new HostRecords(c.stateDir);
+  const { store, hostRecords } = await openStateDir(ctx, c);
   await using _lock = await lockPod(store, podId, "set up");
   const existing = await loadRecord(store, podId);
   if (existing !== undefined) {

@@ -1,11 +1,12 @@
-import { FileStore } from "../store/file_store.ts";
+import type { FileStore } from "../store/file_store.ts";
 import { EXIT_CODES, type ExitCode } from "./exit_codes.ts";
 import type { Ctx } from "./_command.ts";
 import { COMMON_HELP } from "./_help.ts";
-import { HostRecords } from "./_host_records.ts";
-import { checkStateDir, common, COMMON_OPTIONS, nonEmpty, parse } from "./_options.ts";
+import type { HostRecords } from "./_host_records.ts";
+import { common, COMMON_OPTIONS, nonEmpty, parse } from "./_options.ts";
 import { describePod, type PodView, podView } from "./_pod_view.ts";
 import { listRecords, loadRecord } from "./_records.ts";
+import { openStateDir } from "./_state_dir.ts";
 
 /** `podnet status --help`. */
 export const STATUS_HELP = `Usage: deno task podnet status [--pod ID] [options]
@@ -42,10 +43,7 @@ export async function status(ctx: Ctx, args: string[]): Promise<ExitCode> {
   const { values } = parse(args, STATUS_OPTIONS);
   const podId = nonEmpty(values.pod, "pod");
   const c = common(values, false);
-  await checkStateDir(c.stateDir);
-  await ctx.startLogging(c.verbose, c.logFormat);
-  const store = new FileStore(c.stateDir);
-  const hostRecords = new HostRecords(c.stateDir);
+  const { store, hostRecords } = await openStateDir(ctx, c);
   if (podId !== undefined) {
     const v = await view(store, hostRecords, podId);
     for (const line of describePod(v)) ctx.say(line);
@@ -66,10 +64,7 @@ export async function status(ctx: Ctx, args: string[]): Promise<ExitCode> {
 export async function list(ctx: Ctx, args: string[]): Promise<ExitCode> {
   const { values } = parse(args, COMMON_OPTIONS);
   const c = common(values, false);
-  await checkStateDir(c.stateDir);
-  await ctx.startLogging(c.verbose, c.logFormat);
-  const store = new FileStore(c.stateDir);
-  const hostRecords = new HostRecords(c.stateDir);
+  const { store, hostRecords } = await openStateDir(ctx, c);
   const pods = [];
   for (const id of await allPods(store, hostRecords)) {
     const v = await view(store, hostRecords, id);

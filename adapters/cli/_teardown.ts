@@ -1,15 +1,12 @@
 import { TeardownError } from "../../domain/errors.ts";
-import { FileStore } from "../store/file_store.ts";
 import { EXIT_CODES, type ExitCode } from "./exit_codes.ts";
 import type { Ctx } from "./_command.ts";
 import { COMMON_HELP } from "./_help.ts";
-import { HostRecords } from "./_host_records.ts";
 import { Hosts } from "./_hosts.ts";
 import { nextCommand } from "./_next.ts";
 import {
   CALL_OPTIONS,
   callSettings,
-  checkStateDir,
   common,
   COMMON_OPTIONS,
   guestOf,
@@ -21,6 +18,7 @@ import {
 import { codeOf, oneLine } from "./_output.ts";
 import { describePod, podView } from "./_pod_view.ts";
 import { loadRecord, lockPod } from "./_records.ts";
+import { openStateDir } from "./_state_dir.ts";
 import { StepLog } from "./_step_log.ts";
 import { hostOf, tearDownPod } from "./_tear_down.ts";
 
@@ -57,10 +55,7 @@ export async function teardown(ctx: Ctx, args: string[]): Promise<ExitCode> {
   const guestFlag = values.guest === undefined ? undefined : guestOf(values.guest);
   const settings = callSettings(values);
   const c = common(values);
-  await checkStateDir(c.stateDir);
-  await ctx.startLogging(c.verbose, c.logFormat);
-  const store = new FileStore(c.stateDir);
-  const hostRecords = new HostRecords(c.stateDir);
+  const { store, hostRecords } = await openStateDir(ctx, c);
   await using _lock = await lockPod(store, podId, "tear down");
   const snapshot = await loadRecord(store, podId);
   const record = await hostRecords.load(podId);
