@@ -9,6 +9,7 @@ import type { ControllerEvent } from "./controller_event.ts";
 import { requireMethods, requireObject } from "./arguments.ts";
 import { InvalidArgumentError } from "./errors.ts";
 import { requireGuid } from "./guid.ts";
+import { podIdProblem } from "./_pod_id.ts";
 import type { NetworkPorts } from "../ports/network_ports.ts";
 import type { StateStore } from "../ports/state_store.ts";
 
@@ -101,8 +102,6 @@ export interface ControllerSettings {
   readonly onEvent: ((event: ControllerEvent) => void) | undefined;
 }
 
-const MAX_POD_ID = 256;
-
 /** Checks the constructor's options and applies the defaults. */
 export function checkOptions(options: unknown): ControllerSettings {
   const o = requireObject("options", options);
@@ -115,17 +114,6 @@ export function checkOptions(options: unknown): ControllerSettings {
     store: checkStore(o.store),
     onEvent: checkOnEvent(o.onEvent),
   };
-}
-
-/** Why a pod ID cannot be used, or `undefined` when it can. */
-export function podIdProblem(podId: unknown): string | undefined {
-  if (typeof podId !== "string" || podId.length === 0) return "must be non-empty text";
-  if (!podId.isWellFormed() || /\p{Cc}/u.test(podId)) return "must be printable text";
-  let length = 0;
-  for (const _ of podId) {
-    if (++length > MAX_POD_ID) return `must be at most ${MAX_POD_ID} characters`;
-  }
-  return undefined;
 }
 
 function checkPodId(podId: unknown): string {

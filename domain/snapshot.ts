@@ -14,9 +14,9 @@ import type { NicBinding } from "./binding.ts";
 import { SnapshotError } from "./errors.ts";
 import { isCanonicalGuid } from "./guid.ts";
 import { deriveNicId } from "./nic_id.ts";
-import { podIdProblem } from "./controller_options.ts";
 import { CONTROLLER_STATES, type ControllerState } from "./state.ts";
 import { jsonDepth } from "./_json.ts";
+import { podIdProblem } from "./_pod_id.ts";
 import type { JsonObject } from "../ports/json.ts";
 
 /**

@@ -11,6 +11,9 @@
  * - mod.ts, sim.ts and native.ts only re-export.
  * - JSDoc examples import as users do (`@podnet/hcs...`), never by a
  *   relative path, anywhere in the project.
+ * - No import cycle anywhere in the project (every `.ts` file, tests, bench
+ *   and tools included; `import type` counts too, since a cycle of types is
+ *   still two concepts that cannot be read apart).
  *
  * Usage: deno run --allow-read tools/check_layers.ts [root]
  *
@@ -176,6 +179,103 @@ for (const dir of ["domain", "ports", "adapters", "tests", "bench", "tools", "."
       }
     });
   }
+}
+
+/** Folders the cycle rule does not walk: generated or not ours. */
+const NOT_WALKED = new Set([".git", "node_modules", "tests/native/build", "tests/data"]);
+
+/** Every `.ts` file of the project, relative to the root. */
+async function* projectFiles(dir = ""): AsyncGenerator<string> {
+  const entries = await Array.fromAsync(Deno.readDir(dir === "" ? root : `${root}/${dir}`));
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = dir === "" ? entry.name : `${dir}/${entry.name}`;
+    if (entry.isDirectory && !NOT_WALKED.has(path) && !entry.name.startsWith(".")) {
+      yield* projectFiles(path);
+    } else if (entry.isFile && entry.name.endsWith(".ts")) yield path;
+  }
+}
+
+/** Each file's relative imports that resolve to a file of the project. */
+const graph = new Map<string, string[]>();
+for await (const file of projectFiles()) {
+  const text = await Deno.readTextFile(`${root}/${file}`);
+  graph.set(
+    file,
+    importsOf(text).filter((imp) => imp.specifier.startsWith(".")).map((imp) =>
+      resolve(file, imp.specifier)
+    ),
+  );
+}
+for (const cycle of importCycles(graph)) {
+  problems.push(`import cycle: ${[...cycle, cycle[0]].join(" -> ")}`);
+}
+
+/**
+ * The import cycles of a graph: one cycle (as a path of files) for each
+ * strongly connected component that has one, found with Tarjan's algorithm.
+ */
+function importCycles(edges: ReadonlyMap<string, readonly string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (node: string): void => {
+    index.set(node, index.size);
+    low.set(node, index.get(node) ?? 0);
+    stack.push(node);
+    onStack.add(node);
+    for (const next of edges.get(node) ?? []) {
+      if (!edges.has(next)) continue;
+      if (!index.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node) ?? 0, low.get(next) ?? 0));
+      } else if (onStack.has(next)) {
+        low.set(node, Math.min(low.get(node) ?? 0, index.get(next) ?? 0));
+      }
+    }
+    if (low.get(node) !== index.get(node)) return;
+    const component = new Set<string>();
+    for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+      onStack.delete(top);
+      component.add(top);
+      if (top === node) break;
+    }
+    if (component.size > 1 || (edges.get(node) ?? []).includes(node)) {
+      cycles.push(cycleThrough(node, component, edges));
+    }
+  };
+  for (const node of [...edges.keys()].sort()) if (!index.has(node)) visit(node);
+  return cycles;
+}
+
+/** A shortest path from `start` back to itself inside one component. */
+function cycleThrough(
+  start: string,
+  component: ReadonlySet<string>,
+  edges: ReadonlyMap<string, readonly string[]>,
+): string[] {
+  const previous = new Map<string, string>();
+  const queue = [start];
+  for (let i = 0; i < queue.length; i++) {
+    const node = queue[i] ?? start;
+    for (const next of edges.get(node) ?? []) {
+      if (!component.has(next)) continue;
+      if (next === start) {
+        const path = [node];
+        for (let at = node; at !== start;) {
+          at = previous.get(at) ?? start;
+          path.unshift(at);
+        }
+        return path;
+      }
+      if (!previous.has(next)) {
+        previous.set(next, node);
+        queue.push(next);
+      }
+    }
+  }
+  return [start];
 }
 
 if (problems.length > 0) {
