@@ -7,19 +7,12 @@
  * Start with {@linkcode NetworkController} over ports from
  * {@linkcode createWindowsPorts} (the real DLLs) or {@linkcode createPorts}
  * (any `HcnApi`/`HcsApi`, such as the simulated host of `@podnet/hcs/sim`).
- * `@podnet/hcs/native` is the DLL level, for writing your own adapters.
+ * The other entry points are for people who extend podnet:
+ * `@podnet/hcs/ports` holds the port interfaces an adapter implements (and a
+ * store's helpers), `@podnet/hcs/native` the DLL level.
  *
- * A controller's operations and what each does in each state (a rejected
- * call throws `InvalidStateError` and changes nothing):
- *
- * | state | setup | teardown | save | resume | patch | resetAfterMigration |
- * |---|---|---|---|---|---|---|
- * | NotConfigured | → Configured (or a `SetupError`) | nothing | reject | reject | reject | reject |
- * | Configured | reject | → TornDown (or Invalid, `TeardownError`) | → SourceMigrating | nothing | reject | after `patch()`: swap to the destination's endpoints |
- * | Invalid | reject | retry → TornDown | reject | reject | reject | retry a failed reset |
- * | TornDown | reject | nothing | reject | reject | reject | reject |
- * | SourceMigrating | reject | drop → TornDown | the same snapshot | → Configured | reject | reject |
- * | DestinationMigrating | reject | drop → TornDown | reject | bind ports → Configured | record destination | reject |
+ * What each operation does in each state is {@linkcode TRANSITIONS} (a
+ * rejected call throws `InvalidStateError` and changes nothing).
  *
  * @example Set up and tear down a pod on the simulated host
  * ```ts
@@ -63,21 +56,19 @@ export type {
   OperationOptions,
   RestoreOptions,
 } from "./domain/controller_options.ts";
-export { CONTROLLER_OPERATIONS, CONTROLLER_STATES } from "./domain/state.ts";
-export type { ControllerOperation, ControllerState } from "./domain/state.ts";
+export {
+  CONTROLLER_OPERATIONS,
+  CONTROLLER_STATES,
+  TRANSITION_ACTIONS,
+  TRANSITIONS,
+} from "./domain/state.ts";
+export type { ControllerOperation, ControllerState, TransitionAction } from "./domain/state.ts";
 export type { NicBinding, StepProgress } from "./domain/binding.ts";
 export type { ControllerEvent, StepPhase } from "./domain/controller_event.ts";
 export type { ControllerStep, NicStep, TeardownStep } from "./domain/steps.ts";
-
-// Ordering and NIC IDs
-export { ethIndex, orderEndpoints } from "./domain/endpoint_order.ts";
-export { deriveNicId, NIC_ID_NAMESPACE } from "./domain/nic_id.ts";
-
-// Records
-export { MAX_SNAPSHOT_DEPTH, parseSnapshot } from "./domain/snapshot.ts";
 export type { Snapshot } from "./domain/snapshot.ts";
-export { applyRecordChanges } from "./domain/record_change.ts";
-export type { RecordChange } from "./domain/record_change.ts";
+
+// Stores
 export { MemoryStore } from "./adapters/store/memory_store.ts";
 export { FileStore } from "./adapters/store/file_store.ts";
 export type { PodLock } from "./adapters/store/pod_lock.ts";
@@ -102,48 +93,14 @@ export {
   TeardownStepError,
   VmUnavailableError,
 } from "./domain/errors.ts";
-export type { ErrorEvent, ErrorRecord, PodnetErrorCode } from "./domain/errors.ts";
-
-// Ports: what the controller drives
-export type { CallOptions } from "./ports/call_options.ts";
-export type { JsonObject, JsonValue } from "./ports/json.ts";
-export type {
-  DnsSettings,
-  EndpointPolicy,
-  HostEndpoint,
-  HostNamespace,
-  HostNetwork,
-  IpConfiguration,
-  Route,
-} from "./ports/host_network.ts";
-export type { VmNetwork, VmNic } from "./ports/vm_network.ts";
-export type {
-  GuestNamespace,
-  GuestNetwork,
-  GuestNic,
-  GuestNicConfig,
-  GuestPlatform,
-} from "./ports/guest_network.ts";
-export type { StateStore } from "./ports/state_store.ts";
-export type { NetworkPorts } from "./ports/network_ports.ts";
+export type { ErrorRecord, HcsErrorEvent, PodnetErrorCode } from "./domain/errors.ts";
 
 // Ports over the DLLs (real or simulated)
 export { createPorts } from "./adapters/create_ports.ts";
 export type { CreatePortsOptions, HostPorts } from "./adapters/create_ports.ts";
-export { ComputeSystem } from "./adapters/hcs/compute_system.ts";
-export type {
-  ComputeSystemCallOptions,
-  ComputeSystemOptions,
-  NotFoundTarget,
-} from "./adapters/hcs/compute_system.ts";
-export type {
-  GuestCapabilities,
-  GuestModificationRequest,
-  GuestTransport,
-} from "./adapters/guest/guest_transport.ts";
-export type { HcnApi, HcnEndpointHandle, HcnNamespaceHandle } from "./adapters/native/hcn_api.ts";
-export type { HcsApi, HcsSystemHandle } from "./adapters/native/hcs_api.ts";
-export type { NativeCallOptions } from "./adapters/native/native_call_options.ts";
+export { MAX_TIMEOUT_MS } from "./adapters/native/time_limit.ts";
+export { DEFAULT_HCN_TIMEOUT_MS } from "./adapters/hcn/hcn_host_network.ts";
+export { DEFAULT_HCS_TIMEOUT_MS } from "./adapters/hcs/compute_system.ts";
 
 // On Windows: the real DLLs
 export { createWindowsPorts } from "./adapters/native/ffi/create_windows_ports.ts";

@@ -5,7 +5,8 @@
  * opaque handles, failures as `HResultError`); the FFI classes implement
  * them with `Deno.dlopen` of the real DLLs; the symbol tables are the FFI
  * signatures, each checked against Microsoft's headers; the HRESULT tables
- * say what a code means.
+ * say what a code means. `ComputeSystem` is the one handle on the utility
+ * VM that `createPorts()` shares between the VM and guest ports.
  *
  * An application needs none of this: `createWindowsPorts()` in
  * `@podnet/hcs` wires it all.
@@ -26,6 +27,12 @@
 export type { HcnApi, HcnEndpointHandle, HcnNamespaceHandle } from "./adapters/native/hcn_api.ts";
 export type { HcsApi, HcsSystemHandle } from "./adapters/native/hcs_api.ts";
 export type { NativeCallOptions } from "./adapters/native/native_call_options.ts";
+export { ComputeSystem } from "./adapters/hcs/compute_system.ts";
+export type {
+  ComputeSystemCallOptions,
+  ComputeSystemOptions,
+  NotFoundTarget,
+} from "./adapters/hcs/compute_system.ts";
 export { FfiHcnApi } from "./adapters/native/ffi/ffi_hcn_api.ts";
 export { FfiHcsApi } from "./adapters/native/ffi/ffi_hcs_api.ts";
 export { FfiComputecoreApi } from "./adapters/native/ffi/ffi_computecore_api.ts";
@@ -43,3 +50,10 @@ export {
   isVmGoneHResult,
 } from "./adapters/native/hresult.ts";
 export { hresultError, parseErrorRecord } from "./adapters/native/error_record.ts";
+// What the above refer to (also in @podnet/hcs and @podnet/hcs/ports)
+export type { CallOptions } from "./ports/call_options.ts";
+export type { JsonObject, JsonValue } from "./ports/json.ts";
+export { HResultError, PodnetError } from "./domain/errors.ts";
+export type { ErrorRecord, HcsErrorEvent, PodnetErrorCode } from "./domain/errors.ts";
+export type { HcsLibrary } from "./adapters/native/ffi/windows_libraries.ts";
+export type { WindowsLibraryName } from "./adapters/native/ffi/library_paths.ts";

@@ -40,7 +40,8 @@ const HCS_METHODS = [
  *
  * @example
  * ```ts
- * import type { CreatePortsOptions, HcnApi, HcsApi } from "@podnet/hcs";
+ * import type { CreatePortsOptions } from "@podnet/hcs";
+ * import type { HcnApi, HcsApi } from "@podnet/hcs/native";
  * declare const hcn: HcnApi;
  * declare const hcs: HcsApi;
  * const options: CreatePortsOptions = { hcn, hcs, vmId: "uvm-7", guest: "lcow", timeoutMs: 10_000 };
@@ -88,7 +89,7 @@ export interface HostPorts extends NetworkPorts, Disposable {
  * @example
  * ```ts
  * import { createPorts } from "@podnet/hcs";
- * import type { HcnApi, HcsApi } from "@podnet/hcs";
+ * import type { HcnApi, HcsApi } from "@podnet/hcs/native";
  * declare const hcn: HcnApi;
  * declare const hcs: HcsApi;
  * using ports = createPorts({ hcn, hcs, vmId: "uvm-7", guest: "wcow" });

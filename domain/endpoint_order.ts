@@ -15,7 +15,7 @@ const ETH_SUFFIX = /(?:^|[^A-Za-z0-9])eth([0-9]+)$/i;
  *
  * @example
  * ```ts
- * import { ethIndex } from "@podnet/hcs";
+ * import { ethIndex } from "@podnet/hcs/ports";
  * ethIndex("4f1d0c2b9a7e_eth1"); // "1"
  * ethIndex("pod7-veth0"); // undefined
  * ```
@@ -38,7 +38,7 @@ function compareDecimal(a: string, b: string): number {
  *
  * @example
  * ```ts
- * import { orderEndpoints } from "@podnet/hcs";
+ * import { orderEndpoints } from "@podnet/hcs/ports";
  * const order = orderEndpoints([{ name: "p_eth1" }, { name: "mgmt" }, { name: "p_eth0" }]);
  * console.log(order.map((e) => e.name)); // ["p_eth0", "p_eth1", "mgmt"]
  * ```

@@ -233,7 +233,7 @@ export class OperationTimeoutError extends PodnetError {
 }
 
 /** One event of an HCS ResultError document. */
-export interface ErrorEvent {
+export interface HcsErrorEvent {
   /** The event's message. */
   readonly message?: string;
   /** The provider GUID or name. */
@@ -253,7 +253,7 @@ export interface ErrorRecord {
   /** The HRESULT named inside the record, if any (unsigned). */
   readonly hresult?: number;
   /** HCS ResultError events. */
-  readonly events: readonly ErrorEvent[];
+  readonly events: readonly HcsErrorEvent[];
 }
 
 /**

@@ -6,14 +6,7 @@
  * (`_reset.ts`), the record and its writes (`_pod_record.ts`,
  * `_recorder.ts`).
  *
- * | state | setup | teardown | save | resume | patch | resetAfterMigration |
- * |---|---|---|---|---|---|---|
- * | NotConfigured | setup | noop | reject | reject | reject | reject |
- * | Configured | reject | teardown | snapshot → SourceMigrating | noop | reject | reset |
- * | Invalid | reject | teardown (retry) | reject | reject | reject | reset (retry) |
- * | TornDown | reject | noop | reject | reject | reject | reject |
- * | SourceMigrating | reject | drop → TornDown | snapshot (same) | → Configured | reject | reject |
- * | DestinationMigrating | reject | drop → TornDown | reject | bind ports → Configured | record destination | reject |
+ * The table itself is `TRANSITIONS` in `state.ts` (docs/architecture.md shows it).
  *
  * @module
  */
@@ -164,7 +157,8 @@ export class NetworkController {
    *
    * @example
    * ```ts
-   * import { NetworkController, type NetworkPorts, type StateStore } from "@podnet/hcs";
+   * import { NetworkController } from "@podnet/hcs";
+   * import type { NetworkPorts, StateStore } from "@podnet/hcs/ports";
    * declare const store: StateStore;
    * declare const ports: NetworkPorts;
    * const snapshot = await store.load("pod-a");
@@ -352,7 +346,8 @@ export class NetworkController {
    *
    * @example
    * ```ts
-   * import type { NetworkController, NetworkPorts } from "@podnet/hcs";
+   * import type { NetworkController } from "@podnet/hcs";
+   * import type { NetworkPorts } from "@podnet/hcs/ports";
    * declare const dest: NetworkController;
    * declare const ports: NetworkPorts;
    * await dest.resume(ports);

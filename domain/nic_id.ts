@@ -12,7 +12,7 @@ import { parse, v5 } from "uuid";
  *
  * @example
  * ```ts
- * import { NIC_ID_NAMESPACE } from "@podnet/hcs";
+ * import { NIC_ID_NAMESPACE } from "@podnet/hcs/ports";
  * console.log(NIC_ID_NAMESPACE);
  * ```
  */
@@ -25,7 +25,7 @@ export const NIC_ID_NAMESPACE = "20c7913c-7652-423c-9b28-90b9921ac97d";
  *
  * @example
  * ```ts
- * import { deriveNicId } from "@podnet/hcs";
+ * import { deriveNicId } from "@podnet/hcs/ports";
  * const id = deriveNicId("pod-a", "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d");
  * console.log(id[14]); // "5"
  * ```

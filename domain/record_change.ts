@@ -23,7 +23,7 @@ import type { NicStep } from "./steps.ts";
  *
  * @example
  * ```ts
- * import type { RecordChange } from "@podnet/hcs";
+ * import type { RecordChange } from "@podnet/hcs/ports";
  * const change: RecordChange = {
  *   type: "progress",
  *   nicId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0",
@@ -56,7 +56,8 @@ export type RecordChange =
  *
  * @example
  * ```ts
- * import { applyRecordChanges, type RecordChange, type Snapshot } from "@podnet/hcs";
+ * import type { Snapshot } from "@podnet/hcs";
+ * import { applyRecordChanges, type RecordChange } from "@podnet/hcs/ports";
  * declare const written: Snapshot;
  * declare const journal: RecordChange[];
  * const current = applyRecordChanges(written, journal);

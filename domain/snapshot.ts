@@ -63,7 +63,7 @@ export interface Snapshot {
  *
  * @example
  * ```ts
- * import { MAX_SNAPSHOT_DEPTH } from "@podnet/hcs";
+ * import { MAX_SNAPSHOT_DEPTH } from "@podnet/hcs/ports";
  * console.log(MAX_SNAPSHOT_DEPTH); // 64
  * ```
  */
@@ -147,7 +147,8 @@ const schema = z.discriminatedUnion("schemaVersion", [v2, v1], {
  *
  * @example
  * ```ts
- * import { parseSnapshot, SnapshotError } from "@podnet/hcs";
+ * import { SnapshotError } from "@podnet/hcs";
+ * import { parseSnapshot } from "@podnet/hcs/ports";
  * try {
  *   parseSnapshot('{"schemaVersion": 3}');
  * } catch (e) {

@@ -63,19 +63,15 @@ export const CONTROLLER_OPERATIONS = [
 export type ControllerOperation = typeof CONTROLLER_OPERATIONS[number];
 
 /**
- * What one operation does in one state:
- * - `reject`: throws `InvalidStateError`, changes nothing;
- * - `noop`: returns at once, changes nothing;
- * - `setup`: runs setup (→ Configured, or failure);
- * - `teardown`: undoes the bindings (→ TornDown, or Invalid);
- * - `drop`: forgets the bindings without touching host, VM or guest (→ TornDown);
- * - `snapshot`: returns the snapshot (→ SourceMigrating);
- * - `resume-source`: the migration was abandoned, the source goes on (→ Configured);
- * - `bind-ports`: takes the destination's ports (→ Configured);
- * - `patch`: records the destination's namespace ID (state unchanged);
- * - `reset`: when `patch()` recorded a destination namespace, swaps the
- *   source's NICs for the destination's endpoints (→ Configured, or Invalid
- *   and retryable); else nothing.
+ * What one operation does in one state; {@linkcode TRANSITION_ACTIONS} says
+ * what each does.
+ *
+ * @example
+ * ```ts
+ * import { type TransitionAction, TRANSITIONS } from "@podnet/hcs";
+ * const action: TransitionAction = TRANSITIONS.Configured.save;
+ * console.log(action); // "snapshot"
+ * ```
  */
 export type TransitionAction =
   | "reject"
@@ -90,8 +86,37 @@ export type TransitionAction =
   | "reset";
 
 /**
+ * What each {@linkcode TransitionAction} does, and the state it leads to.
+ *
+ * @example
+ * ```ts
+ * import { TRANSITION_ACTIONS } from "@podnet/hcs";
+ * console.log(TRANSITION_ACTIONS.drop);
+ * ```
+ */
+export const TRANSITION_ACTIONS: { readonly [A in TransitionAction]: string } = {
+  reject: "throws `InvalidStateError`, changes nothing",
+  noop: "returns at once, changes nothing",
+  setup: "runs setup (→ Configured, or failure)",
+  teardown: "undoes the bindings (→ TornDown, or Invalid)",
+  drop: "forgets the bindings without touching host, VM or guest (→ TornDown)",
+  snapshot: "returns the snapshot (→ SourceMigrating)",
+  "resume-source": "the migration was abandoned, the source goes on (→ Configured)",
+  "bind-ports": "takes the destination's ports (→ Configured)",
+  patch: "records the destination's namespace ID (state unchanged)",
+  reset: "when `patch()` recorded a destination namespace, swaps the source's NICs for " +
+    "the destination's endpoints (→ Configured, or Invalid and retryable); else nothing",
+};
+
+/**
  * The transition table: the one place that says what each operation does in
- * each state.
+ * each state (docs/architecture.md shows it, checked by a test).
+ *
+ * @example
+ * ```ts
+ * import { TRANSITIONS } from "@podnet/hcs";
+ * console.log(TRANSITIONS.TornDown.teardown); // "noop"
+ * ```
  */
 export const TRANSITIONS: {
   readonly [S in ControllerState]: { readonly [O in ControllerOperation]: TransitionAction };

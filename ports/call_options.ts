@@ -9,7 +9,7 @@
  *
  * @example
  * ```ts
- * import type { CallOptions } from "@podnet/hcs";
+ * import type { CallOptions } from "@podnet/hcs/ports";
  * const opts: CallOptions = { signal: AbortSignal.timeout(5_000) };
  * ```
  */

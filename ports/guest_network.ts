@@ -13,7 +13,7 @@ import type { JsonObject } from "./json.ts";
  *
  * @example
  * ```ts
- * import type { GuestNamespace } from "@podnet/hcs";
+ * import type { GuestNamespace } from "@podnet/hcs/ports";
  * const ns: GuestNamespace = { id: "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b", document: {} };
  * ```
  */
@@ -29,7 +29,7 @@ export interface GuestNamespace {
  *
  * @example
  * ```ts
- * import type { GuestNic } from "@podnet/hcs";
+ * import type { GuestNic } from "@podnet/hcs/ports";
  * const nic: GuestNic = {
  *   nicId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0",
  *   endpointId: "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d",
@@ -51,7 +51,7 @@ export interface GuestNic {
  *
  * @example
  * ```ts
- * import type { GuestNicConfig, HostEndpoint } from "@podnet/hcs";
+ * import type { GuestNicConfig, HostEndpoint } from "@podnet/hcs/ports";
  * declare const endpoint: HostEndpoint;
  * const cfg: GuestNicConfig = {
  *   nicId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0", endpointId: endpoint.id,
@@ -77,7 +77,7 @@ export type GuestPlatform = "lcow" | "wcow";
  *
  * @example
  * ```ts
- * import type { GuestNetwork, GuestNicConfig } from "@podnet/hcs";
+ * import type { GuestNetwork, GuestNicConfig } from "@podnet/hcs/ports";
  * async function plug(guest: GuestNetwork, nic: GuestNicConfig): Promise<void> {
  *   await guest.prepare(nic);
  *   // ... host hot-add here ...

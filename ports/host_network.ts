@@ -12,7 +12,7 @@ import type { JsonObject, JsonValue } from "./json.ts";
  *
  * @example
  * ```ts
- * import type { IpConfiguration } from "@podnet/hcs";
+ * import type { IpConfiguration } from "@podnet/hcs/ports";
  * const ip: IpConfiguration = { ipAddress: "10.0.0.5", prefixLength: 24 };
  * ```
  */
@@ -28,7 +28,7 @@ export interface IpConfiguration {
  *
  * @example
  * ```ts
- * import type { Route } from "@podnet/hcs";
+ * import type { Route } from "@podnet/hcs/ports";
  * const r: Route = { nextHop: "10.0.0.1", destinationPrefix: "0.0.0.0/0", metric: 0 };
  * ```
  */
@@ -46,7 +46,7 @@ export interface Route {
  *
  * @example
  * ```ts
- * import type { DnsSettings } from "@podnet/hcs";
+ * import type { DnsSettings } from "@podnet/hcs/ports";
  * const dns: DnsSettings = { domain: "svc.cluster.local", search: [], serverList: ["10.0.0.10"], options: [] };
  * ```
  */
@@ -66,7 +66,7 @@ export interface DnsSettings {
  *
  * @example
  * ```ts
- * import type { EndpointPolicy } from "@podnet/hcs";
+ * import type { EndpointPolicy } from "@podnet/hcs/ports";
  * const p: EndpointPolicy = { type: "EncapOverhead", settings: { Overhead: 50 } };
  * ```
  */
@@ -82,7 +82,7 @@ export interface EndpointPolicy {
  *
  * @example
  * ```ts
- * import type { HostEndpoint } from "@podnet/hcs";
+ * import type { HostEndpoint } from "@podnet/hcs/ports";
  * const ep: HostEndpoint = {
  *   id: "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d", name: "pod_eth0",
  *   ipConfigurations: [], routes: [], policies: [], document: {},
@@ -118,7 +118,7 @@ export interface HostEndpoint {
  *
  * @example
  * ```ts
- * import type { HostNamespace } from "@podnet/hcs";
+ * import type { HostNamespace } from "@podnet/hcs/ports";
  * const ns: HostNamespace = { id: "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b", endpointIds: [], document: {} };
  * ```
  */
@@ -137,7 +137,7 @@ export interface HostNamespace {
  *
  * @example
  * ```ts
- * import type { HostNetwork } from "@podnet/hcs";
+ * import type { HostNetwork } from "@podnet/hcs/ports";
  * async function endpointNames(host: HostNetwork, nsId: string): Promise<string[]> {
  *   const ns = await host.getNamespace(nsId);
  *   return (await Promise.all(ns.endpointIds.map((id) => host.getEndpoint(id)))).map((e) => e.name);

@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import type { JsonValue } from "@podnet/hcs";
+ * import type { JsonValue } from "@podnet/hcs/ports";
  * const v: JsonValue = { a: [1, "two", null] };
  * ```
  */
@@ -21,7 +21,7 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObj
  *
  * @example
  * ```ts
- * import type { JsonObject } from "@podnet/hcs";
+ * import type { JsonObject } from "@podnet/hcs/ports";
  * const o: JsonObject = { SchemaVersion: { Major: 2, Minor: 0 } };
  * ```
  */

@@ -12,7 +12,7 @@ import type { VmNetwork } from "./vm_network.ts";
  *
  * @example
  * ```ts
- * import type { NetworkPorts } from "@podnet/hcs";
+ * import type { NetworkPorts } from "@podnet/hcs/ports";
  * function describe(ports: NetworkPorts): string {
  *   return `guest ${ports.guest.platform}`;
  * }

@@ -12,7 +12,7 @@ import type { Snapshot } from "../domain/snapshot.ts";
  *
  * @example
  * ```ts
- * import type { StateStore } from "@podnet/hcs";
+ * import type { StateStore } from "@podnet/hcs/ports";
  * async function forget(store: StateStore, podId: string): Promise<void> {
  *   if (await store.load(podId)) await store.delete(podId);
  * }

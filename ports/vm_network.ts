@@ -10,7 +10,7 @@ import type { CallOptions } from "./call_options.ts";
  *
  * @example
  * ```ts
- * import type { VmNic } from "@podnet/hcs";
+ * import type { VmNic } from "@podnet/hcs/ports";
  * const nic: VmNic = {
  *   nicId: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0",
  *   endpointId: "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d",
@@ -33,7 +33,7 @@ export interface VmNic {
  *
  * @example
  * ```ts
- * import type { VmNetwork, VmNic } from "@podnet/hcs";
+ * import type { VmNetwork, VmNic } from "@podnet/hcs/ports";
  * async function bounce(vm: VmNetwork, nic: VmNic): Promise<void> {
  *   await vm.removeNic(nic);
  *   await vm.addNic(nic);

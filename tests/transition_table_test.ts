@@ -9,6 +9,12 @@ import {
   TRANSITIONS,
 } from "../domain/state.ts";
 import { HResultError, InvalidStateError } from "../domain/errors.ts";
+import {
+  normalizeTableBlock,
+  renderTransitionTable,
+  tableBlockOf,
+} from "../domain/_transition_table.ts";
+import { fileURLToPath } from "node:url";
 import { FakeWorld, readFixture } from "./_fakes/fake_ports.ts";
 
 const fixture = await readFixture("pod-3nic");
@@ -86,6 +92,28 @@ function call(
       return c.resetAfterMigration();
   }
 }
+
+Deno.test("docs/architecture.md shows the table of domain/state.ts (deno task docs:table)", async () => {
+  const doc = await Deno.readTextFile(
+    fileURLToPath(new URL("../docs/architecture.md", import.meta.url)),
+  );
+  const block = tableBlockOf(doc);
+  assert.ok(block !== undefined, "the transition table's markers are in the document");
+  assert.equal(normalizeTableBlock(block), normalizeTableBlock(renderTransitionTable()));
+});
+
+Deno.test("the rendered table follows the data: one row per state, one column per operation", () => {
+  const lines = renderTransitionTable().split("\n");
+  const cells = (line: string | undefined) =>
+    (line ?? "").split("|").slice(1, -1).map((c) => c.trim());
+  assert.deepEqual(cells(lines[0]), ["state", ...CONTROLLER_OPERATIONS]);
+  CONTROLLER_STATES.forEach((state, i) => {
+    assert.deepEqual(cells(lines[i + 2]), [
+      state,
+      ...CONTROLLER_OPERATIONS.map((op) => `\`${TRANSITIONS[state][op]}\``),
+    ]);
+  });
+});
 
 Deno.test("the table has a cell for every state and operation", () => {
   for (const s of CONTROLLER_STATES) {

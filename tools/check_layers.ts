@@ -8,7 +8,7 @@
  *   the console).
  * - ports/ imports only ports/, and domain/ for types (`import type`).
  * - adapters/ never import another adapter folder's private `_*.ts` files.
- * - mod.ts, sim.ts and native.ts only re-export.
+ * - The entry points (deno.json's `exports`) only re-export.
  * - JSDoc examples import as users do (`@podnet/hcs...`), never by a
  *   relative path, anywhere in the project.
  * - No import cycle anywhere in the project (every `.ts` file, tests, bench
@@ -24,6 +24,11 @@
 const DOMAIN_LIBRARIES = new Set(["uuid", "zod", "@logtape/logtape", "@opentelemetry/api"]);
 
 const root = (Deno.args[0] ?? ".").replace(/\/+$/, "");
+
+/** The package's entry points (deno.json's `exports`): they only re-export. */
+const ENTRY_POINTS: string[] = Object.values(
+  JSON.parse(await Deno.readTextFile(`${root}/deno.json`)).exports as Record<string, string>,
+).map((path) => path.replace(/^\.\//, ""));
 const problems: string[] = [];
 
 async function* tsFiles(dir: string): AsyncGenerator<string> {
@@ -142,7 +147,7 @@ for await (const file of tsFiles("adapters")) {
   }
 }
 
-for (const entry of ["mod.ts", "sim.ts", "native.ts"]) {
+for (const entry of ENTRY_POINTS) {
   let text: string;
   try {
     text = await Deno.readTextFile(`${root}/${entry}`);
@@ -161,9 +166,7 @@ for (const entry of ["mod.ts", "sim.ts", "native.ts"]) {
 /** A JSDoc line that imports by relative path: what no user can copy. */
 const RELATIVE_EXAMPLE = /^\s*\*.*\bfrom\s+["']\.\.?\//;
 for (const dir of ["domain", "ports", "adapters", "tests", "bench", "tools", "."]) {
-  const files = dir === "."
-    ? ["mod.ts", "sim.ts", "native.ts"]
-    : await Array.fromAsync(tsFiles(dir));
+  const files = dir === "." ? ENTRY_POINTS : await Array.fromAsync(tsFiles(dir));
   for (const file of files) {
     let lines: string[];
     try {

@@ -16,7 +16,7 @@ import type { JsonValue } from "../../ports/json.ts";
  *
  * @example
  * ```ts
- * import type { GuestModificationRequest } from "@podnet/hcs";
+ * import type { GuestModificationRequest } from "@podnet/hcs/ports";
  * const remove: GuestModificationRequest = {
  *   ResourceType: "Network",
  *   RequestType: "Remove",
@@ -38,7 +38,7 @@ export interface GuestModificationRequest {
  *
  * @example
  * ```ts
- * import type { GuestCapabilities } from "@podnet/hcs";
+ * import type { GuestCapabilities } from "@podnet/hcs/ports";
  * const caps: GuestCapabilities = { namespaceAddRequestSupported: true };
  * ```
  */
@@ -66,7 +66,8 @@ export interface GuestCapabilities {
  *
  * @example Over a bridge of your own
  * ```ts
- * import { createPorts, type GuestTransport } from "@podnet/hcs";
+ * import { createPorts } from "@podnet/hcs";
+ * import type { GuestTransport } from "@podnet/hcs/ports";
  * import { SimulatedHost } from "@podnet/hcs/sim";
  * declare const bridge: { rpc(method: string, body: unknown, signal?: AbortSignal): Promise<void> };
  * const transport: GuestTransport = {

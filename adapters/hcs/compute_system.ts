@@ -45,7 +45,7 @@ export const DEFAULT_HCS_TIMEOUT_MS = 30_000;
  *
  * @example
  * ```ts
- * import type { ComputeSystemOptions } from "@podnet/hcs";
+ * import type { ComputeSystemOptions } from "@podnet/hcs/native";
  * const options: ComputeSystemOptions = { timeoutMs: 5_000 };
  * ```
  */
@@ -59,7 +59,7 @@ export interface ComputeSystemOptions {
  *
  * @example
  * ```ts
- * import type { NotFoundTarget } from "@podnet/hcs";
+ * import type { NotFoundTarget } from "@podnet/hcs/native";
  * const target: NotFoundTarget = { kind: "NIC", id: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0" };
  * ```
  */
@@ -75,7 +75,7 @@ export interface NotFoundTarget {
  *
  * @example
  * ```ts
- * import type { ComputeSystemCallOptions } from "@podnet/hcs";
+ * import type { ComputeSystemCallOptions } from "@podnet/hcs/native";
  * const options: ComputeSystemCallOptions = {
  *   signal: AbortSignal.timeout(1_000),
  *   notFound: { kind: "NIC", id: "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0" },
@@ -126,8 +126,8 @@ interface Lease {
  *
  * @example
  * ```ts
- * import { ComputeSystem } from "@podnet/hcs";
- * import type { HcsApi } from "@podnet/hcs";
+ * import { ComputeSystem } from "@podnet/hcs/native";
+ * import type { HcsApi } from "@podnet/hcs/native";
  * declare const hcs: HcsApi;
  * using system = new ComputeSystem(hcs, "uvm-7", { timeoutMs: 10_000 });
  * await system.modify({ GuestRequest: { ResourceType: "Network", RequestType: "Remove" } }, "detach NIC 0f1e");

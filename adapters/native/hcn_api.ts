@@ -11,7 +11,7 @@ import type { NativeCallOptions } from "./native_call_options.ts";
  *
  * @example
  * ```ts
- * import type { HcnNamespaceHandle } from "@podnet/hcs";
+ * import type { HcnNamespaceHandle } from "@podnet/hcs/native";
  * let handle: HcnNamespaceHandle | undefined;
  * ```
  */
@@ -25,7 +25,7 @@ export interface HcnNamespaceHandle {
  *
  * @example
  * ```ts
- * import type { HcnEndpointHandle } from "@podnet/hcs";
+ * import type { HcnEndpointHandle } from "@podnet/hcs/native";
  * let handle: HcnEndpointHandle | undefined;
  * ```
  */
@@ -51,7 +51,7 @@ export interface HcnEndpointHandle {
  *
  * @example
  * ```ts
- * import type { HcnApi } from "@podnet/hcs";
+ * import type { HcnApi } from "@podnet/hcs/native";
  * async function namespaceJson(hcn: HcnApi, id: string): Promise<string> {
  *   const h = await hcn.openNamespace(id);
  *   try {

@@ -12,7 +12,7 @@ import type { NativeCallOptions } from "./native_call_options.ts";
  *
  * @example
  * ```ts
- * import type { HcsSystemHandle } from "@podnet/hcs";
+ * import type { HcsSystemHandle } from "@podnet/hcs/native";
  * let handle: HcsSystemHandle | undefined;
  * ```
  */
@@ -39,7 +39,7 @@ export interface HcsSystemHandle {
  *
  * @example
  * ```ts
- * import type { HcsApi } from "@podnet/hcs";
+ * import type { HcsApi } from "@podnet/hcs/native";
  * async function modify(hcs: HcsApi, vmId: string, doc: object): Promise<void> {
  *   const h = await hcs.openComputeSystem(vmId);
  *   try {

@@ -22,7 +22,7 @@
  *
  * @example
  * ```ts
- * import type { NativeCallOptions } from "@podnet/hcs";
+ * import type { NativeCallOptions } from "@podnet/hcs/native";
  * const stragglers: Promise<void>[] = [];
  * const opts: NativeCallOptions = {
  *   signal: AbortSignal.timeout(1_000),
