@@ -13,7 +13,7 @@
 import { COMPUTENETWORK_SYMBOLS } from "../adapters/native/ffi/computenetwork_symbols.ts";
 import { FfiHcnApi } from "../adapters/native/ffi/ffi_hcn_api.ts";
 import { guidBytes } from "../adapters/native/ffi/guid_layout.ts";
-import { WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
+import { nativeLibrariesOf, WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
 import { decodeWide, encodeWide } from "../adapters/native/ffi/wide_string.ts";
 import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
 import { openStandins } from "../tests/native/standins.ts";
@@ -59,7 +59,7 @@ function queryBlocking(decode: (address: bigint) => string): string {
     record,
   );
   const text = decode(properties[0] ?? 0n);
-  const errors = libraries.takeString(record[0] ?? 0n);
+  const errors = nativeLibrariesOf(libraries).takeString(record[0] ?? 0n);
   if (hr < 0 || errors !== "") throw new Error(`query failed: ${hr} ${errors}`);
   return text;
 }
@@ -75,7 +75,7 @@ function decodeByUnit(address: bigint): string {
     if (unit === 0) break;
     units.push(unit);
   }
-  libraries.ole32.symbols.CoTaskMemFree(pointer);
+  nativeLibrariesOf(libraries).ole32.symbols.CoTaskMemFree(pointer);
   let text = "";
   for (let i = 0; i < units.length; i += 4096) {
     text += String.fromCharCode(...units.slice(i, i + 4096));
@@ -106,7 +106,7 @@ Deno.bench({
   name: "FFI stand-in, blocking",
   group: GROUP,
   async fn() {
-    queryBlocking((address) => libraries.takeString(address));
+    queryBlocking((address) => nativeLibrariesOf(libraries).takeString(address));
     await Promise.resolve();
   },
 });
@@ -131,7 +131,10 @@ Deno.bench({
   group: DECODE,
   baseline: true,
   async fn() {
-    decodeWide(returnedPointer, libraries.kernel32.symbols.lstrlenW(returnedPointer));
+    decodeWide(
+      returnedPointer,
+      nativeLibrariesOf(libraries).kernel32.symbols.lstrlenW(returnedPointer),
+    );
     await Promise.resolve();
   },
 });

@@ -23,7 +23,7 @@ import { FfiComputecoreApi } from "../adapters/native/ffi/ffi_computecore_api.ts
 import { FfiHcnApi } from "../adapters/native/ffi/ffi_hcn_api.ts";
 import { FfiHcsApi } from "../adapters/native/ffi/ffi_hcs_api.ts";
 import { guidBytes } from "../adapters/native/ffi/guid_layout.ts";
-import { WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
+import { nativeLibrariesOf, WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
 import { decodeWide, encodeWide } from "../adapters/native/ffi/wide_string.ts";
 import { openStandins } from "../tests/native/standins.ts";
 import { EP0, hcnQueryCase } from "./_hcn_query_case.ts";
@@ -45,8 +45,8 @@ const bare = Deno.dlopen(standins.paths.computenetwork ?? "", {
   HcnCloseEndpoint: COMPUTENETWORK_SYMBOLS.HcnCloseEndpoint,
 });
 const helpers = {
-  lstrlenW: libraries.kernel32.symbols.lstrlenW,
-  CoTaskMemFree: libraries.ole32.symbols.CoTaskMemFree,
+  lstrlenW: nativeLibrariesOf(libraries).kernel32.symbols.lstrlenW,
+  CoTaskMemFree: nativeLibrariesOf(libraries).ole32.symbols.CoTaskMemFree,
 };
 const slot = new BigUint64Array(1);
 if ((await bare.symbols.HcnOpenEndpoint(guidBytes(EP0), slot, new BigUint64Array(1))) !== 0) {
@@ -97,10 +97,10 @@ const queryOnMainThread = (
 ): Promise<number> => Promise.resolve(blocking.symbols.HcnQueryEndpointProperties(...args));
 const sameThreadLibraries = new WindowsLibraries(standins.paths);
 const sameThreadSymbols = {
-  ...sameThreadLibraries.hcn(),
+  ...nativeLibrariesOf(sameThreadLibraries).computenetworkSymbols(),
   HcnQueryEndpointProperties: queryOnMainThread,
 };
-sameThreadLibraries.hcn = () => sameThreadSymbols;
+nativeLibrariesOf(sameThreadLibraries).computenetworkSymbols = () => sameThreadSymbols;
 const sameThreadHcn = new FfiHcnApi(sameThreadLibraries);
 const sameThreadHandle = await sameThreadHcn.openEndpoint(EP0);
 

@@ -24,7 +24,11 @@ import { NetworkController } from "../domain/network_controller.ts";
 import { COMPUTECORE_SYMBOLS } from "../adapters/native/ffi/computecore_symbols.ts";
 import { createWindowsPorts } from "../adapters/native/ffi/create_windows_ports.ts";
 import { FfiComputecoreApi } from "../adapters/native/ffi/ffi_computecore_api.ts";
-import { type HcsLibrary, WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
+import {
+  type HcsLibrary,
+  nativeLibrariesOf,
+  WindowsLibraries,
+} from "../adapters/native/ffi/windows_libraries.ts";
 import { encodeWide } from "../adapters/native/ffi/wide_string.ts";
 import {
   openStandins,
@@ -179,10 +183,10 @@ async function byWait(start: (operation: Deno.PointerValue) => number): Promise<
     const started = start(operation);
     if (started < 0) throw new Error(`start failed: ${started}`);
     const slot = new BigUint64Array(1);
-    await waitSetting.libraries.schedule(() =>
+    await nativeLibrariesOf(waitSetting.libraries).schedule(() =>
       raw.symbols.HcsWaitForOperationResult(operation, INFINITE, slot)
     );
-    return waitSetting.libraries.takeLocalString(slot[0] ?? 0n);
+    return nativeLibrariesOf(waitSetting.libraries).takeLocalString(slot[0] ?? 0n);
   } finally {
     raw.symbols.HcsCloseOperation(operation);
   }

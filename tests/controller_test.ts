@@ -18,6 +18,7 @@ import {
 } from "../domain/errors.ts";
 import { deriveNicId } from "../domain/nic_id.ts";
 import type { ControllerEvent } from "../domain/controller_event.ts";
+import { CountingStore } from "./_fakes/counting_store.ts";
 import { MemoryStore } from "../adapters/store/memory_store.ts";
 import { FakeWorld, readFixture } from "./_fakes/fake_ports.ts";
 import { destinationEndpointId, migratedFixture } from "./_fakes/migration_fixture.ts";
@@ -344,7 +345,7 @@ Deno.test("WCOW: the guest namespace is removed from the document captured at se
 
 Deno.test("the store records pending before each step and is cleared on TornDown", async () => {
   const w = world();
-  const store = new MemoryStore();
+  const store = new CountingStore();
   const c = new NetworkController({ podId: "pod-a", namespaceId: NS, store }, w.ports());
   await c.setup();
   const writes = store.saves + store.appends;

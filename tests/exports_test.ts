@@ -211,6 +211,58 @@ for (const [entry, names] of Object.entries(EXPECTED)) {
   });
 }
 
+/** The members of a class `deno doc` shows for `entry`. */
+async function members(entry: string, className: string): Promise<string[]> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["doc", "--json", entry],
+    cwd: ROOT,
+    stdout: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const doc = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+    nodes: Record<string, {
+      symbols: {
+        name: string;
+        declarations: { def: { methods?: { name: string }[]; properties?: { name: string }[] } }[];
+      }[];
+    }>;
+  };
+  const symbol = Object.values(doc.nodes).flatMap((n) => n.symbols).find((s) =>
+    s.name === className
+  );
+  assert.ok(symbol !== undefined, className);
+  return symbol.declarations.flatMap((d) => [
+    ...(d.def.methods ?? []).map((m) => m.name),
+    ...(d.def.properties ?? []).map((p) => p.name),
+  ]).sort();
+}
+
+Deno.test("WindowsLibraries shows only what an application calls, no plumbing", async () => {
+  assert.deepEqual(
+    await members("mod.ts", "WindowsLibraries"),
+    [
+      "[Symbol.asyncDispose]",
+      "[Symbol.dispose]",
+      "close",
+      "closed",
+      "hcsLibrary",
+      "inFlight",
+      "maxInFlight",
+      "openHandles",
+      "pending",
+      "queued",
+      "settled",
+    ].sort(),
+  );
+});
+
+Deno.test("MemoryStore shows the StateStore methods and podIds, no test counters", async () => {
+  assert.deepEqual(
+    await members("mod.ts", "MemoryStore"),
+    ["append", "delete", "list", "load", "podIds", "save"].sort(),
+  );
+});
+
 Deno.test("the entry points are the package's exports", async () => {
   const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
   assert.deepEqual(config.exports, {

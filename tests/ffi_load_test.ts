@@ -8,7 +8,7 @@ import { FfiHcsApi } from "../adapters/native/ffi/ffi_hcs_api.ts";
 import { systemLibraryPath } from "../adapters/native/ffi/library_paths.ts";
 import { trustedSystemRoot } from "../adapters/native/ffi/_system_root.ts";
 import { WindowsHcsApi } from "../adapters/native/ffi/windows_hcs_api.ts";
-import { WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
+import { nativeLibrariesOf, WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
 import { InvalidArgumentError } from "../domain/errors.ts";
 import { buildStandins } from "./native/standin_build.ts";
 import { openStandins, readFixture } from "./native/standins.ts";
@@ -42,11 +42,11 @@ Deno.test("nothing is loaded until the first call", async () => {
   const hcn = new FfiHcnApi(libraries);
   const loaded = () =>
     [
-      libraries.computenetwork,
-      libraries.computecore,
-      libraries.vmcompute,
-      libraries.ole32,
-      libraries.kernel32,
+      nativeLibrariesOf(libraries).computenetwork,
+      nativeLibrariesOf(libraries).computecore,
+      nativeLibrariesOf(libraries).vmcompute,
+      nativeLibrariesOf(libraries).ole32,
+      nativeLibrariesOf(libraries).kernel32,
     ].map((l) => l.loaded);
   assert.deepEqual(loaded(), [false, false, false, false, false]);
   const handle = await hcn.openNamespace(NS);
@@ -68,7 +68,7 @@ Deno.test("a missing library is a NativeLoadError naming it, its path and the op
   // A missing helper library fails the same way, before any call is made.
   await using noOle32 = new WindowsLibraries({ ...built.paths, ole32: missing });
   await assert.rejects(new FfiHcsApi(noOle32).openComputeSystem("uvm-1"), loadError(/ole32\.dll/));
-  assert.equal(noOle32.vmcompute.loaded, false);
+  assert.equal(nativeLibrariesOf(noOle32).vmcompute.loaded, false);
 });
 
 Deno.test("a library without the functions is a NativeLoadError listing the missing ones", async () => {
@@ -83,7 +83,7 @@ Deno.test("a library without the functions is a NativeLoadError listing the miss
       /does not export HcsOpenComputeSystem, HcsModifyComputeSystem, HcsGetComputeSystemProperties, HcsCloseComputeSystem/,
     ),
   );
-  assert.equal(libraries.vmcompute.loaded, false);
+  assert.equal(nativeLibrariesOf(libraries).vmcompute.loaded, false);
 });
 
 Deno.test({
@@ -200,7 +200,10 @@ Deno.test("by default the HCS library is computecore.dll when it loads, else vmc
   const chosen = new WindowsHcsApi(both);
   chosen.closeComputeSystem(await chosen.openComputeSystem("uvm-1"));
   assert.deepEqual([chosen.library, both.hcsLibrary], ["computecore", "computecore"]);
-  assert.deepEqual([both.computecore.loaded, both.vmcompute.loaded], [true, false]);
+  assert.deepEqual([
+    nativeLibrariesOf(both).computecore.loaded,
+    nativeLibrariesOf(both).vmcompute.loaded,
+  ], [true, false]);
   // It does not load (missing, or too old to export the functions): vmcompute.
   for (
     const computecore of [join(NOWHERE, basename(built.paths.computecore)), built.paths.kernel32]
@@ -209,11 +212,14 @@ Deno.test("by default the HCS library is computecore.dll when it loads, else vmc
     const hcs = new WindowsHcsApi(libraries);
     hcs.closeComputeSystem(await hcs.openComputeSystem("uvm-1"));
     assert.equal(hcs.library, "vmcompute");
-    assert.deepEqual([libraries.computecore.loaded, libraries.vmcompute.loaded], [false, true]);
+    assert.deepEqual([
+      nativeLibrariesOf(libraries).computecore.loaded,
+      nativeLibrariesOf(libraries).vmcompute.loaded,
+    ], [false, true]);
   }
   // Named, it is used whether or not the other one loads.
   await using named = new WindowsLibraries(standins.paths, { hcs: "vmcompute" });
-  assert.equal(named.chooseHcs(), "vmcompute");
+  assert.equal(nativeLibrariesOf(named).chooseHcs(), "vmcompute");
   await using ports = createWindowsPorts({
     vmId: "uvm-1",
     guest: "lcow",

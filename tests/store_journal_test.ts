@@ -12,6 +12,7 @@ import { SnapshotError, StoreError } from "../domain/errors.ts";
 import type { Snapshot } from "../domain/snapshot.ts";
 import { createPorts } from "../adapters/create_ports.ts";
 import { FileStore } from "../adapters/store/file_store.ts";
+import { CountingStore } from "./_fakes/counting_store.ts";
 import { MemoryStore } from "../adapters/store/memory_store.ts";
 import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
 import type { StateStore } from "../ports/state_store.ts";
@@ -178,7 +179,7 @@ Deno.test("a write costs what changed: a 64-NIC setup mostly appends", async () 
   const host = new SimulatedHost({ guest: "lcow" });
   host.loadFixture(fixture);
   using ports = createPorts({ hcn: host.hcn, hcs: host.hcs, vmId: host.vmId, guest: "lcow" });
-  const store = new MemoryStore();
+  const store = new CountingStore();
   const c = new NetworkController(
     { podId: "big", namespaceId: fixture.namespace.ID, store },
     ports,

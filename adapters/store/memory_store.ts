@@ -24,10 +24,6 @@ export class MemoryStore implements StateStore {
   readonly #records = new Map<string, string>();
   /** The changes appended since each pod's last save, as JSON text. */
   readonly #journals = new Map<string, string[]>();
-  /** How many times `save` was called (for tests that check durability points). */
-  saves = 0;
-  /** How many times `append` was called. */
-  appends = 0;
 
   /** The pod's snapshot, or `undefined`. *
    * @throws {SnapshotError} when the record kept is not valid
@@ -46,7 +42,6 @@ export class MemoryStore implements StateStore {
 
   /** Replaces the pod's snapshot. */
   save(snapshot: Snapshot): Promise<void> {
-    this.saves++;
     this.#records.set(snapshot.podId, JSON.stringify(snapshot));
     this.#journals.delete(snapshot.podId);
     return Promise.resolve();
@@ -59,7 +54,6 @@ export class MemoryStore implements StateStore {
     if (!this.#records.has(podId)) {
       return Promise.reject(new StoreError(`Cannot append to the state of pod ${podId}: none`));
     }
-    this.appends++;
     let journal = this.#journals.get(podId);
     if (journal === undefined) this.#journals.set(podId, journal = []);
     journal.push(JSON.stringify(changes));

@@ -9,7 +9,10 @@ import { createWindowsPorts } from "../../adapters/native/ffi/create_windows_por
 import { FfiHcnApi } from "../../adapters/native/ffi/ffi_hcn_api.ts";
 import { FfiHcsApi } from "../../adapters/native/ffi/ffi_hcs_api.ts";
 import { systemLibraryPath } from "../../adapters/native/ffi/library_paths.ts";
-import { WindowsLibraries } from "../../adapters/native/ffi/windows_libraries.ts";
+import {
+  nativeLibrariesOf,
+  WindowsLibraries,
+} from "../../adapters/native/ffi/windows_libraries.ts";
 
 const paths = JSON.parse(Deno.args[0] ?? "{}") as Record<string, string>;
 const libraries = new WindowsLibraries(paths);
@@ -26,7 +29,7 @@ try {
 await ports.close();
 console.log(JSON.stringify({
   imported: true,
-  loaded: libraries.computenetwork.loaded,
+  loaded: nativeLibrariesOf(libraries).computenetwork.loaded,
   defaultPath: systemLibraryPath("computenetwork"),
   call,
 }));

@@ -7,7 +7,7 @@ import { getLogger } from "@logtape/logtape";
 import { formatHResult } from "../../../domain/errors.ts";
 import { hresultError } from "../error_record.ts";
 import { HRESULT } from "../hresult.ts";
-import type { WindowsLibraries } from "./windows_libraries.ts";
+import type { NativeLibraries } from "./_native_libraries.ts";
 
 const logger = getLogger(["podnet", "ffi"]);
 
@@ -37,12 +37,12 @@ export interface HandleLease {
  */
 export class HandleTable<H extends object> {
   readonly #states = new WeakMap<H, HandleState>();
-  readonly #libraries: WindowsLibraries;
+  readonly #libraries: NativeLibraries;
   readonly #closeCall: string;
   readonly #closeNative: (pointer: Deno.PointerValue) => number;
 
   constructor(
-    libraries: WindowsLibraries,
+    libraries: NativeLibraries,
     closeCall: string,
     closeNative: (pointer: Deno.PointerValue) => number,
   ) {

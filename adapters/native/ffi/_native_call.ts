@@ -8,7 +8,7 @@ import { getLogger } from "@logtape/logtape";
 import { hresultError } from "../error_record.ts";
 import type { NativeCallOptions } from "../native_call_options.ts";
 import type { HandleTable } from "./_handle_table.ts";
-import type { WindowsLibraries } from "./windows_libraries.ts";
+import type { NativeLibraries } from "./_native_libraries.ts";
 import { raceSignal } from "../race_signal.ts";
 
 const logger = getLogger(["podnet", "ffi"]);
@@ -22,10 +22,10 @@ const logger = getLogger(["podnet", "ffi"]);
 export class StringSlot implements Disposable {
   /** The slot the DLL writes the pointer into. */
   readonly slot: BigUint64Array<ArrayBuffer> = new BigUint64Array(1);
-  readonly #libraries: WindowsLibraries;
+  readonly #libraries: NativeLibraries;
   readonly #local: boolean;
 
-  constructor(libraries: WindowsLibraries, allocator: "cotaskmem" | "local" = "cotaskmem") {
+  constructor(libraries: NativeLibraries, allocator: "cotaskmem" | "local" = "cotaskmem") {
     this.#libraries = libraries;
     this.#local = allocator === "local";
   }
@@ -76,7 +76,7 @@ export interface NativeCall<T> {
  * `options.onAbandoned` receives the promise of that clean-up.
  */
 export function runNativeCall<T>(
-  libraries: WindowsLibraries,
+  libraries: NativeLibraries,
   call: NativeCall<T>,
   options: NativeCallOptions | undefined,
 ): Promise<T> {

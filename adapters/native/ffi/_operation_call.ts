@@ -11,7 +11,7 @@ import { raceSignal } from "../race_signal.ts";
 import type { COMPUTECORE_SYMBOLS } from "./computecore_symbols.ts";
 import { notifyAbandoned, StringSlot } from "./_native_call.ts";
 import { completionsOf } from "./_operation_completions.ts";
-import type { WindowsLibraries } from "./windows_libraries.ts";
+import type { NativeLibraries } from "./_native_libraries.ts";
 
 type Computecore = Deno.StaticForeignLibraryInterface<typeof COMPUTECORE_SYMBOLS>;
 
@@ -46,7 +46,7 @@ function noop(): void {}
  * failure thrown.
  */
 export function runOperation<T>(
-  libraries: WindowsLibraries,
+  libraries: NativeLibraries,
   symbols: Computecore,
   call: OperationCall<T>,
   options: NativeCallOptions | undefined,
@@ -111,7 +111,7 @@ export function runOperation<T>(
  * and closes the operation, whatever happens.
  */
 function startFailure(
-  libraries: WindowsLibraries,
+  libraries: NativeLibraries,
   symbols: Computecore,
   name: string,
   operation: Deno.PointerObject,

@@ -9,7 +9,8 @@ import type { NativeCallOptions } from "../native_call_options.ts";
 import { HandleTable } from "./_handle_table.ts";
 import { finishOpen, runNativeCall } from "./_native_call.ts";
 import { runOperation } from "./_operation_call.ts";
-import type { WindowsLibraries } from "./windows_libraries.ts";
+import type { NativeLibraries } from "./_native_libraries.ts";
+import { nativeLibrariesOf, type WindowsLibraries } from "./windows_libraries.ts";
 import { encodeWide } from "./wide_string.ts";
 
 const OPEN = "HcsOpenComputeSystem";
@@ -52,7 +53,7 @@ const GENERIC_ALL = 0x10000000;
  * ```
  */
 export class FfiComputecoreApi implements HcsApi {
-  readonly #libraries: WindowsLibraries;
+  readonly #libraries: NativeLibraries;
   readonly #systems: HandleTable<HcsSystemHandle>;
 
   /**
@@ -60,7 +61,8 @@ export class FfiComputecoreApi implements HcsApi {
    *
    * @param libraries the libraries to call through
    */
-  constructor(libraries: WindowsLibraries) {
+  constructor(windowsLibraries: WindowsLibraries) {
+    const libraries = nativeLibrariesOf(windowsLibraries);
     this.#libraries = libraries;
     this.#systems = new HandleTable(libraries, CLOSE, (pointer) => {
       libraries.computecore.symbols.HcsCloseComputeSystem(pointer);
@@ -71,7 +73,7 @@ export class FfiComputecoreApi implements HcsApi {
   /** HcsOpenComputeSystem, by the compute system's ID string, with GENERIC_ALL access. */
   openComputeSystem(id: string, options?: NativeCallOptions): Promise<HcsSystemHandle> {
     try {
-      const symbols = this.#libraries.hcsV2();
+      const symbols = this.#libraries.computecoreSymbols();
       const text = encodeWide(id, "id");
       const handleSlot = new BigUint64Array(1);
       const table = this.#systems;
@@ -100,7 +102,7 @@ export class FfiComputecoreApi implements HcsApi {
     options?: NativeCallOptions,
   ): Promise<void> {
     try {
-      const symbols = this.#libraries.hcsV2();
+      const symbols = this.#libraries.computecoreSymbols();
       const text = encodeWide(configuration, "configuration");
       const lease = this.#systems.acquire(handle, MODIFY);
       return runOperation(this.#libraries, symbols, {
@@ -123,7 +125,7 @@ export class FfiComputecoreApi implements HcsApi {
     options?: NativeCallOptions,
   ): Promise<string> {
     try {
-      const symbols = this.#libraries.hcsV2();
+      const symbols = this.#libraries.computecoreSymbols();
       const text = encodeWide(query, "query");
       const lease = this.#systems.acquire(handle, PROPERTIES);
       return runOperation(this.#libraries, symbols, {

@@ -11,7 +11,8 @@ import type { NativeCallOptions } from "../native_call_options.ts";
 import { HandleTable } from "./_handle_table.ts";
 import { finishOpen, finishWithResult, runNativeCall, StringSlot } from "./_native_call.ts";
 import { guidBytes } from "./guid_layout.ts";
-import type { WindowsLibraries } from "./windows_libraries.ts";
+import type { NativeLibraries } from "./_native_libraries.ts";
+import { nativeLibrariesOf, type WindowsLibraries } from "./windows_libraries.ts";
 import { encodeWide } from "./wide_string.ts";
 
 type Kind = "namespace" | "endpoint";
@@ -54,7 +55,7 @@ const CALLS = {
  * ```
  */
 export class FfiHcnApi implements HcnApi {
-  readonly #libraries: WindowsLibraries;
+  readonly #libraries: NativeLibraries;
   readonly #namespaces: HandleTable<HcnNamespaceHandle>;
   readonly #endpoints: HandleTable<HcnEndpointHandle>;
 
@@ -63,7 +64,8 @@ export class FfiHcnApi implements HcnApi {
    *
    * @param libraries the libraries to call through
    */
-  constructor(libraries: WindowsLibraries) {
+  constructor(windowsLibraries: WindowsLibraries) {
+    const libraries = nativeLibrariesOf(windowsLibraries);
     this.#libraries = libraries;
     this.#namespaces = new HandleTable(
       libraries,
@@ -153,7 +155,7 @@ export class FfiHcnApi implements HcnApi {
         const record = JSON.stringify({ Error: message, ErrorCode: code, Success: false });
         throw hresultError(call, code, record);
       }
-      const symbols = this.#libraries.hcn();
+      const symbols = this.#libraries.computenetworkSymbols();
       const open = kind === "namespace" ? symbols.HcnOpenNamespace : symbols.HcnOpenEndpoint;
       const guid = guidBytes(canonical);
       const handleSlot = new BigUint64Array(1);
@@ -177,7 +179,7 @@ export class FfiHcnApi implements HcnApi {
   ): Promise<string> {
     const call = CALLS[kind].query;
     try {
-      const symbols = this.#libraries.hcn();
+      const symbols = this.#libraries.computenetworkSymbols();
       const fn = kind === "namespace"
         ? symbols.HcnQueryNamespaceProperties
         : symbols.HcnQueryEndpointProperties;
@@ -198,7 +200,7 @@ export class FfiHcnApi implements HcnApi {
   #enumerate(kind: Kind, query: string, options: NativeCallOptions | undefined): Promise<string> {
     const call = CALLS[kind].enumerate;
     try {
-      const symbols = this.#libraries.hcn();
+      const symbols = this.#libraries.computenetworkSymbols();
       const fn = kind === "namespace"
         ? symbols.HcnEnumerateNamespaces
         : symbols.HcnEnumerateEndpoints;

@@ -13,7 +13,8 @@ import {
   runNativeCall,
   StringSlot,
 } from "./_native_call.ts";
-import type { WindowsLibraries } from "./windows_libraries.ts";
+import type { NativeLibraries } from "./_native_libraries.ts";
+import { nativeLibrariesOf, type WindowsLibraries } from "./windows_libraries.ts";
 import { encodeWide } from "./wide_string.ts";
 
 const OPEN = "HcsOpenComputeSystem";
@@ -48,7 +49,7 @@ const CLOSE = "HcsCloseComputeSystem";
  * ```
  */
 export class FfiHcsApi implements HcsApi {
-  readonly #libraries: WindowsLibraries;
+  readonly #libraries: NativeLibraries;
   readonly #systems: HandleTable<HcsSystemHandle>;
 
   /**
@@ -56,7 +57,8 @@ export class FfiHcsApi implements HcsApi {
    *
    * @param libraries the libraries to call through
    */
-  constructor(libraries: WindowsLibraries) {
+  constructor(windowsLibraries: WindowsLibraries) {
+    const libraries = nativeLibrariesOf(windowsLibraries);
     this.#libraries = libraries;
     this.#systems = new HandleTable(
       libraries,
@@ -68,7 +70,7 @@ export class FfiHcsApi implements HcsApi {
   /** HcsOpenComputeSystem, by the compute system's ID string. */
   openComputeSystem(id: string, options?: NativeCallOptions): Promise<HcsSystemHandle> {
     try {
-      const symbols = this.#libraries.hcs();
+      const symbols = this.#libraries.vmcomputeSymbols();
       const text = encodeWide(id, "id");
       const handleSlot = new BigUint64Array(1);
       const record = new StringSlot(this.#libraries);
@@ -99,7 +101,7 @@ export class FfiHcsApi implements HcsApi {
     options?: NativeCallOptions,
   ): Promise<void> {
     try {
-      const symbols = this.#libraries.hcs();
+      const symbols = this.#libraries.vmcomputeSymbols();
       const text = encodeWide(configuration, "configuration");
       const lease = this.#systems.acquire(handle, MODIFY);
       const record = new StringSlot(this.#libraries);
@@ -123,7 +125,7 @@ export class FfiHcsApi implements HcsApi {
     options?: NativeCallOptions,
   ): Promise<string> {
     try {
-      const symbols = this.#libraries.hcs();
+      const symbols = this.#libraries.vmcomputeSymbols();
       const text = encodeWide(query, "query");
       const lease = this.#systems.acquire(handle, PROPERTIES);
       const properties = new StringSlot(this.#libraries);

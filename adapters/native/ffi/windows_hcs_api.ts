@@ -8,11 +8,12 @@ import type { HcsApi, HcsSystemHandle } from "../hcs_api.ts";
 import type { NativeCallOptions } from "../native_call_options.ts";
 import { FfiComputecoreApi } from "./ffi_computecore_api.ts";
 import { FfiHcsApi } from "./ffi_hcs_api.ts";
-import type { HcsLibrary, WindowsLibraries } from "./windows_libraries.ts";
+import type { NativeLibraries } from "./_native_libraries.ts";
+import { type HcsLibrary, nativeLibrariesOf, type WindowsLibraries } from "./windows_libraries.ts";
 
 /**
  * `HcsApi` over the HCS library named here, or else the one the libraries
- * choose (`WindowsLibraries.chooseHcs()`: computecore.dll when it loads,
+ * choose (computecore.dll when it loads,
  * else vmcompute.dll). Nothing is loaded until the first call; the choice
  * then holds for the life of this object.
  *
@@ -29,6 +30,7 @@ import type { HcsLibrary, WindowsLibraries } from "./windows_libraries.ts";
  */
 export class WindowsHcsApi implements HcsApi {
   readonly #libraries: WindowsLibraries;
+  readonly #native: NativeLibraries;
   readonly #named: HcsLibrary | undefined;
   #api: HcsApi | undefined;
   #library: HcsLibrary | undefined;
@@ -41,6 +43,7 @@ export class WindowsHcsApi implements HcsApi {
    */
   constructor(libraries: WindowsLibraries, library?: HcsLibrary) {
     this.#libraries = libraries;
+    this.#native = nativeLibrariesOf(libraries);
     this.#named = library;
   }
 
@@ -88,7 +91,7 @@ export class WindowsHcsApi implements HcsApi {
 
   #chosen(): HcsApi {
     if (this.#api !== undefined) return this.#api;
-    const library = this.#named ?? this.#libraries.chooseHcs();
+    const library = this.#named ?? this.#native.chooseHcs();
     this.#api = library === "computecore"
       ? new FfiComputecoreApi(this.#libraries)
       : new FfiHcsApi(this.#libraries);
