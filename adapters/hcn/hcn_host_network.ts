@@ -25,7 +25,14 @@ export const HCN_QUERY: string = JSON.stringify({
 });
 
 /**
- * The time limit of one read when none is given: 30 seconds.
+ * The time limit of one HCN read (open, query, close) when none is given:
+ * 30 seconds.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_HCN_TIMEOUT_MS } from "@podnet/hcs";
+ * console.log(DEFAULT_HCN_TIMEOUT_MS); // 30000
+ * ```
  */
 export const DEFAULT_HCN_TIMEOUT_MS = 30_000;
 

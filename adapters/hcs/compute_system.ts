@@ -36,7 +36,14 @@ function noop(): void {}
 const NEVER: AbortSignal = new AbortController().signal;
 
 /**
- * The time limit of one compute system call when none is given: 30 seconds.
+ * The time limit of one compute system call (a NIC hot-add or hot-remove, a
+ * guest request, a properties read) when none is given: 30 seconds.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_HCS_TIMEOUT_MS } from "@podnet/hcs";
+ * console.log(DEFAULT_HCS_TIMEOUT_MS); // 30000
+ * ```
  */
 export const DEFAULT_HCS_TIMEOUT_MS = 30_000;
 

@@ -15,7 +15,16 @@
  */
 import { InvalidArgumentError, OperationTimeoutError } from "../../domain/errors.ts";
 
-/** The longest time limit a timer can hold: 2^31 - 1 ms (about 24.8 days). */
+/**
+ * The longest time limit a timer can hold, and so the largest `timeoutMs`
+ * podnet takes: 2^31 - 1 ms (about 24.8 days).
+ *
+ * @example
+ * ```ts
+ * import { MAX_TIMEOUT_MS } from "@podnet/hcs";
+ * console.log(MAX_TIMEOUT_MS); // 2147483647
+ * ```
+ */
 export const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /**
