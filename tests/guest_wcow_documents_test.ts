@@ -167,15 +167,15 @@ Deno.test("WCOW NetworkNamespace Remove (hcsshim controller/network/network_wcow
     Resources: [{ Type: "Endpoint", Data: { ID: EP1 } }],
     Unknown: 1,
   };
-  let hcsRef: RecordingHcs | undefined;
+  const ref: { hcs?: RecordingHcs } = {};
   const host: HostNamespaceReader = {
     getNamespace: (id) => {
-      events.push(`read ${id} (after ${hcsRef?.modifyDocuments().length} modify)`);
+      events.push(`read ${id} (after ${ref.hcs?.modifyDocuments().length} modify)`);
       return Promise.resolve({ id, endpointIds: [EP1], document: now });
     },
   };
   const { hcs, system, guest } = wcow({ host });
-  hcsRef = hcs;
+  ref.hcs = hcs;
   using _ = system;
   await guest.removeNamespace({ id: NS, document: RAW_NAMESPACE });
   assert.deepEqual(events, [`read ${NS} (after 0 modify)`]);
