@@ -28,23 +28,67 @@ export const modifyDocumentSchema = compiledSchema(
     RequestType: requestTypeSchema.optional(),
     Settings: z.unknown().optional(),
     GuestRequest: z.strictObject({
-      ResourceType: z.string(),
+      // Optional only beside a ResourcePath: hcsshim's legacy WCOW NIC remove
+      // sends a GuestRequest without one (internal/uvm/network.go removeNIC).
+      ResourceType: z.string().optional(),
       RequestType: requestTypeSchema,
       Settings: z.unknown().optional(),
     }).optional(),
   }),
 );
 
-/** Settings of a VM NIC request. */
+const u32Schema = z.int().min(0).max(0xffff_ffff);
+
+/**
+ * The interrupt moderation modes HCS takes
+ * (hcsshim internal/hcs/schema2/interrupt_moderation_mode.go).
+ */
+export const INTERRUPT_MODERATION_NAMES = [
+  "Default",
+  "Adaptive",
+  "Off",
+  "Low",
+  "Medium",
+  "High",
+] as const;
+
+/**
+ * A NIC's SR-IOV settings, every field optional, numbers unsigned 32-bit
+ * (hcsshim internal/hcs/schema2/iov_settings.go: `*uint32`, `*uint32`,
+ * `*InterruptModerationName`).
+ */
+export const iovSettingsSchema = z.strictObject({
+  OffloadWeight: u32Schema.optional(),
+  QueuePairsRequested: u32Schema.optional(),
+  InterruptModeration: z.enum(INTERRUPT_MODERATION_NAMES).optional(),
+});
+
+/**
+ * Settings of a VM NIC request: HCS's NetworkAdapter, every field optional
+ * (hcsshim internal/hcs/schema2/network_adapter.go: `EndpointId`,
+ * `MacAddress`, `IovSettings`, all `omitempty`). Which request needs which
+ * field is checked by the request (`_vm_nics.ts`).
+ */
 export const vmNicSettingsSchema = compiledSchema(
   "sim vmNicSettingsSchema",
   z.strictObject({
-    EndpointId: guidSchema,
+    EndpointId: guidSchema.optional(),
     MacAddress: macSchema.optional(),
+    IovSettings: iovSettingsSchema.optional(),
   }),
 );
 
-/** An LCOW guest network adapter (Network Add settings). */
+/**
+ * An LCOW guest network adapter: the Settings of a Network Add and Remove,
+ * as the guest decodes them (hcsshim internal/protocol/guestresource/
+ * resources.go LCOWNetworkAdapter, LCOWIPConfig, LCOWRoute: every field
+ * `omitempty`, so hcsshim leaves out a 0 `PrefixLength` or `Metric`, an empty
+ * `NextHop` or `DestinationPrefix`). The adapter and namespace IDs podnet
+ * always sends are required; an IP configuration needs its address (the
+ * guest cannot parse one without it: internal/guest/network/netns.go). A
+ * route needs a next hop or a destination: checked as the guest does, when
+ * the adapter is added (`_guest.ts`).
+ */
 export const lcowAdapterSchema = compiledSchema(
   "sim lcowAdapterSchema",
   z.strictObject({
@@ -58,27 +102,21 @@ export const lcowAdapterSchema = compiledSchema(
     IPConfigs: z.array(
       z.strictObject({
         IPAddress: z.string().refine(isIpAddress, "must be an IP address"),
-        PrefixLength: z.int().min(0).max(128),
+        PrefixLength: z.int().min(0).max(128).optional(),
       }).refine(
-        (c) => !isIpv4(c.IPAddress) || c.PrefixLength <= 32,
+        (c) => !isIpv4(c.IPAddress) || (c.PrefixLength ?? 0) <= 32,
         { message: "an IPv4 prefix length must be 0..32", path: ["PrefixLength"] },
       ),
     ).optional(),
     Routes: z.array(z.strictObject({
-      // An on-link route has no next hop.
+      // An on-link route has no next hop; a default route may have no destination.
       NextHop: z.string().refine(isIpAddress, "must be an IP address").optional(),
-      DestinationPrefix: z.string().refine(isCidr, "must be a CIDR prefix"),
+      DestinationPrefix: z.string().refine(isCidr, "must be a CIDR prefix").optional(),
       Metric: u16Schema.optional(),
     })).optional(),
     PolicyBasedRouting: z.boolean().optional(),
     EnableLowMetric: z.boolean().optional(),
   }),
-);
-
-/** LCOW Network Remove settings. */
-export const lcowRemoveSchema = compiledSchema(
-  "sim lcowRemoveSchema",
-  z.strictObject({ NamespaceID: guidSchema, ID: guidSchema }),
 );
 
 /** An HCN document as a WCOW guest receives it: any fields, an ID GUID. */

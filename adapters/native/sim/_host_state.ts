@@ -2,7 +2,7 @@ import { z } from "zod";
 import { InvalidArgumentError } from "../../../domain/errors.ts";
 import { isCanonicalGuid, normalizeGuid } from "../../../domain/guid.ts";
 import type { JsonObject } from "../../../ports/json.ts";
-import { describeIssue } from "./_documents.ts";
+import { describeIssue, iovSettingsSchema } from "./_documents.ts";
 import type { FaultQueue } from "./_fault_queue.ts";
 import { hostDocumentSchema } from "./_fixture_schema.ts";
 import type { LatencyModel } from "./_latency_model.ts";
@@ -26,11 +26,13 @@ const stateSchema = z.strictObject({
     id: guid,
     endpointId: guid,
     macAddress: z.string().min(1).optional(),
+    iovSettings: iovSettingsSchema.optional(),
   })),
   guestAdapters: z.array(z.strictObject({
     id: guid,
     state: z.enum(["preadded", "added"]),
     namespaceId: guid.optional(),
+    dnsSearch: z.array(z.string()).optional(),
   })),
   guestNamespaces: z.array(z.strictObject({ id: guid, document: hostDocumentSchema })),
   faults: z.strictObject({
@@ -134,11 +136,21 @@ export function loadHostState(
   }
   world.vmNics.clear();
   for (const n of s.vmNics) {
-    world.vmNics.set(n.id, { id: n.id, endpointId: n.endpointId, macAddress: n.macAddress });
+    world.vmNics.set(n.id, {
+      id: n.id,
+      endpointId: n.endpointId,
+      macAddress: n.macAddress,
+      iovSettings: n.iovSettings === undefined ? undefined : { ...n.iovSettings },
+    });
   }
   world.guestAdapters.clear();
   for (const a of s.guestAdapters) {
-    world.guestAdapters.set(a.id, { id: a.id, state: a.state, namespaceId: a.namespaceId });
+    world.guestAdapters.set(a.id, {
+      id: a.id,
+      state: a.state,
+      namespaceId: a.namespaceId,
+      ...(a.dnsSearch === undefined ? {} : { dnsSearch: a.dnsSearch.slice() }),
+    });
   }
   world.guestNamespaces.clear();
   for (const n of s.guestNamespaces) world.guestNamespaces.set(n.id, structuredClone(n.document));
@@ -164,11 +176,13 @@ export function exportHostState(
       id: n.id,
       endpointId: n.endpointId,
       ...(n.macAddress === undefined ? {} : { macAddress: n.macAddress }),
+      ...(n.iovSettings === undefined ? {} : { iovSettings: { ...n.iovSettings } }),
     })),
     guestAdapters: [...world.guestAdapters.values()].map((a) => ({
       id: a.id,
       state: a.state,
       ...(a.namespaceId === undefined ? {} : { namespaceId: a.namespaceId }),
+      ...(a.dnsSearch === undefined ? {} : { dnsSearch: a.dnsSearch.slice() }),
     })),
     guestNamespaces: [...world.guestNamespaces].map(([id, document]) => ({
       id,
