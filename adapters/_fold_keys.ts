@@ -53,18 +53,37 @@ export function keyTable(names: readonly string[]): KeyTable {
  * needed it (the usual case costs one set look-up per key); a copy else.
  * Only this level: the caller folds the levels below.
  */
-export function foldKeys(value: JsonObject, table: KeyTable): JsonObject {
+export function foldKeys(
+  value: JsonObject,
+  table: KeyTable,
+  onShadowed?: (name: string, value: JsonValue) => void,
+): JsonObject {
   for (const key in value) {
     // A key spelled canonically cannot appear twice; any other match can.
-    if (!table.exact.has(key) && table.folded.has(foldName(key))) return rebuild(value, table);
+    if (!table.exact.has(key) && table.folded.has(foldName(key))) {
+      return rebuild(value, table, onShadowed);
+    }
   }
   return value;
 }
 
-function rebuild(value: JsonObject, table: KeyTable): JsonObject {
+/**
+ * The copy. A value replaced by a later spelling of its key goes to
+ * `onShadowed`: Go decodes it too (and fails on its type) before the later
+ * one overwrites it.
+ */
+function rebuild(
+  value: JsonObject,
+  table: KeyTable,
+  onShadowed: ((name: string, value: JsonValue) => void) | undefined,
+): JsonObject {
   const out: JsonObject = {};
   for (const [key, item] of Object.entries(value)) {
     const name = table.exact.has(key) ? key : table.folded.get(foldName(key)) ?? key;
+    const earlier = out[name];
+    if (earlier !== undefined) {
+      onShadowed?.(name, earlier);
+    }
     out[name] = item;
   }
   return out;

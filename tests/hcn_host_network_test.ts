@@ -335,7 +335,7 @@ Deno.test("every field podnet sends on is checked when the endpoint is read", as
     [{ Dns: { Domain: "svc cluster.local" } }, "Dns.Domain", /domain name/],
     [{ Dns: { Search: ["ok.local", "bad name"] } }, "Dns.Search.1", /domain name/],
     [{ Dns: { Options: ["ndots:5", "a b"] } }, "Dns.Options.1", /resolver option/],
-    [{ HostComputeNamespace: "not-a-guid" }, "HostComputeNamespace", /GUID/],
+    [{ HostComputeNamespace: 5 }, "HostComputeNamespace", /string/],
     [
       { Policies: [{ Type: "EncapOverhead", Settings: { Overhead: 65536 } }] },
       "Policies.0.Settings.Overhead",

@@ -17,8 +17,8 @@ import type {
   IpConfiguration,
   Route,
 } from "../../ports/host_network.ts";
-import type { JsonObject } from "../../ports/json.ts";
-import { isJsonObject } from "../_fold_keys.ts";
+import type { JsonObject, JsonValue } from "../../ports/json.ts";
+import { foldKeys, isJsonObject, keyTable } from "../_fold_keys.ts";
 import { dnsFromDocument } from "./_dns_rules.ts";
 import { addressKey, cidrFamily, hasZone, ipFamily } from "./_ip.ts";
 import type { EndpointShape } from "./_schemas.ts";
@@ -84,11 +84,8 @@ export function endpointFromDocument(
     },
   };
   checkId(ctx, parsed.ID, requestedId, options.platform);
-  for (const field of ["HostComputeNamespace", "HostComputeNetwork"] as const) {
-    // hcsshim passes these through unchecked; an empty one is "none".
-    const value = trimmed(ctx, field, parsed[field]);
-    if (value !== "" && normalizeGuid(value) === undefined) ctx.fail(field, "must be a GUID");
-  }
+  // HostComputeNamespace and HostComputeNetwork: hcsshim passes them through
+  // unchecked (an empty one included) and podnet sends neither to the VM.
   const macAddress = macFromDocument(ctx, parsed.MacAddress);
   const ipConfigurations = ipsFromDocument(ctx, parsed.IpConfigurations ?? []);
   const routes = routesFromDocument(ctx, parsed.Routes ?? []);
@@ -258,24 +255,34 @@ function policiesFromDocument(
       return;
     }
     if (!isJsonObject(settings)) ctx.fail(path, "must be a JSON object");
-    const overhead = settings.Overhead;
-    if (overhead == null) {
+    // Go decodes every spelling of the key (case-insensitive), the last wins.
+    const folded = foldKeys(settings, encapKeys, (_, earlier) => overheadOf(ctx, path, earlier));
+    const overhead = overheadOf(ctx, path, folded.Overhead);
+    if (overhead === undefined) {
       ctx.note(`${path}.Overhead`, "absent: no encapsulation overhead");
-      encapOverhead = 0;
-    } else if (
-      typeof overhead !== "number" || !Number.isInteger(overhead) || overhead < 0 ||
-      overhead > 65_535
-    ) {
-      ctx.fail(`${path}.Overhead`, "must be an integer 0..65535");
-    } else {
-      encapOverhead = overhead;
     }
+    encapOverhead = overhead ?? 0;
   });
   if (encapCount > 1) {
     ctx.note("Policies", `${encapCount} EncapOverhead policies: the last one used`);
   }
   return { policies, encapOverhead, encapField };
 }
+
+/** An `Overhead` as Go decodes it into a uint16; `null` or absent is undefined. */
+function overheadOf(
+  ctx: RuleContext,
+  path: string,
+  value: JsonValue | undefined,
+): number | undefined {
+  if (value == null) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 65_535) {
+    ctx.fail(`${path}.Overhead`, "must be an integer 0..65535");
+  }
+  return value;
+}
+
+const encapKeys = keyTable(["Overhead"]);
 
 /**
  * The guest sets the NIC's MTU to its MTU less the overhead

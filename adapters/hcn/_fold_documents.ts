@@ -4,7 +4,7 @@
  * decoder matches them: case-insensitively (`adapters/_fold_keys.ts`). The
  * key names are those of hcsshim's types (`hcn/hcnendpoint.go`:
  * `HostComputeEndpoint`, `IpConfig`; `hcn/hcnnetwork.go`: `Dns`, `Route`;
- * `hcn/hcnpolicy.go`: `EndpointPolicy`, `EncapOverheadEndpointPolicySetting`;
+ * `hcn/hcnpolicy.go`: `EndpointPolicy`;
  * `hcn/hcnnamespace.go`: `HostComputeNamespace`, `NamespaceResource`,
  * `NamespaceResourceEndpoint`). Values are not touched; unknown keys stay.
  *
@@ -31,61 +31,63 @@ const ipConfigKeys = keyTable(["IpAddress", "PrefixLength"]);
 const dnsKeys = keyTable(["Domain", "Search", "ServerList", "Options"]);
 const routeKeys = keyTable(["NextHop", "DestinationPrefix", "Metric"]);
 const policyKeys = keyTable(["Type", "Settings"]);
-const encapKeys = keyTable(["Overhead"]);
 const versionKeys = keyTable(["Major", "Minor"]);
 const namespaceKeys = keyTable(["ID", "NamespaceId", "Type", "Resources", "SchemaVersion"]);
 const resourceKeys = keyTable(["Type", "Data"]);
 const resourceDataKeys = keyTable(["ID"]);
 
-type Fold = (value: JsonObject) => JsonObject;
+/** A value a later spelling of its key replaced, and where it was. */
+export interface Shadowed {
+  /** The canonical path of the key. */
+  readonly path: readonly (string | number)[];
+  /** The replaced value. */
+  readonly value: JsonValue;
+}
+
+type Path = readonly (string | number)[];
+type Fold<T extends JsonValue = JsonObject> = (value: T, at: Path, shadowed: Shadowed[]) => T;
 
 /** An object's keys at one level, then `below` for some of its fields. */
-function level(table: KeyTable, below: Record<string, (value: JsonValue) => JsonValue> = {}): Fold {
+function level(table: KeyTable, below: Record<string, Fold<JsonValue>> = {}): Fold {
   const fields = Object.entries(below);
-  return (value) => {
-    let out = foldKeys(value, table);
+  return (value, at, shadowed) => {
+    let out = foldKeys(value, table, (name, earlier) => {
+      shadowed.push({ path: [...at, name], value: earlier });
+    });
     for (const [name, fold] of fields) {
       const item = out[name];
       if (item === undefined) continue;
-      const folded = fold(item);
+      const folded = fold(item, [...at, name], shadowed);
       if (folded !== item) out = { ...out, [name]: folded };
     }
     return out;
   };
 }
 
-function object(fold: Fold): (value: JsonValue) => JsonValue {
-  return (value) => isJsonObject(value) ? fold(value) : value;
+function object(fold: Fold): Fold<JsonValue> {
+  return (value, at, shadowed) => isJsonObject(value) ? fold(value, at, shadowed) : value;
 }
 
-function each(fold: Fold): (value: JsonValue) => JsonValue {
-  return (value) => {
+function each(fold: Fold): Fold<JsonValue> {
+  return (value, at, shadowed) => {
     if (!Array.isArray(value)) return value;
     let out: JsonValue[] | undefined;
     value.forEach((item, index) => {
       if (!isJsonObject(item)) return;
-      const folded = fold(item);
+      const folded = fold(item, [...at, index], shadowed);
       if (folded !== item) (out ??= [...value])[index] = folded;
     });
     return out ?? value;
   };
 }
 
-const foldPolicy: Fold = (value) => {
-  const policy = foldKeys(value, policyKeys);
-  // hcsshim decodes the Settings of an EncapOverhead policy into
-  // EncapOverheadEndpointPolicySetting (internal/protocol/guestresource/parse.go).
-  const settings = policy.Settings;
-  if (policy.Type !== "EncapOverhead" || !isJsonObject(settings)) return policy;
-  const folded = foldKeys(settings, encapKeys);
-  return folded === settings ? policy : { ...policy, Settings: folded };
-};
-
 const foldEndpoint = level(endpointKeys, {
   IpConfigurations: each(level(ipConfigKeys)),
   Dns: object(level(dnsKeys)),
   Routes: each(level(routeKeys)),
-  Policies: each(foldPolicy),
+  // Settings is raw JSON to hcsshim (json.RawMessage), decoded per policy
+  // type later: see _endpoint_rules.ts for EncapOverhead's.
+  Policies: each(level(policyKeys)),
   SchemaVersion: object(level(versionKeys)),
 });
 
@@ -94,18 +96,28 @@ const foldNamespace = level(namespaceKeys, {
   SchemaVersion: object(level(versionKeys)),
 });
 
+/** A document with its keys spelled as usual, and the values later spellings replaced. */
+export interface Folded {
+  /** The document; the same object when it already had the usual spelling. */
+  readonly document: JsonObject;
+  /** Values of keys given twice (in two spellings) that a later one replaced. */
+  readonly shadowed: readonly Shadowed[];
+}
+
 /**
  * An HCN endpoint document with HNS's usual key spelling at every level
- * hcsshim decodes; the same object when it already had it.
+ * hcsshim decodes (see {@linkcode Folded}).
  */
-export function foldEndpointKeys(document: JsonObject): JsonObject {
-  return foldEndpoint(document);
+export function foldEndpointKeys(document: JsonObject): Folded {
+  const shadowed: Shadowed[] = [];
+  return { document: foldEndpoint(document, [], shadowed), shadowed };
 }
 
 /**
  * An HCN namespace document with HNS's usual key spelling at every level
- * hcsshim decodes; the same object when it already had it.
+ * hcsshim decodes (see {@linkcode Folded}).
  */
-export function foldNamespaceKeys(document: JsonObject): JsonObject {
-  return foldNamespace(document);
+export function foldNamespaceKeys(document: JsonObject): Folded {
+  const shadowed: Shadowed[] = [];
+  return { document: foldNamespace(document, [], shadowed), shadowed };
 }

@@ -23,7 +23,7 @@ import { normalizeGuid } from "../../domain/guid.ts";
 import { compiledSchema } from "../_compiled_schema.ts";
 import type { HostEndpoint, HostNamespace } from "../../ports/host_network.ts";
 import type { JsonObject, JsonValue } from "../../ports/json.ts";
-import { foldEndpointKeys, foldNamespaceKeys } from "./_fold_documents.ts";
+import { type Folded, foldEndpointKeys, foldNamespaceKeys } from "./_fold_documents.ts";
 import { endpointFromDocument, type Platform } from "./_endpoint_rules.ts";
 
 const objectError = { error: "must be a JSON object" };
@@ -105,6 +105,37 @@ const endpointResourceData = z.looseObject({ ID: z.string({ error: "must be a GU
   error: "must be a JSON object",
 });
 
+/**
+ * Checks the JSON types of a folded document, and of each value a later
+ * spelling of its key replaced (Go's decoder reads, and type-checks, every
+ * spelling before the last one wins), all with the same schema.
+ */
+function validateFolded<T extends z.ZodType>(schema: T, folded: Folded, what: string): z.output<T> {
+  for (const { path, value } of folded.shadowed) {
+    validate(schema, replaceAt(folded.document, path, value), what);
+  }
+  return validate(schema, folded.document, what);
+}
+
+/** A copy of `root` (along `path` only) with `value` at `path`. */
+function replaceAt(
+  root: JsonValue,
+  path: readonly (string | number)[],
+  value: JsonValue,
+): JsonValue {
+  const [head, ...rest] = path;
+  if (head === undefined) return value;
+  if (Array.isArray(root) && typeof head === "number") {
+    const out = [...root];
+    out[head] = replaceAt(root[head] ?? null, rest, value);
+    return out;
+  }
+  if (typeof root === "object" && root !== null && !Array.isArray(root)) {
+    return { ...root, [head]: replaceAt(root[String(head)] ?? null, rest, value) };
+  }
+  return root;
+}
+
 /** Parses with `schema`, turning the first issue into an `InvalidHostDataError`. */
 function validate<T extends z.ZodType>(
   schema: T,
@@ -167,7 +198,7 @@ export function parseNamespaceDocument(source: string, requestedId: string): Rea
   const what = `namespace ${requestedId}`;
   const document = parseObject(source, what);
   const folded = foldNamespaceKeys(document);
-  const parsed = validate(namespaceShape, folded, what);
+  const parsed = validateFolded(namespaceShape, folded, what);
   if (parsed.ID != null && parsed.ID.trim() !== "") {
     const id = normalizeGuid(parsed.ID.trim());
     if (id === undefined) throw new InvalidHostDataError(what, "ID", "must be a GUID");
@@ -189,7 +220,7 @@ export function parseNamespaceDocument(source: string, requestedId: string): Rea
   });
   return {
     value: { id: requestedId, endpointIds, document },
-    normalised: folded === document ? [] : [FOLDED],
+    normalised: folded.document === document ? [] : [FOLDED],
   };
 }
 
@@ -206,8 +237,8 @@ export function parseEndpointDocument(
   const what = `endpoint ${requestedId}`;
   const document = parseObject(source, what);
   const folded = foldEndpointKeys(document);
-  const parsed = validate(endpointShape, folded, what);
-  const normalised: Normalisation[] = folded === document ? [] : [FOLDED];
+  const parsed = validateFolded(endpointShape, folded, what);
+  const normalised: Normalisation[] = folded.document === document ? [] : [FOLDED];
   const value = endpointFromDocument(parsed, {
     what,
     requestedId,
