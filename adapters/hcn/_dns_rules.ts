@@ -56,9 +56,8 @@ function names(
 function checkName(ctx: RuleContext, path: string, name: string, kind: string): void {
   if (control.test(name)) ctx.fail(path, `must be a ${kind} without control characters`);
   if (space.test(name)) ctx.fail(path, `must be a single ${kind} (no spaces inside)`);
-  if (name.includes(",")) {
-    ctx.fail(path, `must be a single ${kind} (the guest splits a comma-separated value)`);
-  }
+  // The guest splits DNSSuffix and DNSServerList on commas.
+  if (name.includes(",")) ctx.fail(path, `must be a single ${kind} (no commas inside)`);
 }
 
 /** The endpoint's DNS settings, normalised; undefined when it has none. */

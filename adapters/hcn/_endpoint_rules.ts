@@ -152,6 +152,9 @@ function ipsFromDocument(
   items: NonNullable<EndpointShape["IpConfigurations"]>,
 ): IpConfiguration[] {
   const seen = new Map<string, number>();
+  // Two spellings of one IPv6 address need its canonical form; one IPv6
+  // address (the usual pod) cannot repeat another, and IPv4 has one spelling.
+  const v6Count = items.filter((item) => item?.IpAddress?.includes(":")).length;
   return items.map((item, index) => {
     const path = `IpConfigurations.${index}`;
     const ipAddress = trimmed(ctx, `${path}.IpAddress`, item?.IpAddress);
@@ -167,7 +170,7 @@ function ipsFromDocument(
         `must be 0..${family === 4 ? 32 : 128} for an IPv${family} address`,
       );
     }
-    const key = addressKey(ipAddress);
+    const key = family === 6 && v6Count > 1 ? addressKey(ipAddress) : ipAddress;
     const first = seen.get(key);
     if (first !== undefined) {
       ctx.fail(
@@ -295,7 +298,8 @@ function checkMtu(
   overhead: number,
   ips: readonly IpConfiguration[],
 ): void {
-  const ipv6 = ips.some((ip) => ipFamily(ip.ipAddress) === 6);
+  // Checked above: an address with a colon is an IPv6 address.
+  const ipv6 = ips.some((ip) => ip.ipAddress.includes(":"));
   const floor = ipv6 ? MIN_MTU_IPV6 : MIN_MTU_IPV4;
   if (BASE_MTU - overhead < floor) {
     ctx.fail(
