@@ -80,11 +80,15 @@ function rebuild(
   const out: JsonObject = {};
   for (const [key, item] of Object.entries(value)) {
     const name = table.exact.has(key) ? key : table.folded.get(foldName(key)) ?? key;
-    const earlier = out[name];
-    if (earlier !== undefined) {
-      onShadowed?.(name, earlier);
-    }
-    out[name] = item;
+    if (Object.hasOwn(out, name)) onShadowed?.(name, out[name] as JsonValue);
+    // An own property even for "__proto__" (JSON.parse makes it one; a plain
+    // assignment would set the copy's prototype and let Go-ignored fields in).
+    Object.defineProperty(out, name, {
+      value: item,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }

@@ -523,10 +523,23 @@ function mutate(rand: () => number, doc: JsonObject): { doc: JsonValue; kind: Ki
       } else if (node !== null && typeof node === "object") {
         const keys = Object.keys(node);
         // An unknown key, or a known one spelled again in another case (the later wins).
-        const key = rand() < 0.5 || keys.length === 0
+        const r = rand();
+        const key = r < 0.1
+          ? "__proto__"
+          : r < 0.5 || keys.length === 0
           ? "Extra"
           : randomCase(rand, pick(rand, keys));
-        node[key] = rand() < 0.5 ? risky(rand, [...path, key]) : pick(rand, TYPES);
+        // An own property even for "__proto__", as JSON.parse makes it.
+        Object.defineProperty(node, key, {
+          value: key === "__proto__"
+            ? { IpConfigurations: [{ IpAddress: "10.9.9.9" }], Overhead: 9, ID: "" }
+            : rand() < 0.5
+            ? risky(rand, [...path, key])
+            : pick(rand, TYPES),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       } else root = setAt(root, path, risky(rand, path));
       break;
     }

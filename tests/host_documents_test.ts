@@ -127,6 +127,15 @@ for (const guest of GUESTS) {
     assert.deepEqual(endpoint.ipConfigurations, [{ ipAddress: "10.0.0.5", prefixLength: 24 }]);
   });
 
+  Deno.test(`${guest} row "keys": a "__proto__" key is one more unknown key`, async () => {
+    const text = `{"ID":"${EP0}","__proto__":{"IpConfigurations":[{"IpAddress":"10.9.9.9"}],` +
+      `"Dns":{"ServerList":["10.9.9.9"]}},"name":"x_eth0","dns":{"__proto__":{"Domain":"evil"},"search":[]}}`;
+    const endpoint = await read(text, guest);
+    assert.deepEqual(endpoint.ipConfigurations, []);
+    assert.deepEqual(endpoint.dns, { domain: "", search: [], serverList: [], options: [] });
+    assert.equal(endpoint.name, "x_eth0");
+  });
+
   Deno.test(`${guest} row "ID": any GUID form; another endpoint's or a non-GUID is refused`, async () => {
     assert.equal((await read(eth0({ ID: ` {${EP0.toUpperCase()}} ` }), guest)).id, EP0);
     await refused(eth0({ ID: "eth0" }), guest, "ID", /must be a GUID/);
