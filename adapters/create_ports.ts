@@ -112,7 +112,7 @@ export function createPorts(options: CreatePortsOptions): HostPorts {
   const timeout = options.timeoutMs === undefined
     ? {}
     : { timeoutMs: checkTimeoutMs(options.timeoutMs) };
-  const host = new HcnHostNetwork(options.hcn, timeout);
+  const host = new HcnHostNetwork(options.hcn, { ...timeout, guest: options.guest });
   const computeSystem = new ComputeSystem(options.hcs, options.vmId, timeout);
   const vm = new HcsVmNetwork(computeSystem);
   const guestOptions = options.guestTransport === undefined

@@ -23,9 +23,9 @@ import type { GuestAdapterOptions } from "./guest_adapter_options.ts";
  * - `DNSSuffix`: `Dns.Domain` (when non-empty) then `Dns.Search`, lower case,
  *   comma-joined; `DNSServerList`: `Dns.ServerList` lower case, comma-joined
  *   (blank entries are skipped);
- * - `EncapOverhead`: `Settings.Overhead` of the first "EncapOverhead" policy;
- *   every such policy must carry an integer 0..65535, else
- *   `InvalidHostDataError` naming `Policies.N.Settings.Overhead`;
+ * - `EncapOverhead`: the endpoint's `encapOverhead` (the last
+ *   "EncapOverhead" policy, as hcsshim reads it; checked when the endpoint
+ *   was read);
  * - `IPConfigs` and `Routes` copied; `PolicyBasedRouting` from the option;
  * - empty fields (empty strings and arrays, `false`, an overhead of 0) are
  *   omitted; `VPCIAssigned` and `EnableLowMetric` are never sent.

@@ -1,13 +1,19 @@
 /**
- * Validation of the HCN namespace and endpoint documents into the port's
- * value types, once, when they are read: every field podnet sends on to the
- * VM or guest is checked here (addresses of both families with prefix
- * lengths valid for the family, gateways and routes, MAC address, DNS
- * servers and names, resolver options, the encapsulation overhead), so bad
- * host data stops an operation before the VM is touched. HNS omits empty
- * fields (and Go may write `null` for them), so most fields may be absent;
- * unknown fields are allowed. Anything malformed is an
- * `InvalidHostDataError` naming the endpoint and the field path.
+ * Reading the HCN namespace and endpoint documents into the port's value
+ * types, once, when they are read, the way hcsshim reads them and the guest
+ * then uses them:
+ * 1. keys matched regardless of case at every level
+ *    (`_fold_documents.ts`), as Go's `encoding/json` matches them;
+ * 2. the JSON types checked as Go's decoder checks them against hcsshim's
+ *    types (`hcn/hcnendpoint.go`, `hcn/hcnnetwork.go`, `hcn/hcnpolicy.go`,
+ *    `hcn/hcnnamespace.go`): a string where a number belongs, a number out
+ *    of its Go type's range, an object where a list belongs fails there and
+ *    fails here; `null` is Go's zero value;
+ * 3. the values checked and normalised by the rules of the guest that
+ *    receives them (`_endpoint_rules.ts`).
+ * Anything refused is an `InvalidHostDataError` naming the document and the
+ * field path, before the VM is touched. `docs/host_documents.md` has the
+ * table of every field.
  *
  * @module
  */
@@ -15,174 +21,120 @@ import { z } from "zod";
 import { InvalidHostDataError } from "../../domain/errors.ts";
 import { normalizeGuid } from "../../domain/guid.ts";
 import { compiledSchema } from "../_compiled_schema.ts";
-import type {
-  DnsSettings,
-  EndpointPolicy,
-  HostEndpoint,
-  HostNamespace,
-  IpConfiguration,
-  Route,
-} from "../../ports/host_network.ts";
+import type { HostEndpoint, HostNamespace } from "../../ports/host_network.ts";
 import type { JsonObject, JsonValue } from "../../ports/json.ts";
+import { type Folded, foldEndpointKeys, foldNamespaceKeys } from "./_fold_documents.ts";
+import { endpointFromDocument, type Platform } from "./_endpoint_rules.ts";
 
-const text = z.string({ error: "must be a string" });
+const objectError = { error: "must be a JSON object" };
+const text = z.string({ error: "must be a string" }).nullish();
 
-const guid = z.string({ error: "must be a GUID string" }).transform((value, ctx) => {
-  const id = normalizeGuid(value);
-  if (id === undefined) {
-    ctx.issues.push({ code: "custom", message: "must be a GUID", input: value });
-    return z.NEVER;
-  }
-  return id;
-});
-
+/** A Go unsigned integer of `bits` bits; `null` is 0. */
 function unsigned(max: number) {
   const range = `must be an integer 0..${max}`;
-  return z.int({ error: range }).min(0, { error: range }).max(max, { error: range });
+  return z.int({ error: range }).min(0, { error: range }).max(max, { error: range }).nullish();
 }
 
+/** A Go slice: an array or `null`; a `null` item is the item's zero value. */
 function list<T extends z.ZodType>(item: T) {
-  return z.array(item, { error: "must be an array" });
+  return z.array(item.nullable(), { error: "must be an array" }).nullish();
 }
 
-// zod's own patterns, tested directly: a nested safeParse per field costs
-// 20-40 times the test itself. IPv6 (rare in a pod) keeps zod's full check,
-// which is more than a pattern.
-const ipv4Pattern = z.regexes.ipv4;
-const cidrv4Pattern = z.regexes.cidrv4;
-const hostnamePattern = z.regexes.hostname;
-const macDashes = z.regexes.mac("-");
-const macColons = z.regexes.mac(":");
-const ipv6 = z.ipv6();
-const cidrv6 = z.cidrv6();
-const zonePattern = /^[A-Za-z0-9_.-]+$/;
+// hcnglobals.go: Version { Major, Minor int }.
+const versionShape = z.looseObject({
+  Major: z.int({ error: "must be an integer" }).nullish(),
+  Minor: z.int({ error: "must be an integer" }).nullish(),
+}, objectError).nullish();
 
-/** 4 or 6 for an IP address (an IPv6 zone, "%eth0", is allowed); else undefined. */
-function ipFamily(value: string): 4 | 6 | undefined {
-  if (ipv4Pattern.test(value)) return 4;
-  const at = value.indexOf("%");
-  const address = at < 0 ? value : value.slice(0, at);
-  if (at >= 0 && !zonePattern.test(value.slice(at + 1))) return undefined;
-  return ipv6.safeParse(address).success ? 6 : undefined;
-}
-
-/** 4 or 6 for a CIDR prefix ("10.0.0.0/8", "::/0"); else undefined. */
-function cidrFamily(value: string): 4 | 6 | undefined {
-  if (cidrv4Pattern.test(value)) return 4;
-  return cidrv6.safeParse(value).success ? 6 : undefined;
-}
-
-const ipAddress = z.string({ error: "must be an IP address" }).refine(
-  (v) => ipFamily(v) !== undefined,
-  { error: "must be an IPv4 or IPv6 address" },
-);
-
-/** A domain name for resolv.conf; a trailing dot is allowed. */
-const domainName = z.string({ error: "must be a domain name" }).refine(
-  (v) => v === "" || hostnamePattern.test(v.endsWith(".") ? v.slice(0, -1) : v),
-  { error: "must be a domain name" },
-);
-
-const macAddress = z.string({ error: "must be a MAC address" }).refine(
-  (v) => v === "" || macDashes.test(v) || macColons.test(v),
-  { error: "must be a MAC address (six hex pairs separated by - or :)" },
-);
-
-const ipConfigurationSchema = z.looseObject({
-  IpAddress: ipAddress,
-  PrefixLength: unsigned(128).nullish(),
-}, { error: "must be a JSON object" }).superRefine((ip, ctx) => {
-  if (ipFamily(ip.IpAddress) === 4 && (ip.PrefixLength ?? 0) > 32) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["PrefixLength"],
-      message: "must be 0..32 for an IPv4 address",
-    });
-  }
-});
-
-const routeSchema = z.looseObject({
-  // An on-link route has no next hop.
-  NextHop: z.union([z.literal(""), ipAddress]).nullish(),
-  DestinationPrefix: z.string({ error: "must be a CIDR prefix" }).refine(
-    (v) => cidrFamily(v) !== undefined,
-    { error: "must be an IPv4 or IPv6 prefix in CIDR form" },
-  ),
-  Metric: unsigned(65_535).nullish(),
-}, { error: "must be a JSON object" }).superRefine((route, ctx) => {
-  const hop = route.NextHop ? ipFamily(route.NextHop) : undefined;
-  if (hop !== undefined && hop !== cidrFamily(route.DestinationPrefix)) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["NextHop"],
-      message: "must be of the same IP family as DestinationPrefix",
-    });
-  }
-});
-
-/** A resolv.conf option such as "ndots:5": printable, no spaces or commas. */
-const resolverOption = z.string({ error: "must be a string" }).regex(/^[\x21-\x2b\x2d-\x7e]+$/, {
-  error: "must be a resolver option (printable, no spaces or commas)",
-});
-
-const dnsSchema = z.looseObject({
-  Domain: domainName.nullish(),
-  Search: list(domainName).nullish(),
-  ServerList: list(ipAddress).nullish(),
-  Options: list(resolverOption).nullish(),
-}, { error: "must be a JSON object" });
-
-const policySchema = z.looseObject({
-  Type: text,
-  // The document came from JSON.parse: whatever is here is JSON already.
-  Settings: z.custom<JsonValue>().optional(),
-}, { error: "must be a JSON object" }).superRefine((policy, ctx) => {
-  if (policy.Type !== "EncapOverhead") return;
-  const settings = policy.Settings;
-  const value = typeof settings === "object" && settings !== null && !Array.isArray(settings)
-    ? settings.Overhead
-    : undefined;
-  const path = ["Settings", "Overhead"];
-  if (value === undefined) {
-    ctx.addIssue({ code: "custom", path, message: "is missing" });
-  } else if (
-    typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 65_535
-  ) {
-    ctx.addIssue({ code: "custom", path, message: "must be an integer 0..65535" });
-  }
-});
-
-const endpointSchema = compiledSchema(
+const endpointShape = compiledSchema(
   "HCN endpoint",
+  // hcn/hcnendpoint.go: HostComputeEndpoint.
   z.looseObject({
-    ID: guid.nullish(),
-    Name: text.nullish(),
-    HostComputeNamespace: guid.nullish(),
-    HostComputeNetwork: guid.nullish(),
-    MacAddress: macAddress.nullish(),
-    IpConfigurations: list(ipConfigurationSchema).nullish(),
-    Dns: dnsSchema.nullish(),
-    Routes: list(routeSchema).nullish(),
-    Policies: list(policySchema).nullish(),
+    ID: text,
+    Name: text,
+    HostComputeNetwork: text,
+    HostComputeNamespace: text,
+    MacAddress: text,
+    Flags: unsigned(0xffff_ffff),
+    Health: z.looseObject({}, objectError).nullish(),
+    SchemaVersion: versionShape,
+    // hcn/hcnendpoint.go: IpConfig { IpAddress string; PrefixLength uint8 }.
+    IpConfigurations: list(
+      z.looseObject({ IpAddress: text, PrefixLength: unsigned(255) }, objectError),
+    ),
+    // hcn/hcnnetwork.go: Dns { Domain string; Search, ServerList, Options []string }.
+    Dns: z.looseObject({
+      Domain: text,
+      Search: list(z.string({ error: "must be a string" })),
+      ServerList: list(z.string({ error: "must be a string" })),
+      Options: list(z.string({ error: "must be a string" })),
+    }, objectError).nullish(),
+    // hcn/hcnnetwork.go: Route { NextHop, DestinationPrefix string; Metric uint16 }.
+    Routes: list(
+      z.looseObject(
+        { NextHop: text, DestinationPrefix: text, Metric: unsigned(65_535) },
+        objectError,
+      ),
+    ),
+    // hcn/hcnpolicy.go: EndpointPolicy { Type string; Settings json.RawMessage }.
+    Policies: list(z.looseObject({
+      Type: text,
+      // The document came from JSON.parse: whatever is here is JSON already.
+      Settings: z.custom<JsonValue>().optional(),
+    }, objectError)),
   }),
 );
 
-const resourceSchema = z.looseObject({
-  Type: text.nullish(),
-  Data: z.unknown().optional(),
-}, { error: "must be a JSON object" });
+/** What Go's decoder makes of an endpoint document (after key folding). */
+export type EndpointShape = z.output<typeof endpointShape>;
 
-const namespaceSchema = compiledSchema(
+const namespaceShape = compiledSchema(
   "HCN namespace",
+  // hcn/hcnnamespace.go: HostComputeNamespace, NamespaceResource.
   z.looseObject({
-    ID: guid.nullish(),
-    Resources: list(resourceSchema).nullish(),
+    ID: text,
+    NamespaceId: unsigned(0xffff_ffff),
+    Type: text,
+    SchemaVersion: versionShape,
+    Resources: list(z.looseObject({ Type: text, Data: z.unknown().optional() }, objectError)),
   }),
 );
 
-const endpointResourceDataSchema = z.looseObject({ ID: guid }, {
+// hcn/hcnnamespace.go: NamespaceResourceEndpoint { Id string `json:"ID"` }.
+const endpointResourceData = z.looseObject({ ID: z.string({ error: "must be a GUID string" }) }, {
   error: "must be a JSON object",
 });
+
+/**
+ * Checks the JSON types of a folded document, and of each value a later
+ * spelling of its key replaced (Go's decoder reads, and type-checks, every
+ * spelling before the last one wins), all with the same schema.
+ */
+function validateFolded<T extends z.ZodType>(schema: T, folded: Folded, what: string): z.output<T> {
+  for (const { path, value } of folded.shadowed) {
+    validate(schema, replaceAt(folded.document, path, value), what);
+  }
+  return validate(schema, folded.document, what);
+}
+
+/** A copy of `root` (along `path` only) with `value` at `path`. */
+function replaceAt(
+  root: JsonValue,
+  path: readonly (string | number)[],
+  value: JsonValue,
+): JsonValue {
+  const [head, ...rest] = path;
+  if (head === undefined) return value;
+  if (Array.isArray(root) && typeof head === "number") {
+    const out = [...root];
+    out[head] = replaceAt(root[head] ?? null, rest, value);
+    return out;
+  }
+  if (typeof root === "object" && root !== null && !Array.isArray(root)) {
+    return { ...root, [head]: replaceAt(root[String(head)] ?? null, rest, value) };
+  }
+  return root;
+}
 
 /** Parses with `schema`, turning the first issue into an `InvalidHostDataError`. */
 function validate<T extends z.ZodType>(
@@ -199,9 +151,7 @@ function validate<T extends z.ZodType>(
     what,
     path === "" ? "document" : path,
     issue?.message ?? "is invalid",
-    {
-      cause: result.error,
-    },
+    { cause: result.error },
   );
 }
 
@@ -219,81 +169,82 @@ function parseObject(source: string, what: string): JsonObject {
   return value;
 }
 
-function checkId(found: string | null | undefined, requested: string, what: string): void {
-  if (found != null && found !== requested) {
-    throw new InvalidHostDataError(what, "ID", `is ${found}, not the requested ${requested}`);
-  }
+/** What podnet changed while reading a document: field path and change, for the log. */
+export interface Normalisation {
+  /** The field's path ("Dns.Domain"). */
+  readonly field: string;
+  /** What was done ("trimmed", "split into 2 search domains"). */
+  readonly change: string;
 }
+
+/** A document read, with what was normalised on the way. */
+export interface Read<T> {
+  /** The value. */
+  readonly value: T;
+  /** The normalisations, in field order; empty for a document HNS wrote as usual. */
+  readonly normalised: readonly Normalisation[];
+}
+
+const FOLDED: Normalisation = {
+  field: "document",
+  change: "keys spelled in another case matched as hcsshim's decoder matches them",
+};
 
 /**
  * Validates an HCN namespace document. `requestedId` is the canonical GUID
  * that was opened; the document's own ID (when present) must match it.
  */
-export function parseNamespaceDocument(source: string, requestedId: string): HostNamespace {
+export function parseNamespaceDocument(source: string, requestedId: string): Read<HostNamespace> {
   const what = `namespace ${requestedId}`;
   const document = parseObject(source, what);
-  const parsed = validate(namespaceSchema, document, what);
-  checkId(parsed.ID, requestedId, what);
+  const folded = foldNamespaceKeys(document);
+  const parsed = validateFolded(namespaceShape, folded, what);
+  if (parsed.ID != null && parsed.ID.trim() !== "") {
+    const id = normalizeGuid(parsed.ID.trim());
+    if (id === undefined) throw new InvalidHostDataError(what, "ID", "must be a GUID");
+    if (id !== requestedId) {
+      throw new InvalidHostDataError(what, "ID", `is ${id}, not the requested ${requestedId}`);
+    }
+  }
   const endpointIds: string[] = [];
   (parsed.Resources ?? []).forEach((resource, index) => {
-    if (resource.Type !== "Endpoint") return;
-    const data = validate(endpointResourceDataSchema, resource.Data, what, [
-      "Resources",
-      index,
-      "Data",
-    ]);
-    endpointIds.push(data.ID);
+    // hcsshim compares the resource type as written (hcn/hcnnamespace.go).
+    if (resource?.Type !== "Endpoint") return;
+    const path = ["Resources", index, "Data"];
+    const data = validate(endpointResourceData, resource.Data, what, path);
+    const id = normalizeGuid(data.ID.trim());
+    if (id === undefined) {
+      throw new InvalidHostDataError(what, [...path, "ID"].join("."), "must be a GUID");
+    }
+    endpointIds.push(id);
   });
-  return { id: requestedId, endpointIds, document };
+  return {
+    value: { id: requestedId, endpointIds, document },
+    normalised: folded.document === document ? [] : [FOLDED],
+  };
 }
 
 /**
  * Validates an HCN endpoint document. `requestedId` is the canonical GUID
- * that was opened; the document's own ID (when present) must match it.
+ * that was opened; the document's own ID (when present) must match it. A
+ * Windows guest (`platform` "wcow") also needs the ID in the document.
  */
-export function parseEndpointDocument(source: string, requestedId: string): HostEndpoint {
+export function parseEndpointDocument(
+  source: string,
+  requestedId: string,
+  platform?: Platform,
+): Read<HostEndpoint> {
   const what = `endpoint ${requestedId}`;
   const document = parseObject(source, what);
-  const parsed = validate(endpointSchema, document, what);
-  checkId(parsed.ID, requestedId, what);
-  const ipConfigurations: IpConfiguration[] = (parsed.IpConfigurations ?? []).map((ip) => ({
-    ipAddress: ip.IpAddress,
-    prefixLength: ip.PrefixLength ?? 0,
-  }));
-  const routes: Route[] = (parsed.Routes ?? []).map((route) => ({
-    nextHop: route.NextHop ?? "",
-    destinationPrefix: route.DestinationPrefix ?? "",
-    metric: route.Metric ?? 0,
-  }));
-  const policies: EndpointPolicy[] = (parsed.Policies ?? []).map((policy) => ({
-    type: policy.Type,
-    settings: policy.Settings,
-  }));
-  // Validated above: the first EncapOverhead policy has an integer Overhead.
-  const encap = policies.find((p) => p.type === "EncapOverhead")?.settings;
-  const encapOverhead = typeof encap === "object" && encap !== null && !Array.isArray(encap) &&
-      typeof encap.Overhead === "number"
-    ? encap.Overhead
-    : undefined;
-  const dnsDoc = parsed.Dns;
-  const dns: DnsSettings | undefined = dnsDoc == null ? undefined : {
-    domain: dnsDoc.Domain ?? "",
-    search: dnsDoc.Search ?? [],
-    serverList: dnsDoc.ServerList ?? [],
-    options: dnsDoc.Options ?? [],
-  };
-  const macAddress = parsed.MacAddress == null || parsed.MacAddress === ""
-    ? undefined
-    : parsed.MacAddress;
-  return {
-    id: requestedId,
-    name: parsed.Name ?? "",
-    ...(macAddress === undefined ? {} : { macAddress }),
-    ipConfigurations,
-    ...(dns === undefined ? {} : { dns }),
-    routes,
-    policies,
-    ...(encapOverhead === undefined ? {} : { encapOverhead }),
+  const folded = foldEndpointKeys(document);
+  const parsed = validateFolded(endpointShape, folded, what);
+  const normalised: Normalisation[] = folded.document === document ? [] : [FOLDED];
+  const value = endpointFromDocument(parsed, {
+    what,
+    requestedId,
+    platform,
     document,
-  };
+    note: (field, change) => normalised.push({ field, change }),
+  });
+  return { value, normalised };
 }

@@ -5,14 +5,14 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import { HResultError, NotFoundError } from "../../domain/errors.ts";
+import { HResultError, InvalidArgumentError, NotFoundError } from "../../domain/errors.ts";
 import { requireGuid } from "../../domain/guid.ts";
 import type { CallOptions } from "../../ports/call_options.ts";
 import type { HostEndpoint, HostNamespace, HostNetwork } from "../../ports/host_network.ts";
 import type { HcnApi } from "../native/hcn_api.ts";
 import { isNotFoundHResult } from "../native/hresult.ts";
 import { checkTimeoutMs, withTimeLimit } from "../native/time_limit.ts";
-import { parseEndpointDocument, parseNamespaceDocument } from "./_schemas.ts";
+import { type Normalisation, parseEndpointDocument, parseNamespaceDocument } from "./_schemas.ts";
 
 const logger = getLogger(["podnet", "hcn"]);
 
@@ -42,7 +42,16 @@ export const DEFAULT_HCN_TIMEOUT_MS = 30_000;
 export interface HcnHostNetworkOptions {
   /** Time limit of each read (open, query and close), in ms. Default 30 000. */
   readonly timeoutMs?: number;
+  /**
+   * The guest the endpoints are read for. A Windows guest ("wcow") refuses
+   * an endpoint document without `ID`, so such a document is then an
+   * `InvalidHostDataError` when it is read. Default: not known (no such check).
+   */
+  readonly guest?: "lcow" | "wcow";
 }
+
+/** How many normalisation notes an adapter remembers having logged. */
+const LOGGED_NOTES_LIMIT = 1_024;
 
 /** The open/query/close triple of one HCN object kind. */
 interface HcnObjectCalls<H> {
@@ -63,6 +72,8 @@ export class HcnHostNetwork implements HostNetwork {
   /** The time limit of each read, in ms. */
   readonly timeoutMs: number;
   readonly #hcn: HcnApi;
+  readonly #guest: "lcow" | "wcow" | undefined;
+  readonly #logged = new Set<string>();
 
   /**
    * Creates the adapter over computenetwork.dll.
@@ -72,7 +83,15 @@ export class HcnHostNetwork implements HostNetwork {
    */
   constructor(hcn: HcnApi, options: HcnHostNetworkOptions = {}) {
     const timeoutMs = checkTimeoutMs(options.timeoutMs ?? DEFAULT_HCN_TIMEOUT_MS);
+    const guest = options.guest;
+    if (guest !== undefined && guest !== "lcow" && guest !== "wcow") {
+      throw new InvalidArgumentError(
+        "options.guest",
+        `must be "lcow" or "wcow", not ${String(guest)}`,
+      );
+    }
     this.#hcn = hcn;
+    this.#guest = guest;
     this.timeoutMs = timeoutMs;
   }
 
@@ -85,7 +104,8 @@ export class HcnHostNetwork implements HostNetwork {
       query: (handle, signal) => hcn.queryNamespaceProperties(handle, HCN_QUERY, { signal }),
       close: (handle) => hcn.closeNamespace(handle),
     });
-    const namespace = parseNamespaceDocument(source, id);
+    const { value: namespace, normalised } = parseNamespaceDocument(source, id);
+    this.#logNormalised("namespace", id, normalised);
     logger.debug("Read namespace {namespaceId}: {count} endpoint(s)", {
       namespaceId: id,
       count: namespace.endpointIds.length,
@@ -102,9 +122,24 @@ export class HcnHostNetwork implements HostNetwork {
       query: (handle, signal) => hcn.queryEndpointProperties(handle, HCN_QUERY, { signal }),
       close: (handle) => hcn.closeEndpoint(handle),
     });
-    const endpoint = parseEndpointDocument(source, id);
+    const { value: endpoint, normalised } = parseEndpointDocument(source, id, this.#guest);
+    this.#logNormalised("endpoint", id, normalised);
     logger.debug("Read endpoint {endpointId} ({name})", { endpointId: id, name: endpoint.name });
     return endpoint;
+  }
+
+  /**
+   * Logs each normalisation at debug, once per object and field: a pod's
+   * endpoints are read again on every operation.
+   */
+  #logNormalised(kind: string, id: string, normalised: readonly Normalisation[]): void {
+    for (const { field, change } of normalised) {
+      const key = `${id} ${field} ${change}`;
+      if (this.#logged.has(key)) continue;
+      if (this.#logged.size >= LOGGED_NOTES_LIMIT) this.#logged.clear();
+      this.#logged.add(key);
+      logger.debug("Read {kind} {id}: {field} {change}", { kind, id, field, change });
+    }
   }
 
   async #read<H>(

@@ -27,6 +27,7 @@ import {
 } from "../native/hresult.ts";
 import { checkTimeoutMs, withTimeLimit } from "../native/time_limit.ts";
 import { raceSignal } from "../native/race_signal.ts";
+import { foldPropertyKeys } from "./_property_keys.ts";
 
 const logger = getLogger(["podnet", "hcs"]);
 
@@ -553,6 +554,7 @@ export class ComputeSystem implements Disposable {
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
       throw new InvalidHostDataError(what, "document", "is not a JSON object");
     }
-    return value;
+    // Keys matched regardless of case, as hcsshim's decoder matches them.
+    return foldPropertyKeys(value);
   }
 }
