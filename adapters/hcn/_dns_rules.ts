@@ -12,9 +12,8 @@
  * @module
  */
 import type { DnsSettings } from "../../ports/host_network.ts";
-import type { EndpointShape } from "./_schemas.ts";
+import type { EndpointShape, RuleContext } from "./_shapes.ts";
 import { zonedIpFamily } from "./_ip.ts";
-import type { RuleContext } from "./_endpoint_rules.ts";
 
 /** `internal/guest/network/network.go`: `maxDNSSearches`, from `man 5 resolv.conf`. */
 export const MAX_SEARCH_DOMAINS = 6;

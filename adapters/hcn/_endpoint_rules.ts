@@ -21,18 +21,10 @@ import type { JsonObject, JsonValue } from "../../ports/json.ts";
 import { foldKeys, isJsonObject, keyTable } from "../_fold_keys.ts";
 import { dnsFromDocument } from "./_dns_rules.ts";
 import { addressKey, cidrFamily, hasZone, ipFamily } from "./_ip.ts";
-import type { EndpointShape } from "./_schemas.ts";
+import type { EndpointShape, RuleContext } from "./_shapes.ts";
 
 /** The guest platform an endpoint is read for. */
 export type Platform = "lcow" | "wcow";
-
-/** Where a rule reports what it normalised and what it refuses. */
-export interface RuleContext {
-  /** Notes a normalisation of `field`. */
-  note(field: string, change: string): void;
-  /** Refuses the document: `field` is bad for `reason`. */
-  fail(field: string, reason: string): never;
-}
 
 /** What {@linkcode endpointFromDocument} needs besides the document. */
 export interface EndpointReadOptions {
