@@ -1,3 +1,4 @@
+import { PodnetError } from "../../domain/errors.ts";
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { normalizeGuid } from "../../domain/guid.ts";
 import type { GuestPlatform } from "../../ports/guest_network.ts";
@@ -15,6 +16,19 @@ export class CliError extends Error {
 /** Bad usage or input: exit code 2. */
 export function usage(message: string, options?: ErrorOptions): CliError {
   return new CliError(EXIT_CODES.USAGE, message, options);
+}
+
+/**
+ * Bad input found by podnet: exit code 2, the failure said once. A podnet
+ * error already says what was being done (`Cannot <action>: <reason>`), so
+ * it is said as it is; anything else is said as "Cannot <action>", its
+ * `cause` saying why.
+ */
+export function usageFrom(action: string, cause: unknown): CliError {
+  if (cause instanceof PodnetError) {
+    return usage(cause.message, cause.cause === undefined ? {} : { cause: cause.cause });
+  }
+  return usage(`Cannot ${action}`, { cause });
 }
 
 /** The flags every pod command takes. */
