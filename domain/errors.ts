@@ -428,8 +428,8 @@ export class SetupError extends PodnetError {
     const hint = rolledBack
       ? undefined
       : rollbackError === undefined
-      ? "Nothing was rolled back: call teardown()"
-      : "The rollback did not complete: call teardown() again";
+      ? "nothing was rolled back: call teardown()"
+      : "the rollback did not complete: call teardown() again";
     super("SETUP_FAILED", `set up the network of pod ${podId}`, undefined, {
       cause,
       ...(hint === undefined ? {} : { hint }),
@@ -462,7 +462,7 @@ export class ResetError extends PodnetError {
   constructor(podId: string, cause: unknown) {
     super("RESET_FAILED", `reset the network of pod ${podId} after migration`, undefined, {
       cause,
-      hint: "Call resetAfterMigration() again, or teardown()",
+      hint: "call resetAfterMigration() again, or teardown()",
     });
   }
 }
@@ -554,7 +554,7 @@ export class TeardownError extends AggregateError {
     this.name = "TeardownError";
     this.action = action;
     this.reason = reason;
-    this.hint = "Call teardown() again";
+    this.hint = "call teardown() again";
   }
 }
 
@@ -612,7 +612,7 @@ export class StoreError extends PodnetError {
  * ```ts
  * import { NativeLoadError } from "@podnet/hcs";
  * const err = new NativeLoadError("load computenetwork.dll", "FFI is not permitted", {
- *   hint: "Run Deno with --allow-ffi",
+ *   hint: "run Deno with --allow-ffi",
  * });
  * console.log(err.message); // Cannot load computenetwork.dll: FFI is not permitted
  * ```

@@ -108,7 +108,7 @@ for (const guest of ["lcow", "wcow"] as const) {
     const top = oneLine(error);
     const stepLine = oneLine(step);
     assert.equal(top, `Cannot tear down the network of pod ${POD}: 1 step failed`);
-    assert.equal(error.hint, "Call teardown() again");
+    assert.equal(error.hint, "call teardown() again");
     const ids = [POD, binding.nicId, binding.endpointId];
     for (const line of [`${top}: ${stepLine}`, `${top}: ${withCauses(step)}`]) {
       assertSaidOnce(line, ids);
@@ -206,7 +206,7 @@ Deno.test("every error class builds 'Cannot <action>: <reason>' from fields of i
     new SnapshotError("schemaVersion must be 1"),
     new StoreError("write the state of pod pod-a", "the disk is full"),
     new NativeLoadError("load computenetwork.dll", "FFI is not permitted", {
-      hint: "Run Deno with --allow-ffi",
+      hint: "run Deno with --allow-ffi",
     }),
     new InvalidHostDataError("endpoint b1e2", "IpConfigurations", "must be an array"),
   ];
@@ -224,12 +224,12 @@ Deno.test("every error class builds 'Cannot <action>: <reason>' from fields of i
   );
   const setup = new SetupError("pod-a", false, hr);
   assert.equal(setup.message, "Cannot set up the network of pod pod-a");
-  assert.equal(setup.hint, "Nothing was rolled back: call teardown()");
+  assert.equal(setup.hint, "nothing was rolled back: call teardown()");
   assert.equal(
     new SetupError("pod-a", false, hr, new TeardownError("pod-a", [])).hint,
-    "The rollback did not complete: call teardown() again",
+    "the rollback did not complete: call teardown() again",
   );
-  assert.equal(new ResetError("pod-a", hr).hint, "Call resetAfterMigration() again, or teardown()");
+  assert.equal(new ResetError("pod-a", hr).hint, "call resetAfterMigration() again, or teardown()");
   const teardown = new TeardownError("pod-a", [new TeardownStepError("vm-remove", hr, "3f2a")]);
   assert.equal(teardown.message, "Cannot tear down the network of pod pod-a: 1 step failed");
   assert.ok(teardown instanceof PodnetError);

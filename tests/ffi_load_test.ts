@@ -101,7 +101,7 @@ Deno.test({
       hcn.openNamespace(NS),
       loadError(
         /computenetwork\.dll|ole32\.dll/,
-        /: FFI is not permitted \/ hint: Run Deno with --allow-ffi$/,
+        /: FFI is not permitted \/ hint: run Deno with --allow-ffi$/,
       ),
     );
     await libraries.close();
@@ -115,7 +115,7 @@ Deno.test({
     await using libraries = new WindowsLibraries();
     await assert.rejects(
       new FfiHcnApi(libraries).enumerateNamespaces("{}"),
-      loadError(/: it exists only on Windows \/ hint: Pass libraries\.ole32 /),
+      loadError(/: it exists only on Windows \/ hint: pass libraries\.ole32 /),
     );
   },
 });
@@ -148,7 +148,7 @@ Deno.test("importing and constructing need no permission; the first call asks fo
   assert.equal(result.defaultPath, "C:\\Windows\\System32\\computenetwork.dll");
   assert.equal(result.call.name, "NativeLoadError");
   assert.match(result.call.message, /FFI is not permitted$/);
-  assert.equal(result.call.hint, "Run Deno with --allow-ffi");
+  assert.equal(result.call.hint, "run Deno with --allow-ffi");
 });
 
 // Wine sets SystemRoot in every process it starts, whatever the parent

@@ -231,6 +231,10 @@ Deno.test("podnet: a missing state directory is one line and exit 2, and is not 
   ) {
     oneLineError(await podnet(...args), EXIT_CODES.USAGE, /it does not exist \(create it first\)/);
   }
+  // The advice is a field of its own in the JSON, not part of the message.
+  const json = JSON.parse((await podnet("status", "--json", ...flags)).out);
+  assert.equal(json.error.hint, "create it first");
+  assert.match(json.error.message, /: it does not exist$/);
   await Deno.writeTextFile(`${w.dir}/a-file`, "");
   oneLineError(
     await podnet("status", "--state-dir", `${w.dir}/a-file`),
@@ -448,6 +452,39 @@ Deno.test("podnet recover: mid-operation and Invalid records are torn down, runn
   assert.deepEqual(SimulatedHost.openFile(w.simState).inventory(), EMPTY);
   const human = await podnet("recover", ...w.flags);
   assert.match(human.out, /nothing to recover/);
+  await w.remove();
+});
+
+Deno.test("podnet recover: a pod without a host record fails with a code, not UNKNOWN", async () => {
+  const w = await world("lcow");
+  await podnet("sim", "fault", "--sim-state", w.simState, "guest-attach:2");
+  const setup = await podnet("setup", ...setupFlags("lcow"), "--no-rollback", ...w.flags);
+  assert.equal(setup.code, EXIT_CODES.FAILED);
+  for await (const entry of Deno.readDir(w.stateDir)) {
+    if (entry.name.endsWith(".host.json")) await Deno.remove(`${w.stateDir}/${entry.name}`);
+  }
+  const r = await podnet("recover", "--json", ...w.flags);
+  assert.equal(r.code, EXIT_CODES.FAILED);
+  const [pod] = JSON.parse(r.out).pods;
+  assert.equal(pod.action, "failed");
+  assert.equal(pod.error.code, "NOT_FOUND");
+  assert.equal(
+    pod.error.message,
+    `Cannot recover pod ${POD}: no host record says which VM it is on`,
+  );
+  assert.match(pod.next, /--vm ID --guest lcow\|wcow$/);
+  const next = await podnet(
+    "teardown",
+    "--pod",
+    POD,
+    "--vm",
+    "podnet-uvm-1",
+    "--guest",
+    "lcow",
+    ...w.flags,
+  );
+  assert.equal(next.code, 0, next.err);
+  assert.deepEqual(SimulatedHost.openFile(w.simState).inventory(), EMPTY);
   await w.remove();
 });
 

@@ -65,12 +65,12 @@ export async function runCommand(
     const code = error instanceof CliError
       ? (exitCode === EXIT_CODES.BUSY ? "BUSY" : exitCode === EXIT_CODES.USAGE ? "USAGE" : "FAILED")
       : codeOf(error);
-    const help = exitCode === EXIT_CODES.USAGE && isFlagError(error)
-      ? ` (see: podnet ${command} --help)`
-      : "";
-    const hint = hintOf(error);
+    const hint = hintOf(error) ??
+      (exitCode === EXIT_CODES.USAGE && isFlagError(error)
+        ? `see: podnet ${command} --help`
+        : undefined);
     const advice = hint === undefined ? "" : ` (${hint})`;
-    io.err(`podnet ${command}: ${oneLine(error)}${help}${advice}`);
+    io.err(`podnet ${command}: ${oneLine(error)}${advice}`);
     ctx.emit({
       error: { code, message: oneLine(error), ...(hint === undefined ? {} : { hint }) },
       exitCode,

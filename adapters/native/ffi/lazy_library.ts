@@ -100,13 +100,13 @@ export class LazyLibrary<S extends Deno.ForeignLibraryInterface> {
       ) {
         throw new NativeLoadError(`load ${file} from ${shown}`, "FFI is not permitted", {
           cause: error,
-          hint: "Run Deno with --allow-ffi",
+          hint: "run Deno with --allow-ffi",
         });
       }
       // The OS's own text (the cause) says why.
       throw new NativeLoadError(`load ${file} from ${shown}`, undefined, {
         cause: error,
-        hint: "Check that the file exists and is built for this platform, or pass its path " +
+        hint: "check that the file exists and is built for this platform, or pass its path " +
           `as libraries.${this.name}`,
       });
     }
@@ -126,7 +126,7 @@ export class LazyLibrary<S extends Deno.ForeignLibraryInterface> {
     if (this.#path !== undefined) return this.#path;
     if (Deno.build.os !== "windows") {
       throw new NativeLoadError(`load ${file}`, "it exists only on Windows", {
-        hint: `Pass libraries.${this.name} with the path of a library that exports the same ` +
+        hint: `pass libraries.${this.name} with the path of a library that exports the same ` +
           "functions",
       });
     }
