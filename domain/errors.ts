@@ -545,12 +545,22 @@ export class TeardownError extends AggregateError {
    *
    * @param podId the pod
    * @param errors one entry per failed step
-   * @param options the `cause` (a `CancelledError`) when the teardown was aborted
+   * @param options the `cause` (a `CancelledError`) when the teardown was
+   *   aborted; `action` when the steps were part of something else, whose
+   *   error names the pod ("take the source's NICs off")
    */
-  constructor(podId: string, errors: TeardownStepError[], options?: ErrorOptions) {
-    const action = `tear down the network of pod ${podId}`;
+  constructor(
+    podId: string,
+    errors: TeardownStepError[],
+    options?: ErrorOptions & { readonly action?: string },
+  ) {
+    const action = options?.action ?? `tear down the network of pod ${podId}`;
     const reason = `${errors.length} ${errors.length === 1 ? "step" : "steps"} failed`;
-    super(errors, cannot(action, reason), options);
+    super(
+      errors,
+      cannot(action, reason),
+      options && "cause" in options ? { cause: options.cause } : {},
+    );
     this.name = "TeardownError";
     this.action = action;
     this.reason = reason;

@@ -188,6 +188,23 @@ Deno.test("a guest that goes away during setup is said once, with the step's own
   ports[Symbol.dispose]();
 });
 
+Deno.test("a reset failing on taking the source's NICs off names the pod once", () => {
+  const hr = new HResultError("HcsModifyComputeSystem", HRESULT.E_FAIL);
+  const step = new TeardownStepError("vm-remove", hr, "3f2a", "b1e2");
+  const reset = new ResetError(
+    "pod-a",
+    new TeardownError("pod-a", [step], { action: "take the source's NICs off" }),
+  );
+  const line = withCauses(reset);
+  assert.equal(
+    line,
+    "Cannot reset the network of pod pod-a after migration: " +
+      "Cannot take the source's NICs off: 1 step failed",
+  );
+  assertSaidOnce(line, ["pod-a"]);
+  assertSaidOnce(`${line}: ${withCauses(step)}`, ["pod-a", "b1e2"]);
+});
+
 Deno.test("every error class builds 'Cannot <action>: <reason>' from fields of its own", () => {
   const hr = new HResultError("HcsModifyComputeSystem", HRESULT.E_FAIL);
   const errors: PodnetError[] = [

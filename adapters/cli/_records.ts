@@ -10,7 +10,7 @@ export async function lockPod(store: FileStore, podId: string, what: string): Pr
   try {
     lock = await store.tryLock(podId);
   } catch (cause) {
-    throw usage(`Cannot ${what} pod ${podId}`, { cause });
+    throw usageFrom(`${what} pod ${podId}`, cause);
   }
   if (lock === undefined) {
     throw new CliError(
