@@ -393,7 +393,8 @@ export class CancelledError extends PodnetError {
    * @param options the `cause`, if any
    */
   constructor(operation: string, reason: string, options?: PodnetErrorOptions) {
-    super("CANCELLED", `finish ${operation}`, reason, options);
+    const what = operation === "resetAfterMigration" ? "the reset after migration" : operation;
+    super("CANCELLED", `finish ${what}`, reason, options);
   }
 }
 

@@ -2,7 +2,7 @@ import type { Snapshot } from "../../domain/snapshot.ts";
 import type { FileStore } from "../store/file_store.ts";
 import type { PodLock } from "../store/pod_lock.ts";
 import { EXIT_CODES } from "./exit_codes.ts";
-import { CliError, usage, usageFrom } from "./_options.ts";
+import { CliError, usageFrom } from "./_options.ts";
 
 /** Takes the pod's lock, or fails with exit code 3 when another process holds it. */
 export async function lockPod(store: FileStore, podId: string, what: string): Promise<PodLock> {
