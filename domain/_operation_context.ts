@@ -30,5 +30,16 @@ export function stopReason(
   if (!signal?.aborted) return undefined;
   const reason = signal.reason;
   if (reason instanceof CancelledError) return reason;
-  return new CancelledError(operation, "the operation was aborted", { cause: reason });
+  return new CancelledError(operation, abortReason(reason), { cause: reason });
+}
+
+/**
+ * Why an abort happened, in podnet's words (the signal's reason, the
+ * `cause`, has its own): a deadline that passed, or the caller.
+ */
+export function abortReason(reason: unknown): string {
+  const name = typeof reason === "object" && reason !== null
+    ? (reason as { name?: unknown }).name
+    : undefined;
+  return name === "TimeoutError" ? "its deadline passed" : "the caller aborted it";
 }

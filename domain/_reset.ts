@@ -68,7 +68,10 @@ export async function resetAfterMigration(
     });
     const stopped = stopReason("resetAfterMigration", ctx.signal);
     if (unbound.failures.length > 0) {
-      throw new TeardownError(r.podId, [...unbound.failures], stopped && { cause: stopped });
+      throw new TeardownError(r.podId, [...unbound.failures], {
+        action: "take the source's NICs off",
+        ...(stopped === undefined ? {} : { cause: stopped }),
+      });
     }
     if (stopped !== undefined) throw stopped;
     const rest = wanted.slice(keep);

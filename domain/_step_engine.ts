@@ -9,6 +9,8 @@
  * @module
  */
 
+import { InvalidArgumentError } from "./errors.ts";
+
 /**
  * Where a step runs: `guest` (one at a time, lowest rank first among those
  * ready), `host` (up to the host limit, strictly in rank order), `free` (no
@@ -83,7 +85,7 @@ export class Plan {
     for (const dep of after) {
       if (dep === undefined) continue;
       const e = this.#entries[dep];
-      if (e === undefined) throw new RangeError(`Unknown step ${dep}`);
+      if (e === undefined) throw new InvalidArgumentError("after", `has no step ${dep}`);
       e.next.push(ref);
       waiting++;
     }

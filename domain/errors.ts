@@ -2,8 +2,17 @@
  * The error vocabulary of podnet. Every error podnet throws is a
  * {@linkcode PodnetError} (or, for teardown, a {@linkcode TeardownError},
  * which is also recognised by `instanceof PodnetError`) with a stable `code`
- * that programs can switch on; messages are for people: a message says what
- * podnet was doing, and what went wrong inside stays under `cause`.
+ * that programs can switch on; messages are for people.
+ *
+ * The message rule: every message is `Cannot <action>: <reason>` (std's
+ * style, sentence case, no full stop). `action` says what this layer was
+ * doing, in its own words and with what only it knows (a pod, a NIC, a DLL
+ * call); it never repeats the action of its `cause`. `reason` says why, as
+ * this layer sees it (a classification such as "the VM is gone"), never a
+ * copy of the cause's message; it is left out (`Cannot <action>`) when the
+ * error only wraps a `cause` that says why. Printed with its causes
+ * (message, then the cause's, ...), each thing is said once. Advice ("call
+ * `teardown()` again") goes in `hint`, never in the reason.
  *
  * One `Symbol.hasInstance` is kept, on purpose: `TeardownError` is an
  * `AggregateError` (the design asks for it, and tools that know
@@ -36,8 +45,21 @@ export type PodnetErrorCode =
   | "NATIVE_LOAD_FAILED"
   | "INVALID_HOST_DATA";
 
+/** What every podnet error may carry besides its `cause`. */
+type PodnetErrorOptions = ErrorOptions & {
+  /** Advice for the caller ("call teardown() again"), kept out of the message. */
+  readonly hint?: string;
+};
+
+/** `Cannot <action>: <reason>`, or `Cannot <action>` when the cause says why. */
+function cannot(action: string, reason: string | undefined): string {
+  return reason === undefined ? `Cannot ${action}` : `Cannot ${action}: ${reason}`;
+}
+
 /**
- * Base class of podnet's errors.
+ * Base class of podnet's errors. Its message is `Cannot <action>: <reason>`
+ * (see the module's message rule); `action`, `reason` and `hint` are also
+ * fields of their own.
  *
  * @example Switch on the stable code
  * ```ts
@@ -51,19 +73,35 @@ export type PodnetErrorCode =
 export class PodnetError extends Error {
   /** The stable, machine-readable code of this error. */
   readonly code: PodnetErrorCode;
+  /** What podnet was doing ("remove NIC 3f2a"), without "Cannot". */
+  readonly action: string;
+  /** Why it failed ("the VM is gone"); `undefined` when only `cause` says why. */
+  readonly reason: string | undefined;
+  /** Advice for the caller, kept out of the message; `undefined` when there is none. */
+  readonly hint: string | undefined;
   /** Brand that lets `instanceof PodnetError` also see {@linkcode TeardownError}. */
   readonly [podnetBrand] = true;
 
   /**
-   * Creates the error.
+   * Creates the error; its message is `Cannot <action>: <reason>`.
    *
    * @param code the stable code
-   * @param message a std-style message: "Cannot <do what>: <why>"
-   * @param options the `cause`, if any
+   * @param action what podnet was doing, starting with a verb ("remove NIC 3f2a")
+   * @param reason why it failed, in this layer's words; `undefined` when the
+   *   error only wraps a `cause` that says why
+   * @param options the `cause`, if any, and a `hint` (advice), if any
    */
-  constructor(code: PodnetErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
+  constructor(
+    code: PodnetErrorCode,
+    action: string,
+    reason: string | undefined,
+    options?: PodnetErrorOptions,
+  ) {
+    super(cannot(action, reason), options);
     this.code = code;
+    this.action = action;
+    this.reason = reason;
+    this.hint = options?.hint;
     this.name = new.target.name;
   }
 
@@ -83,22 +121,36 @@ export class PodnetError extends Error {
  * ```ts
  * import { InvalidArgumentError } from "@podnet/hcs";
  * const err = new InvalidArgumentError("namespaceId", "not a GUID");
- * console.log(err.message); // Invalid namespaceId: not a GUID
+ * console.log(err.message); // Cannot use namespaceId: not a GUID
  * ```
  */
 export class InvalidArgumentError extends PodnetError {
   /** The name of the rejected argument. */
   readonly argument: string;
   /**
-   * Creates the error.
+   * Creates the error; the action is "use <argument>".
    *
    * @param argument the argument's name
    * @param reason why it was rejected
    * @param options the `cause`, if any
    */
-  constructor(argument: string, reason: string, options?: ErrorOptions) {
-    super("INVALID_ARGUMENT", `Invalid ${argument}: ${reason}`, options);
+  constructor(argument: string, reason: string, options?: PodnetErrorOptions) {
+    super("INVALID_ARGUMENT", `use ${argument}`, reason, options);
     this.argument = argument;
+  }
+}
+
+/** The verb phrase of a controller operation ("setup" is done by "set up"). */
+function verbOf(operation: string): string {
+  switch (operation) {
+    case "setup":
+      return "set up";
+    case "teardown":
+      return "tear down";
+    case "resetAfterMigration":
+      return "reset after migration";
+    default:
+      return operation;
   }
 }
 
@@ -109,7 +161,7 @@ export class InvalidArgumentError extends PodnetError {
  * ```ts
  * import { InvalidStateError } from "@podnet/hcs";
  * const err = new InvalidStateError("setup", "TornDown");
- * console.log(err.message); // Cannot setup: the controller is TornDown
+ * console.log(err.message); // Cannot set up: the controller is TornDown
  * ```
  */
 export class InvalidStateError extends PodnetError {
@@ -118,13 +170,13 @@ export class InvalidStateError extends PodnetError {
   /** The state the controller was in. */
   readonly state: string;
   /**
-   * Creates the error.
+   * Creates the error; the reason is "the controller is <state>".
    *
-   * @param operation the rejected operation
+   * @param operation the rejected operation ("setup", "teardown"...)
    * @param state the controller's state
    */
   constructor(operation: string, state: string) {
-    super("INVALID_STATE", `Cannot ${operation}: the controller is ${state}`);
+    super("INVALID_STATE", verbOf(operation), `the controller is ${state}`);
     this.operation = operation;
     this.state = state;
   }
@@ -146,14 +198,14 @@ export class NotFoundError extends PodnetError {
   /** Its ID. */
   readonly id: string;
   /**
-   * Creates the error.
+   * Creates the error: "Cannot find <kind> <id>: it does not exist".
    *
    * @param kind what kind of object is missing
    * @param id its ID
    * @param options the `cause`, if any
    */
-  constructor(kind: string, id: string, options?: ErrorOptions) {
-    super("NOT_FOUND", `Cannot find ${kind} ${id}: it does not exist`, options);
+  constructor(kind: string, id: string, options?: PodnetErrorOptions) {
+    super("NOT_FOUND", `find ${kind} ${id}`, "it does not exist", options);
     this.kind = kind;
     this.id = id;
   }
@@ -166,18 +218,20 @@ export class NotFoundError extends PodnetError {
  * @example
  * ```ts
  * import { GuestUnavailableError } from "@podnet/hcs";
- * throw new GuestUnavailableError("Cannot detach NIC 3f2a: the guest connection is closed");
+ * const err = new GuestUnavailableError("detach NIC 3f2a", "the guest connection is closed");
+ * console.log(err.message); // Cannot detach NIC 3f2a: the guest connection is closed
  * ```
  */
 export class GuestUnavailableError extends PodnetError {
   /**
    * Creates the error.
    *
-   * @param message std-style message
+   * @param action what podnet was doing ("detach NIC 3f2a")
+   * @param reason how the guest is unavailable ("the guest connection is closed")
    * @param options the `cause`, if any
    */
-  constructor(message: string, options?: ErrorOptions) {
-    super("GUEST_UNAVAILABLE", message, options);
+  constructor(action: string, reason: string, options?: PodnetErrorOptions) {
+    super("GUEST_UNAVAILABLE", action, reason, options);
   }
 }
 
@@ -188,18 +242,20 @@ export class GuestUnavailableError extends PodnetError {
  * @example
  * ```ts
  * import { VmUnavailableError } from "@podnet/hcs";
- * throw new VmUnavailableError("Cannot remove NIC 3f2a: the VM is gone");
+ * const err = new VmUnavailableError("remove NIC 3f2a", "the VM is gone");
+ * console.log(err.message); // Cannot remove NIC 3f2a: the VM is gone
  * ```
  */
 export class VmUnavailableError extends PodnetError {
   /**
    * Creates the error.
    *
-   * @param message std-style message
+   * @param action what podnet was doing ("remove NIC 3f2a")
+   * @param reason how the VM is unavailable ("the VM is gone")
    * @param options the `cause`, if any
    */
-  constructor(message: string, options?: ErrorOptions) {
-    super("VM_UNAVAILABLE", message, options);
+  constructor(action: string, reason: string, options?: PodnetErrorOptions) {
+    super("VM_UNAVAILABLE", action, reason, options);
   }
 }
 
@@ -210,23 +266,23 @@ export class VmUnavailableError extends PodnetError {
  * @example
  * ```ts
  * import { OperationTimeoutError } from "@podnet/hcs";
- * const err = new OperationTimeoutError("HcsModifyComputeSystem", 30_000);
- * console.log(err.message); // Cannot complete HcsModifyComputeSystem: timed out after 30000 ms
+ * const err = new OperationTimeoutError("add NIC 3f2a", 30_000);
+ * console.log(err.message); // Cannot add NIC 3f2a: timed out after 30000 ms
  * ```
  */
 export class OperationTimeoutError extends PodnetError {
-  /** The call that timed out. */
+  /** What timed out (the action, "add NIC 3f2a"). */
   readonly operation: string;
   /** The limit it outlived, in milliseconds. */
   readonly timeoutMs: number;
   /**
-   * Creates the error.
+   * Creates the error: "Cannot <operation>: timed out after <timeoutMs> ms".
    *
-   * @param operation the call that timed out
+   * @param operation what timed out, as an action ("add NIC 3f2a")
    * @param timeoutMs its limit in milliseconds
    */
   constructor(operation: string, timeoutMs: number) {
-    super("TIMEOUT", `Cannot complete ${operation}: timed out after ${timeoutMs} ms`);
+    super("TIMEOUT", operation, `timed out after ${timeoutMs} ms`);
     this.operation = operation;
     this.timeoutMs = timeoutMs;
   }
@@ -258,6 +314,7 @@ export interface ErrorRecord {
 
 /**
  * A Windows call failed with an HRESULT that podnet has no better name for.
+ * Its message is "Cannot complete <call>: HRESULT 0x...: <record's message>".
  *
  * @example
  * ```ts
@@ -292,11 +349,11 @@ export class HResultError extends PodnetError {
     call: string,
     hresult: number,
     record?: ErrorRecord,
-    options?: ErrorOptions & { readonly reportedSuccess?: boolean },
+    options?: PodnetErrorOptions & { readonly reportedSuccess?: boolean },
   ) {
     const code = hresult >>> 0;
     const detail = record?.message ? `: ${record.message}` : "";
-    super("HRESULT", `Cannot complete ${call}: HRESULT ${formatHResult(code)}${detail}`, options);
+    super("HRESULT", `complete ${call}`, `HRESULT ${formatHResult(code)}${detail}`, options);
     this.call = call;
     this.hresult = code;
     this.record = record;
@@ -329,26 +386,28 @@ export function formatHResult(hresult: number): string {
  */
 export class CancelledError extends PodnetError {
   /**
-   * Creates the error.
+   * Creates the error: "Cannot finish <operation>: <reason>".
    *
    * @param operation the operation that was stopped
    * @param reason why
    * @param options the `cause`, if any
    */
-  constructor(operation: string, reason: string, options?: ErrorOptions) {
-    super("CANCELLED", `Cannot finish ${operation}: ${reason}`, options);
+  constructor(operation: string, reason: string, options?: PodnetErrorOptions) {
+    const what = operation === "resetAfterMigration" ? "the reset after migration" : operation;
+    super("CANCELLED", `finish ${what}`, reason, options);
   }
 }
 
 /**
- * Setup failed. `cause` is the original failure; `rolledBack` says whether
- * what setup did was undone (state `TornDown`) or not (state `Invalid`: call
- * `teardown()` again later).
+ * Setup failed. `cause` is the original failure and says why; `rolledBack`
+ * says whether what setup did was undone (state `TornDown`) or not (state
+ * `Invalid`: `hint` says to call `teardown()`).
  *
  * @example
  * ```ts
- * import { SetupError } from "@podnet/hcs";
- * const err = new SetupError("pod-a", true, new Error("boom"));
+ * import { OperationTimeoutError, SetupError } from "@podnet/hcs";
+ * const err = new SetupError("pod-a", true, new OperationTimeoutError("add NIC 3f2a", 30_000));
+ * console.log(err.message); // Cannot set up the network of pod pod-a
  * console.log(err.rolledBack, err.cause);
  * ```
  */
@@ -358,7 +417,8 @@ export class SetupError extends PodnetError {
   /** The rollback's own failure, when the rollback did not complete. */
   readonly rollbackError: unknown;
   /**
-   * Creates the error.
+   * Creates the error: "Cannot set up the network of pod <podId>", the
+   * reason being `cause`.
    *
    * @param podId the pod
    * @param rolledBack whether the rollback completed
@@ -366,12 +426,15 @@ export class SetupError extends PodnetError {
    * @param rollbackError the rollback's failure, if any
    */
   constructor(podId: string, rolledBack: boolean, cause: unknown, rollbackError?: unknown) {
-    const after = rolledBack
-      ? "rolled back"
+    const hint = rolledBack
+      ? undefined
       : rollbackError === undefined
-      ? "not rolled back, call teardown()"
-      : "rollback incomplete, call teardown() again";
-    super("SETUP_FAILED", `Cannot set up the network of pod ${podId}: ${after}`, { cause });
+      ? "nothing was rolled back: call teardown()"
+      : "the rollback did not complete: call teardown() again";
+    super("SETUP_FAILED", `set up the network of pod ${podId}`, undefined, {
+      cause,
+      ...(hint === undefined ? {} : { hint }),
+    });
     this.rolledBack = rolledBack;
     this.rollbackError = rollbackError;
   }
@@ -380,39 +443,41 @@ export class SetupError extends PodnetError {
 /**
  * `resetAfterMigration()` failed. `cause` is the first failure (a
  * `TeardownError` when taking the source's NICs off failed). Every step is
- * recorded: call `resetAfterMigration()` again, or `teardown()`.
+ * recorded: `hint` says to call `resetAfterMigration()` again, or `teardown()`.
  *
  * @example
  * ```ts
- * import { ResetError } from "@podnet/hcs";
- * const err = new ResetError("pod-a", new Error("boom"));
+ * import { OperationTimeoutError, ResetError } from "@podnet/hcs";
+ * const err = new ResetError("pod-a", new OperationTimeoutError("add NIC 3f2a", 30_000));
  * console.log(err.code); // RESET_FAILED
  * ```
  */
 export class ResetError extends PodnetError {
   /**
-   * Creates the error.
+   * Creates the error: "Cannot reset the network of pod <podId> after
+   * migration", the reason being `cause`.
    *
    * @param podId the pod
    * @param cause the first failure
    */
   constructor(podId: string, cause: unknown) {
-    super(
-      "RESET_FAILED",
-      `Cannot reset the network of pod ${podId} after migration: call resetAfterMigration() ` +
-        "again or teardown()",
-      { cause },
-    );
+    super("RESET_FAILED", `reset the network of pod ${podId} after migration`, undefined, {
+      cause,
+      hint: "call resetAfterMigration() again, or teardown()",
+    });
   }
 }
 
 /**
- * One failed teardown step, naming the NIC and endpoint it was for.
+ * One failed teardown step, naming the step and the endpoint it was for;
+ * its `cause` says what was done to which NIC and why it failed.
  *
  * @example
  * ```ts
- * import { TeardownStepError } from "@podnet/hcs";
- * const err = new TeardownStepError("vm-remove", new Error("boom"), "3f2a", "b1e2");
+ * import { TeardownStepError, VmUnavailableError } from "@podnet/hcs";
+ * const cause = new VmUnavailableError("remove NIC 3f2a", "the VM is gone");
+ * const err = new TeardownStepError("vm-remove", cause, "3f2a", "b1e2");
+ * console.log(err.message); // Cannot finish step vm-remove for endpoint b1e2
  * console.log(err.step, err.nicId, err.endpointId);
  * ```
  */
@@ -424,7 +489,8 @@ export class TeardownStepError extends PodnetError {
   /** The host endpoint, for per-NIC steps. */
   readonly endpointId: string | undefined;
   /**
-   * Creates the error.
+   * Creates the error: "Cannot finish step <step> for endpoint <id>", the
+   * reason being `cause`.
    *
    * @param step the failed step
    * @param cause its failure
@@ -432,13 +498,12 @@ export class TeardownStepError extends PodnetError {
    * @param endpointId the endpoint, for per-NIC steps
    */
   constructor(step: TeardownStep, cause: unknown, nicId?: string, endpointId?: string) {
-    const nic = `NIC ${nicId ?? "?"} (endpoint ${endpointId ?? "?"})`;
-    const what = step === "guest-detach"
-      ? `detach ${nic} in the guest`
-      : step === "vm-remove"
-      ? `hot-remove ${nic} from the VM`
-      : "remove the pod namespace in the guest";
-    super("TEARDOWN_STEP_FAILED", `Cannot ${what}`, { cause });
+    const subject = endpointId !== undefined
+      ? ` for endpoint ${endpointId}`
+      : nicId !== undefined
+      ? ` for NIC ${nicId}`
+      : "";
+    super("TEARDOWN_STEP_FAILED", `finish step ${step}${subject}`, undefined, { cause });
     this.step = step;
     this.nicId = nicId;
     this.endpointId = endpointId;
@@ -447,39 +512,60 @@ export class TeardownStepError extends PodnetError {
 
 /**
  * Teardown attempted every step and some failed: one entry per failed step
- * in `errors`. The state is `Invalid`; `teardown()` can be called again. When
- * the teardown was aborted partway, `cause` is the `CancelledError` and
- * `errors` holds the failures gathered until then.
+ * in `errors`. The state is `Invalid`; `teardown()` can be called again
+ * (`hint` says so). When the teardown was aborted partway, `cause` is the
+ * `CancelledError` and `errors` holds the failures gathered until then.
  *
  * @example
  * ```ts
- * import { TeardownError, TeardownStepError } from "@podnet/hcs";
+ * import { TeardownError, TeardownStepError, VmUnavailableError } from "@podnet/hcs";
+ * const cause = new VmUnavailableError("remove NIC 3f2a", "the VM is gone");
  * const err = new TeardownError("pod-a", [
- *   new TeardownStepError("vm-remove", new Error("boom"), "3f2a", "b1e2"),
+ *   new TeardownStepError("vm-remove", cause, "3f2a", "b1e2"),
  * ]);
+ * console.log(err.message); // Cannot tear down the network of pod pod-a: 1 step failed
  * console.log(err.code, err.errors.length);
  * ```
  */
 export class TeardownError extends AggregateError {
   /** Always `TEARDOWN_FAILED`. */
   readonly code: PodnetErrorCode = "TEARDOWN_FAILED";
+  /** What podnet was doing ("tear down the network of pod pod-a"). */
+  readonly action: string;
+  /** Why it failed: how many steps failed. */
+  readonly reason: string;
+  /** Advice for the caller: call `teardown()` again. */
+  readonly hint: string;
   /** Brand shared with {@linkcode PodnetError}. */
   readonly [podnetBrand] = true;
   /** The failed steps. */
   declare readonly errors: TeardownStepError[];
   /**
-   * Creates the error.
+   * Creates the error: "Cannot tear down the network of pod <podId>: <n>
+   * step(s) failed".
    *
    * @param podId the pod
    * @param errors one entry per failed step
+   * @param options the `cause` (a `CancelledError`) when the teardown was
+   *   aborted; `action` when the steps were part of something else, whose
+   *   error names the pod ("take the source's NICs off")
    */
-  constructor(podId: string, errors: TeardownStepError[], options?: ErrorOptions) {
+  constructor(
+    podId: string,
+    errors: TeardownStepError[],
+    options?: ErrorOptions & { readonly action?: string },
+  ) {
+    const action = options?.action ?? `tear down the network of pod ${podId}`;
+    const reason = `${errors.length} ${errors.length === 1 ? "step" : "steps"} failed`;
     super(
       errors,
-      `Cannot tear down the network of pod ${podId}: ${errors.length} step(s) failed`,
-      options,
+      cannot(action, reason),
+      options && "cause" in options ? { cause: options.cause } : {},
     );
     this.name = "TeardownError";
+    this.action = action;
+    this.reason = reason;
+    this.hint = "call teardown() again";
   }
 }
 
@@ -490,18 +576,18 @@ export class TeardownError extends AggregateError {
  * ```ts
  * import { SnapshotError } from "@podnet/hcs";
  * const err = new SnapshotError("schemaVersion must be 1");
- * console.log(err.message); // Invalid snapshot: schemaVersion must be 1
+ * console.log(err.message); // Cannot use the snapshot: schemaVersion must be 1
  * ```
  */
 export class SnapshotError extends PodnetError {
   /**
-   * Creates the error.
+   * Creates the error: "Cannot use the snapshot: <reason>".
    *
    * @param reason what is wrong with it
    * @param options the `cause`, if any
    */
-  constructor(reason: string, options?: ErrorOptions) {
-    super("SNAPSHOT_INVALID", `Invalid snapshot: ${reason}`, options);
+  constructor(reason: string, options?: PodnetErrorOptions) {
+    super("SNAPSHOT_INVALID", "use the snapshot", reason, options);
   }
 }
 
@@ -511,40 +597,47 @@ export class SnapshotError extends PodnetError {
  * @example
  * ```ts
  * import { StoreError } from "@podnet/hcs";
- * throw new StoreError("Cannot write state of pod pod-a: disk full");
+ * const err = new StoreError("write the state of pod pod-a", "the disk is full");
+ * console.log(err.message); // Cannot write the state of pod pod-a: the disk is full
  * ```
  */
 export class StoreError extends PodnetError {
   /**
    * Creates the error.
    *
-   * @param message std-style message
+   * @param action what the store was doing ("write the state of pod pod-a to <path>")
+   * @param reason why it failed; `undefined` when the `cause` (a file
+   *   system error) says why
    * @param options the `cause`, if any
    */
-  constructor(message: string, options?: ErrorOptions) {
-    super("STORE_FAILED", message, options);
+  constructor(action: string, reason: string | undefined, options?: PodnetErrorOptions) {
+    super("STORE_FAILED", action, reason, options);
   }
 }
 
 /**
  * A native library could not be loaded (missing file, missing symbol, or no
- * `--allow-ffi`).
+ * `--allow-ffi`); `hint` says what to do about it.
  *
  * @example
  * ```ts
  * import { NativeLoadError } from "@podnet/hcs";
- * throw new NativeLoadError("Cannot load computenetwork.dll: run with --allow-ffi");
+ * const err = new NativeLoadError("load computenetwork.dll", "FFI is not permitted", {
+ *   hint: "run Deno with --allow-ffi",
+ * });
+ * console.log(err.message); // Cannot load computenetwork.dll: FFI is not permitted
  * ```
  */
 export class NativeLoadError extends PodnetError {
   /**
    * Creates the error.
    *
-   * @param message std-style message
-   * @param options the `cause`, if any
+   * @param action what podnet was doing ("load computenetwork.dll from <path>")
+   * @param reason why it failed; `undefined` when the `cause` says why
+   * @param options the `cause`, if any, and a `hint`, if any
    */
-  constructor(message: string, options?: ErrorOptions) {
-    super("NATIVE_LOAD_FAILED", message, options);
+  constructor(action: string, reason: string | undefined, options?: PodnetErrorOptions) {
+    super("NATIVE_LOAD_FAILED", action, reason, options);
   }
 }
 
@@ -563,15 +656,15 @@ export class InvalidHostDataError extends PodnetError {
   /** The path of the bad field ("document" for the whole document). */
   readonly field: string;
   /**
-   * Creates the error.
+   * Creates the error: "Cannot use <what>: <field> <reason>".
    *
    * @param what which document ("endpoint <id>", "namespace <id>"...)
    * @param field the path of the bad field
    * @param reason what is wrong with it
    * @param options the `cause`, if any
    */
-  constructor(what: string, field: string, reason: string, options?: ErrorOptions) {
-    super("INVALID_HOST_DATA", `Cannot use ${what}: ${field} ${reason}`, options);
+  constructor(what: string, field: string, reason: string, options?: PodnetErrorOptions) {
+    super("INVALID_HOST_DATA", `use ${what}`, `${field} ${reason}`, options);
     this.field = field;
   }
 }

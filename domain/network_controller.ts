@@ -34,7 +34,7 @@ import { parseSnapshot, type Snapshot } from "./snapshot.ts";
 import { type ControllerOperation, type ControllerState, TRANSITIONS } from "./state.ts";
 import { bindNics } from "./_bind_plan.ts";
 import { readHost } from "./_host_reads.ts";
-import { type OperationContext, stopReason } from "./_operation_context.ts";
+import { abortReason, type OperationContext, stopReason } from "./_operation_context.ts";
 import { PodRecord } from "./_pod_record.ts";
 import { Recorder } from "./_recorder.ts";
 import { resetAfterMigration } from "./_reset.ts";
@@ -405,7 +405,7 @@ export class NetworkController {
       () => this.#perform(operation, signal, argument),
       signal,
       () =>
-        new CancelledError(operation, "the operation was aborted before it started", {
+        new CancelledError(operation, `${abortReason(signal?.reason)} before it started`, {
           cause: signal?.reason,
         }),
     );
@@ -441,7 +441,7 @@ export class NetworkController {
     const action = TRANSITIONS[r.state][operation];
     if (action === "reject") throw new InvalidStateError(operation, r.state);
     if (signal?.aborted) {
-      throw new CancelledError(operation, "the operation was aborted before it started", {
+      throw new CancelledError(operation, `${abortReason(signal.reason)} before it started`, {
         cause: signal.reason,
       });
     }

@@ -131,7 +131,8 @@ Deno.test("rollback on: a failed setup undoes everything and says so", async () 
     assert.ok(e instanceof SetupError);
     assert.equal(e.rolledBack, true);
     assert.ok(e.cause instanceof HResultError);
-    assert.match(e.message, /rolled back/);
+    assert.equal(e.message, "Cannot set up the network of pod pod-a");
+    assert.equal(e.hint, undefined);
     return true;
   });
   assert.equal(c.state, "TornDown");
@@ -318,8 +319,8 @@ Deno.test("guest gone and VM gone during teardown count as done", async () => {
   const w = world();
   const c = new NetworkController({ podId: "pod-a", namespaceId: NS }, w.ports());
   await c.setup();
-  w.fail("detach", () => new GuestUnavailableError("Cannot detach: the guest is gone"), 1);
-  w.fail("removeNic", () => new VmUnavailableError("Cannot remove: the VM is gone"), 2);
+  w.fail("detach", () => new GuestUnavailableError("detach NIC 3f2a", "the guest is gone"), 1);
+  w.fail("removeNic", () => new VmUnavailableError("remove NIC 3f2a", "the VM is gone"), 2);
   await c.teardown();
   assert.equal(c.state, "TornDown");
 });
@@ -328,7 +329,7 @@ Deno.test("a guest-gone error on the host remove step is a real failure", async 
   const w = world();
   const c = new NetworkController({ podId: "pod-a", namespaceId: NS }, w.ports());
   await c.setup();
-  w.fail("removeNic", () => new GuestUnavailableError("odd"), 1);
+  w.fail("removeNic", () => new GuestUnavailableError("remove NIC 3f2a", "odd"), 1);
   await assert.rejects(c.teardown(), TeardownError);
 });
 

@@ -73,7 +73,7 @@ Deno.test("encodeWide writes UTF-16 code units and a NUL; decodeWide reads them 
   // The byte-order mark is content, not a marker: it must survive.
   assert.equal(decodeWide(pointer, text.length), text);
   assert.equal(decodeWide(pointer, 0), "");
-  assert.throws(() => encodeWide("a\0b", "query"), /Invalid query: contains U\+0000 at index 1/);
+  assert.throws(() => encodeWide("a\0b", "query"), /Cannot use query: contains U\+0000 at index 1/);
 });
 
 Deno.test("non-ASCII and astral text round-trips through the DLL in both directions", async () => {

@@ -50,7 +50,9 @@ class BridgeTransport implements GuestTransport {
         options?.signal?.addEventListener("abort", () => reject(options.signal?.reason))
       );
     }
-    if (this.closed) throw new GuestUnavailableError("Cannot send: the bridge is closed");
+    if (this.closed) {
+      throw new GuestUnavailableError("send a guest request", "the bridge is closed");
+    }
     const fail = this.failNext;
     this.failNext = undefined;
     if (fail) throw fail();
@@ -64,7 +66,11 @@ class BridgeTransport implements GuestTransport {
 
   capabilities(): Promise<GuestCapabilities> {
     this.capabilityReads++;
-    if (this.closed) return Promise.reject(new GuestUnavailableError("no bridge"));
+    if (this.closed) {
+      return Promise.reject(
+        new GuestUnavailableError("read the guest capabilities", "there is no bridge"),
+      );
+    }
     return Promise.resolve({ namespaceAddRequestSupported: this.supported });
   }
 }

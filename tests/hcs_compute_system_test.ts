@@ -243,7 +243,7 @@ Deno.test("ComputeSystem: a hanging call times out with OperationTimeoutError", 
   await assert.rejects(system.modify(DOC, "attach NIC 1"), (e: unknown) => {
     assert.ok(e instanceof OperationTimeoutError);
     assert.equal(e.timeoutMs, 30);
-    assert.equal(e.message, "Cannot complete attach NIC 1: timed out after 30 ms");
+    assert.equal(e.message, "Cannot attach NIC 1: timed out after 30 ms");
     return true;
   });
   system.close();
@@ -366,7 +366,7 @@ Deno.test("ComputeSystem: a modify whose time limit passes while it waits fails 
   assert.equal(system.stragglers, 1);
   await assert.rejects(system.modify(REMOVE, "remove NIC 0f1e"), (e: unknown) => {
     assert.ok(e instanceof OperationTimeoutError);
-    assert.equal(e.message, "Cannot complete remove NIC 0f1e: timed out after 30 ms");
+    assert.equal(e.message, "Cannot remove NIC 0f1e: timed out after 30 ms");
     return true;
   });
   // The caller's own abort while waiting: its reason, and nothing sent either.

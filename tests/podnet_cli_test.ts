@@ -178,7 +178,7 @@ Deno.test("podnet: bad flags are one line and exit 2, with nothing changed", asy
       w.stateDir,
       "--sim-state",
       `${w.dir}/none.json`,
-    ], /Cannot open the simulated host/],
+    ], /Cannot find simulated host file \S+none\.json: it does not exist$/],
     [["setup", "--pod", "", ...setupFlags("lcow").slice(2), ...w.flags], /--pod must not be empty/],
     [
       ["setup", "--pod", "a\u0007b", ...setupFlags("lcow").slice(2), ...w.flags],
@@ -231,6 +231,10 @@ Deno.test("podnet: a missing state directory is one line and exit 2, and is not 
   ) {
     oneLineError(await podnet(...args), EXIT_CODES.USAGE, /it does not exist \(create it first\)/);
   }
+  // The advice is a field of its own in the JSON, not part of the message.
+  const json = JSON.parse((await podnet("status", "--json", ...flags)).out);
+  assert.equal(json.error.hint, "create it first");
+  assert.match(json.error.message, /: it does not exist$/);
   await Deno.writeTextFile(`${w.dir}/a-file`, "");
   oneLineError(
     await podnet("status", "--state-dir", `${w.dir}/a-file`),
@@ -259,7 +263,11 @@ Deno.test("podnet: a corrupt record is one line and exit 2, with nothing changed
     ]
   ) {
     const r = await podnet(...args);
-    oneLineError(r, EXIT_CODES.USAGE, /invalid content/);
+    oneLineError(
+      r,
+      EXIT_CODES.USAGE,
+      /: its content is not a valid record: Cannot use the snapshot: /,
+    );
     assert.ok(r.err.includes(path), "names the file");
   }
   assert.equal(await Deno.readTextFile(w.simState), before.sim, "the host is untouched");
@@ -302,7 +310,10 @@ Deno.test("podnet setup: a failed step is rolled back (exit 1, nothing recorded)
   assert.equal((await podnet("sim", "fault", "--sim-state", w.simState, "vm-add:2")).code, 0);
   const rolled = await podnet("setup", ...setupFlags("lcow"), ...w.flags);
   assert.equal(rolled.code, EXIT_CODES.FAILED);
-  assert.match(rolled.err, /: rolled back: .*injected by podnet sim fault/);
+  assert.match(
+    rolled.err,
+    /^podnet setup: Cannot set up the network of pod default\/web-0: Cannot complete \w+: .*injected by podnet sim fault$/m,
+  );
   assert.match(rolled.out, /vm-add\s+failed\s+NIC [0-9a-f-]+ endpoint .*: Cannot complete/);
   assert.match(rolled.out, /everything it did was undone: nothing is recorded/);
   assert.deepEqual(SimulatedHost.openFile(w.simState).inventory(), EMPTY);
@@ -375,7 +386,8 @@ Deno.test("podnet setup --timeout: a call that never returns is cut off at the d
   );
   assert.equal(r.code, EXIT_CODES.FAILED);
   assert.ok(performance.now() - started < 10_000, "not the 30 s call time limit");
-  assert.match(r.err, /rolled back/);
+  assert.match(r.err, /Cannot finish setup: its deadline passed/);
+  assert.match(r.out, /everything it did was undone/);
   assert.deepEqual(SimulatedHost.openFile(w.simState).inventory(), EMPTY);
   await w.remove();
 });
@@ -440,6 +452,39 @@ Deno.test("podnet recover: mid-operation and Invalid records are torn down, runn
   assert.deepEqual(SimulatedHost.openFile(w.simState).inventory(), EMPTY);
   const human = await podnet("recover", ...w.flags);
   assert.match(human.out, /nothing to recover/);
+  await w.remove();
+});
+
+Deno.test("podnet recover: a pod without a host record fails with a code, not UNKNOWN", async () => {
+  const w = await world("lcow");
+  await podnet("sim", "fault", "--sim-state", w.simState, "guest-attach:2");
+  const setup = await podnet("setup", ...setupFlags("lcow"), "--no-rollback", ...w.flags);
+  assert.equal(setup.code, EXIT_CODES.FAILED);
+  for await (const entry of Deno.readDir(w.stateDir)) {
+    if (entry.name.endsWith(".host.json")) await Deno.remove(`${w.stateDir}/${entry.name}`);
+  }
+  const r = await podnet("recover", "--json", ...w.flags);
+  assert.equal(r.code, EXIT_CODES.FAILED);
+  const [pod] = JSON.parse(r.out).pods;
+  assert.equal(pod.action, "failed");
+  assert.equal(pod.error.code, "NOT_FOUND");
+  assert.equal(
+    pod.error.message,
+    `Cannot recover pod ${POD}: no host record says which VM it is on`,
+  );
+  assert.match(pod.next, /--vm ID --guest lcow\|wcow$/);
+  const next = await podnet(
+    "teardown",
+    "--pod",
+    POD,
+    "--vm",
+    "podnet-uvm-1",
+    "--guest",
+    "lcow",
+    ...w.flags,
+  );
+  assert.equal(next.code, 0, next.err);
+  assert.deepEqual(SimulatedHost.openFile(w.simState).inventory(), EMPTY);
   await w.remove();
 });
 

@@ -207,7 +207,7 @@ Deno.test("sim file: create refuses an existing file; open refuses a missing, co
     await Deno.writeTextFile(path, bad);
     assert.throws(
       () => SimulatedHost.openFile(path),
-      (e) => e instanceof StoreError && e.message.includes("invalid content"),
+      (e) => e instanceof StoreError && e.message.includes("its content is not valid"),
       bad,
     );
   }

@@ -1,7 +1,7 @@
 import { EXIT_CODES, type ExitCode } from "./exit_codes.ts";
 import { type LogFormat, startLogging } from "./_logging.ts";
 import { CliError } from "./_options.ts";
-import { codeOf, oneLine, type Output } from "./_output.ts";
+import { codeOf, hintOf, oneLine, type Output } from "./_output.ts";
 
 /** What a command runs with. */
 export class Ctx {
@@ -41,7 +41,8 @@ export class Ctx {
 
 /**
  * Runs one command: `--help` prints its text; a `CliError` or any other
- * failure becomes one line on stderr (`podnet <command>: <message>`) and,
+ * failure becomes one line on stderr (`podnet <command>: <message>`, then
+ * the error's `hint` in parentheses when it has one) and,
  * with `--json`, an `{"error": {...}}` document on stdout unless the
  * command printed its own.
  */
@@ -64,11 +65,16 @@ export async function runCommand(
     const code = error instanceof CliError
       ? (exitCode === EXIT_CODES.BUSY ? "BUSY" : exitCode === EXIT_CODES.USAGE ? "USAGE" : "FAILED")
       : codeOf(error);
-    const hint = exitCode === EXIT_CODES.USAGE && isFlagError(error)
-      ? ` (see: podnet ${command} --help)`
-      : "";
-    io.err(`podnet ${command}: ${oneLine(error)}${hint}`);
-    ctx.emit({ error: { code, message: oneLine(error) }, exitCode });
+    const hint = hintOf(error) ??
+      (exitCode === EXIT_CODES.USAGE && isFlagError(error)
+        ? `see: podnet ${command} --help`
+        : undefined);
+    const advice = hint === undefined ? "" : ` (${hint})`;
+    io.err(`podnet ${command}: ${oneLine(error)}${advice}`);
+    ctx.emit({
+      error: { code, message: oneLine(error), ...(hint === undefined ? {} : { hint }) },
+      exitCode,
+    });
     return exitCode;
   } finally {
     await ctx.stopLogging();

@@ -4,7 +4,7 @@ import { WindowsLibraries } from "../native/ffi/windows_libraries.ts";
 import { SimulatedHost } from "../native/sim/simulated_host.ts";
 import type { GuestPlatform } from "../../ports/guest_network.ts";
 import type { Common } from "./_options.ts";
-import { usage } from "./_options.ts";
+import { usage, usageFrom } from "./_options.ts";
 
 /** The ports of one pod, to close when its command is done. */
 export interface PodPorts extends HostPorts {
@@ -66,7 +66,7 @@ export class Hosts implements AsyncDisposable {
     try {
       this.#sim = SimulatedHost.openFile(path);
     } catch (cause) {
-      throw usage(`Cannot open the simulated host ${path}`, { cause });
+      throw usageFrom(`open the simulated host ${path}`, cause);
     }
     return this.#sim;
   }

@@ -1,20 +1,43 @@
+import { PodnetError } from "../../domain/errors.ts";
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { normalizeGuid } from "../../domain/guid.ts";
 import type { GuestPlatform } from "../../ports/guest_network.ts";
 import { EXIT_CODES, type ExitCode } from "./exit_codes.ts";
 import type { LogFormat } from "./_logging.ts";
 
-/** A command's failure with its exit code; its message is printed as one line. */
+/** What a command's failure may carry: its `cause`, and advice kept out of the message. */
+export type CliErrorOptions = ErrorOptions & { readonly hint?: string };
+
+/**
+ * A command's failure with its exit code; its message is printed as one
+ * line, its `hint` (advice) after it in parentheses.
+ */
 export class CliError extends Error {
-  constructor(readonly exitCode: ExitCode, message: string, options?: ErrorOptions) {
+  /** Advice for the user, kept out of the message. */
+  readonly hint: string | undefined;
+  constructor(readonly exitCode: ExitCode, message: string, options?: CliErrorOptions) {
     super(message, options);
     this.name = "CliError";
+    this.hint = options?.hint;
   }
 }
 
 /** Bad usage or input: exit code 2. */
-export function usage(message: string, options?: ErrorOptions): CliError {
+export function usage(message: string, options?: CliErrorOptions): CliError {
   return new CliError(EXIT_CODES.USAGE, message, options);
+}
+
+/**
+ * Bad input found by podnet: exit code 2, the failure said once. A podnet
+ * error already says what was being done (`Cannot <action>: <reason>`), so
+ * it is said as it is; anything else is said as "Cannot <action>", its
+ * `cause` saying why.
+ */
+export function usageFrom(action: string, cause: unknown): CliError {
+  if (cause instanceof PodnetError) {
+    return usage(cause.message, cause.cause === undefined ? {} : { cause: cause.cause });
+  }
+  return usage(`Cannot ${action}`, { cause });
 }
 
 /** The flags every pod command takes. */
@@ -87,7 +110,7 @@ export function common(values: {
     throw usage(`--host must be windows or sim, not ${JSON.stringify(host)}`);
   }
   if (needsHost && host === "sim" && simState === undefined) {
-    throw usage("--host sim needs --sim-state FILE (make one with: podnet sim init)");
+    throw usage("--host sim needs --sim-state FILE", { hint: "make one with: podnet sim init" });
   }
   if (host === "windows" && simState !== undefined) {
     throw usage("--sim-state goes with --host sim");
@@ -194,7 +217,9 @@ export async function checkStateDir(path: string): Promise<void> {
     info = await Deno.stat(path);
   } catch (cause) {
     if (cause instanceof Deno.errors.NotFound) {
-      throw usage(`Cannot use state directory ${path}: it does not exist (create it first)`);
+      throw usage(`Cannot use state directory ${path}: it does not exist`, {
+        hint: "create it first",
+      });
     }
     throw usage(`Cannot use state directory ${path}`, { cause });
   }

@@ -20,6 +20,21 @@ export function oneLine(error: unknown): string {
   return parts.join(": ").replace(/\s+/g, " ").trim();
 }
 
+/**
+ * The advice that came with an error or, failing that, with its nearest
+ * cause that has some (podnet errors keep advice in `hint`, out of the
+ * message); `undefined` when there is none.
+ */
+export function hintOf(error: unknown): string | undefined {
+  let e: unknown = error;
+  for (let depth = 0; e instanceof Error && depth < 8; depth++) {
+    const hint = (e as { hint?: unknown }).hint;
+    if (typeof hint === "string" && hint !== "") return hint;
+    e = e.cause;
+  }
+  return undefined;
+}
+
 /** The stable code of an error: podnet's own, or UNKNOWN. */
 export function codeOf(error: unknown): string {
   return error instanceof PodnetError ? error.code : "UNKNOWN";

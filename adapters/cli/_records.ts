@@ -2,7 +2,7 @@ import type { Snapshot } from "../../domain/snapshot.ts";
 import type { FileStore } from "../store/file_store.ts";
 import type { PodLock } from "../store/pod_lock.ts";
 import { EXIT_CODES } from "./exit_codes.ts";
-import { CliError, usage } from "./_options.ts";
+import { CliError, usageFrom } from "./_options.ts";
 
 /** Takes the pod's lock, or fails with exit code 3 when another process holds it. */
 export async function lockPod(store: FileStore, podId: string, what: string): Promise<PodLock> {
@@ -10,7 +10,7 @@ export async function lockPod(store: FileStore, podId: string, what: string): Pr
   try {
     lock = await store.tryLock(podId);
   } catch (cause) {
-    throw usage(`Cannot ${what} pod ${podId}`, { cause });
+    throw usageFrom(`${what} pod ${podId}`, cause);
   }
   if (lock === undefined) {
     throw new CliError(
@@ -26,7 +26,7 @@ export async function loadRecord(store: FileStore, podId: string): Promise<Snaps
   try {
     return await store.load(podId);
   } catch (cause) {
-    throw usage(`Cannot read the record of pod ${podId}`, { cause });
+    throw usageFrom(`read the record of pod ${podId}`, cause);
   }
 }
 
@@ -35,6 +35,6 @@ export async function listRecords(store: FileStore): Promise<string[]> {
   try {
     return await store.list();
   } catch (cause) {
-    throw usage(`Cannot list the records in ${store.directory}`, { cause });
+    throw usageFrom(`list the records in ${store.directory}`, cause);
   }
 }

@@ -1,3 +1,4 @@
+import { PodnetError } from "../../domain/errors.ts";
 import type { Snapshot } from "../../domain/snapshot.ts";
 import type { FileStore } from "../store/file_store.ts";
 import { EXIT_CODES, type ExitCode } from "./exit_codes.ts";
@@ -115,8 +116,10 @@ async function recoverPod(
     return { podId, action: "left", was, state: snapshot.state };
   }
   if (host === undefined) {
-    const error = new Error(
-      `Cannot recover pod ${podId}: no host record says which VM it is on`,
+    const error = new PodnetError(
+      "NOT_FOUND",
+      `recover pod ${podId}`,
+      "no host record says which VM it is on",
     );
     return {
       ...failed(podId, was, error, c),

@@ -20,6 +20,7 @@ import {
   parse,
   required,
   usage,
+  usageFrom,
 } from "./_options.ts";
 import { codeOf, oneLine } from "./_output.ts";
 import { describePod, podView } from "./_pod_view.ts";
@@ -98,7 +99,7 @@ export async function setup(ctx: Ctx, args: string[]): Promise<ExitCode> {
     try {
       controller = new NetworkController(options, ports);
     } catch (cause) {
-      if (cause instanceof InvalidArgumentError) throw usage(cause.message, { cause });
+      if (cause instanceof InvalidArgumentError) throw usageFrom("set up", cause);
       throw cause;
     }
     const head = { podId, namespaceId: controller.namespaceId, vmId, guest };

@@ -5,7 +5,7 @@ import type { FaultAction } from "../native/sim/fault_plan.ts";
 import { EXIT_CODES, type ExitCode } from "./exit_codes.ts";
 import { FAILABLE_STEPS } from "./fault_steps.ts";
 import type { Ctx } from "./_command.ts";
-import { guestOf, logFormat, nonEmpty, parse, required, usage } from "./_options.ts";
+import { guestOf, logFormat, nonEmpty, parse, required, usage, usageFrom } from "./_options.ts";
 
 const SIM_COMMON_HELP = `  --json                    print exactly one JSON document on stdout
   --verbose, --log-format text|json
@@ -123,7 +123,7 @@ export async function simInit(ctx: Ctx, args: string[]): Promise<ExitCode> {
   try {
     SimulatedHost.createFile(path, state);
   } catch (cause) {
-    throw usage(`Cannot create the simulated host ${path}`, { cause });
+    throw usageFrom(`create the simulated host ${path}`, cause);
   }
   const namespaceId = String(state.namespaces[0]?.["ID"]);
   const endpointIds = state.endpoints.map((e) => String(e["ID"]));
@@ -139,7 +139,7 @@ function open(path: string): SimulatedHost {
   try {
     return SimulatedHost.openFile(path);
   } catch (cause) {
-    throw usage(`Cannot open the simulated host ${path}`, { cause });
+    throw usageFrom(`open the simulated host ${path}`, cause);
   }
 }
 

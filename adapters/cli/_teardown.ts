@@ -67,10 +67,9 @@ export async function teardown(ctx: Ctx, args: string[]): Promise<ExitCode> {
   }
   const host = hostOf(podId, record, vmId, guestFlag);
   if (host === undefined) {
-    throw usage(
-      `Cannot tear down pod ${podId}: no host record says which VM it is on; ` +
-        `pass --vm ID and --guest lcow|wcow`,
-    );
+    throw usage(`Cannot tear down pod ${podId}: no host record says which VM it is on`, {
+      hint: "pass --vm ID and --guest lcow|wcow",
+    });
   }
   await using hosts = new Hosts(c);
   hosts.check();

@@ -13,7 +13,8 @@ import { parseArgs } from "node:util";
 import { NetworkController } from "../../domain/network_controller.ts";
 import type { ControllerEvent } from "../../domain/controller_event.ts";
 import type { NicBinding } from "../../domain/binding.ts";
-import { PodnetError, TeardownError } from "../../domain/errors.ts";
+import { hintOf } from "./_output.ts";
+import { PodnetError, SetupError, TeardownError } from "../../domain/errors.ts";
 import type { GuestPlatform } from "../../ports/guest_network.ts";
 import { createPorts } from "../create_ports.ts";
 import { SimulatedHost } from "../native/sim/simulated_host.ts";
@@ -264,8 +265,13 @@ async function run(
   }
   if (failure !== undefined) {
     // What failed inside was shown once, as it happened (or in the JSON
-    // report); this line says what the demo was doing.
-    io.err(`demo: ${failure instanceof Error ? failure.message : String(failure)}`);
+    // report); this line says what the demo was doing and how it ended.
+    const ended = failure instanceof SetupError && failure.rolledBack ? " (rolled back)" : "";
+    const hint = hintOf(failure);
+    const advice = hint === undefined ? "" : ` (${hint})`;
+    io.err(
+      `demo: ${failure instanceof Error ? failure.message : String(failure)}${ended}${advice}`,
+    );
     return 1;
   }
   if (fault !== undefined && host.faults.pending.length > 0) {

@@ -56,18 +56,22 @@ export class NamespaceCapability {
     try {
       value = await raceSignal(this.#reading, options.signal);
     } catch (error) {
+      // Said again with the caller's action: the capability read was only
+      // the way the guest's absence showed, its cause stays the evidence.
       if (error instanceof GuestUnavailableError) {
-        throw new GuestUnavailableError(`Cannot ${describe}: ${reasonOf(error)}`, { cause: error });
+        throw new GuestUnavailableError(describe, error.reason ?? "the guest is unavailable", {
+          cause: error.cause,
+        });
       }
       if (error instanceof VmUnavailableError) {
-        throw new VmUnavailableError(`Cannot ${describe}: the VM is gone`, { cause: error });
+        throw new VmUnavailableError(describe, error.reason ?? "the VM is gone", {
+          cause: error.cause,
+        });
       }
       throw error;
     }
     if (value === undefined) {
-      throw new GuestUnavailableError(
-        `Cannot ${describe}: the guest connection is not established`,
-      );
+      throw new GuestUnavailableError(describe, "the guest connection is not established");
     }
     return value;
   }
@@ -129,10 +133,4 @@ export function fromTransport(
     }
     return value;
   };
-}
-
-/** The "why" part of a std-style message ("Cannot x: why"). */
-function reasonOf(error: Error): string {
-  const at = error.message.indexOf(": ");
-  return at < 0 ? error.message : error.message.slice(at + 2);
 }

@@ -432,7 +432,8 @@ export class ComputeSystem implements Disposable {
   #closedError(describe: string): PodnetError {
     return new PodnetError(
       "INVALID_STATE",
-      `Cannot ${describe}: the compute system handle of VM ${this.vmId} is closed`,
+      describe,
+      `the compute system handle of VM ${this.vmId} is closed`,
     );
   }
 
@@ -440,7 +441,7 @@ export class ComputeSystem implements Disposable {
     if (!(error instanceof HResultError)) return error;
     // A compute system that a fresh open cannot find is a VM that is gone.
     if (isNotFoundHResult(error.hresult) || error.hresult === HRESULT.HCS_E_SYSTEM_NOT_FOUND) {
-      return new VmUnavailableError(`Cannot ${describe}: the VM is gone`, { cause: error });
+      return new VmUnavailableError(describe, "the VM is gone", { cause: error });
     }
     return await this.#mapCallError(error, describe, undefined);
   }
@@ -463,7 +464,7 @@ export class ComputeSystem implements Disposable {
     if (isVmGoneHResult(code)) {
       const look = await this.#freshLook("vm");
       if (look.gone) {
-        return new VmUnavailableError(`Cannot ${describe}: the VM is gone`, { cause: error });
+        return new VmUnavailableError(describe, "the VM is gone", { cause: error });
       }
       logger.warn(
         "VM {vmId} answered {hresult} to {describe}, but a fresh look finds it {state}: " +
@@ -478,7 +479,7 @@ export class ComputeSystem implements Disposable {
         const why = code === HRESULT.HCS_E_CONNECT_FAILED
           ? "the guest connection was never made"
           : "the guest connection is closed";
-        return new GuestUnavailableError(`Cannot ${describe}: ${why}`, { cause: error });
+        return new GuestUnavailableError(describe, why, { cause: error });
       }
       logger.warn(
         "VM {vmId} answered {hresult} to {describe}, but a fresh look finds the guest " +

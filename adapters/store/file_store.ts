@@ -76,17 +76,15 @@ export class FileStore implements StateStore {
     try {
       text = await this.#files.read(podId, SUFFIX);
     } catch (cause) {
-      throw new StoreError(`Cannot read the state of pod ${podId} from ${path}`, { cause });
+      throw new StoreError(`read the state of pod ${podId} from ${path}`, undefined, { cause });
     }
     if (text === undefined) return undefined;
-    const context = `Cannot use the state of pod ${podId} in ${path}`;
+    const context = `read the state of pod ${podId} from ${path}`;
     let snapshot = parse(text, context);
     const changes = await this.#journal(podId, text, context);
     if (changes.length > 0) snapshot = parse(applyChanges(snapshot, changes, context), context);
     if (snapshot.podId !== podId) {
-      throw new StoreError(
-        `Cannot use the state of pod ${podId} in ${path}: it belongs to pod ${snapshot.podId}`,
-      );
+      throw new StoreError(context, `it belongs to pod ${snapshot.podId}`);
     }
     return snapshot;
   }
@@ -103,7 +101,7 @@ export class FileStore implements StateStore {
       this.#bases.set(snapshot.podId, await sha256(text));
       await this.#files.remove(snapshot.podId, JOURNAL);
     } catch (cause) {
-      throw new StoreError(`Cannot write the state of pod ${snapshot.podId} to ${path}`, {
+      throw new StoreError(`write the state of pod ${snapshot.podId} to ${path}`, undefined, {
         cause,
       });
     }
@@ -120,7 +118,8 @@ export class FileStore implements StateStore {
     const base = this.#bases.get(podId);
     if (base === undefined) {
       throw new StoreError(
-        `Cannot append to the state of pod ${podId} at ${path}: this store has not saved it`,
+        `append to the state of pod ${podId} at ${path}`,
+        "this store has not saved it",
       );
     }
     try {
@@ -131,7 +130,7 @@ export class FileStore implements StateStore {
         `${JSON.stringify({ base })}\n`,
       );
     } catch (cause) {
-      throw new StoreError(`Cannot write the state of pod ${podId} to ${path}`, { cause });
+      throw new StoreError(`write the state of pod ${podId} to ${path}`, undefined, { cause });
     }
   }
 
@@ -141,7 +140,7 @@ export class FileStore implements StateStore {
     try {
       text = await this.#files.read(podId, JOURNAL);
     } catch (cause) {
-      throw new StoreError(`${context}: its journal cannot be read`, { cause });
+      throw new StoreError(context, "its journal cannot be read", { cause });
     }
     if (text === undefined) return [];
     const [header = "", ...lines] = text.split("\n");
@@ -175,7 +174,7 @@ export class FileStore implements StateStore {
       await this.#files.remove(podId, JOURNAL);
       this.#bases.delete(podId);
     } catch (cause) {
-      throw new StoreError(`Cannot delete the state of pod ${podId} at ${path}`, { cause });
+      throw new StoreError(`delete the state of pod ${podId} at ${path}`, undefined, { cause });
     }
   }
 
@@ -192,15 +191,15 @@ export class FileStore implements StateStore {
     try {
       files = await this.#files.readAll(SUFFIX);
     } catch (cause) {
-      throw new StoreError(`Cannot list the state in ${this.directory}`, { cause });
+      throw new StoreError(`list the state in ${this.directory}`, undefined, { cause });
     }
     const podIds: string[] = [];
     for (const file of files) {
-      const snapshot = parse(file.text, `Cannot use the state in ${file.path}`);
+      const snapshot = parse(file.text, `read the state in ${file.path}`);
       if ((await this.#files.digest(snapshot.podId)) !== file.digest) {
         throw new StoreError(
-          `Cannot use the state in ${file.path}: it belongs to pod ${snapshot.podId}, ` +
-            `whose file has another name`,
+          `read the state in ${file.path}`,
+          `it belongs to pod ${snapshot.podId}, whose file has another name`,
         );
       }
       podIds.push(snapshot.podId);
@@ -220,7 +219,7 @@ export class FileStore implements StateStore {
    * import { FileStore } from "@podnet/hcs";
    * const store = new FileStore(await Deno.makeTempDir());
    * const lock = await store.tryLock("pod-a");
-   * if (lock === undefined) throw new Error("pod-a is busy");
+   * if (lock === undefined) throw new TypeError("pod-a is busy");
    * try {
    *   // set up or tear down pod-a
    * } finally {
@@ -239,7 +238,7 @@ export class FileStore implements StateStore {
         async () => (await this.#files.read(podId, SUFFIX).catch(() => "")) !== undefined,
       );
     } catch (cause) {
-      throw new StoreError(`Cannot lock pod ${podId} in ${this.directory}`, { cause });
+      throw new StoreError(`lock pod ${podId} in ${this.directory}`, undefined, { cause });
     }
   }
 
@@ -252,7 +251,7 @@ export class FileStore implements StateStore {
     try {
       return await this.#files.removeStaleTemporaryFiles();
     } catch (cause) {
-      throw new StoreError(`Cannot remove temporary files in ${this.directory}`, { cause });
+      throw new StoreError(`remove temporary files in ${this.directory}`, undefined, { cause });
     }
   }
 
@@ -271,7 +270,7 @@ function parse(text: unknown, context: string): Snapshot {
   try {
     return parseSnapshot(text);
   } catch (cause) {
-    throw new StoreError(`${context}: invalid content`, { cause });
+    throw new StoreError(context, "its content is not a valid record", { cause });
   }
 }
 
@@ -284,7 +283,7 @@ function applyChanges(
   try {
     return applyRecordChanges(snapshot, changes);
   } catch (cause) {
-    throw new StoreError(`${context}: its journal does not fit it`, { cause });
+    throw new StoreError(context, "its journal does not fit it", { cause });
   }
 }
 

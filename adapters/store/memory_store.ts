@@ -52,7 +52,7 @@ export class MemoryStore implements StateStore {
    */
   append(podId: string, changes: readonly RecordChange[]): Promise<void> {
     if (!this.#records.has(podId)) {
-      return Promise.reject(new StoreError(`Cannot append to the state of pod ${podId}: none`));
+      return Promise.reject(new StoreError(`append to the state of pod ${podId}`, "it has none"));
     }
     let journal = this.#journals.get(podId);
     if (journal === undefined) this.#journals.set(podId, journal = []);

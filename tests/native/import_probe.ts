@@ -18,12 +18,17 @@ const paths = JSON.parse(Deno.args[0] ?? "{}") as Record<string, string>;
 const libraries = new WindowsLibraries(paths);
 const ports = createWindowsPorts({ vmId: "uvm-probe", guest: "lcow", libraries });
 new FfiHcsApi(libraries);
-let call: { name: string; code: string; message: string } | null = null;
+let call: { name: string; code: string; message: string; hint: string } | null = null;
 try {
   await new FfiHcnApi(libraries).openNamespace("6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b");
 } catch (error) {
   call = error instanceof Error
-    ? { name: error.name, code: String((error as { code?: unknown }).code), message: error.message }
+    ? {
+      name: error.name,
+      code: String((error as { code?: unknown }).code),
+      message: error.message,
+      hint: String((error as { hint?: unknown }).hint),
+    }
     : null;
 }
 await ports.close();

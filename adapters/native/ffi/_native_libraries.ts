@@ -431,7 +431,7 @@ export class NativeLibraries {
 
   #ready(file: string): void {
     if (this.#closing !== undefined) {
-      throw new NativeLoadError(`Cannot use ${file}: the libraries were closed`);
+      throw new NativeLoadError(`use ${file}`, "the libraries were closed");
     }
     // The helpers first: a string the DLL returns must always be freeable.
     this.ole32.load();

@@ -6,6 +6,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { NativeLoadError, PodnetError } from "../../../domain/errors.ts";
 
 const logger = getLogger(["podnet", "ffi"]);
 
@@ -97,8 +98,10 @@ export class OperationCompletions {
   close(): void {
     if (this.#closed) return;
     if (this.#waiting.size > 0) {
-      throw new Error(
-        `Cannot release the HCS completion callback: ${this.#waiting.size} operation(s) wait`,
+      throw new PodnetError(
+        "INVALID_STATE",
+        "release the HCS completion callback",
+        `${this.#waiting.size} operation(s) wait for it`,
       );
     }
     this.#closed = true;
@@ -107,7 +110,9 @@ export class OperationCompletions {
   }
 
   #ensure(): Deno.UnsafeCallback<typeof COMPLETION> {
-    if (this.#closed) throw new Error("Cannot start an HCS operation: the libraries were closed");
+    if (this.#closed) {
+      throw new NativeLoadError("start an HCS operation", "the libraries were closed");
+    }
     if (this.#callback === undefined) {
       const callback = Deno.UnsafeCallback.threadSafe(
         COMPLETION,

@@ -62,7 +62,7 @@ export class LazyLibrary<S extends Deno.ForeignLibraryInterface> {
     if (this.#library !== undefined) return this.#library;
     const file = WINDOWS_LIBRARY_FILES[this.name];
     if (this.#closed) {
-      throw new NativeLoadError(`Cannot load ${file}: the libraries were closed`);
+      throw new NativeLoadError(`load ${file}`, "the libraries were closed");
     }
     const path = this.#resolvePath(file);
     const shown = path instanceof URL ? path.href : path;
@@ -83,8 +83,9 @@ export class LazyLibrary<S extends Deno.ForeignLibraryInterface> {
         const missing = Object.keys(this.#symbols).filter((key) => table[key] === null);
         if (missing.length > 0) {
           throw new NativeLoadError(
-            `Cannot load ${file} from ${shown}: it does not export ${missing.join(", ")}; ` +
-              `it is not ${file} or it is too old (podnet needs Windows Server 2019 or later)`,
+            `load ${file} from ${shown}`,
+            `it does not export ${missing.join(", ")}; it is not ${file} or it is too old`,
+            { hint: "podnet needs Windows Server 2019 or later" },
           );
         }
         // Opened while the probe still holds the library: it is loaded once.
@@ -97,19 +98,17 @@ export class LazyLibrary<S extends Deno.ForeignLibraryInterface> {
       if (
         error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied
       ) {
-        throw new NativeLoadError(
-          `Cannot load ${file} from ${shown}: FFI is not permitted; run Deno with --allow-ffi`,
-          { cause: error },
-        );
+        throw new NativeLoadError(`load ${file} from ${shown}`, "FFI is not permitted", {
+          cause: error,
+          hint: "run Deno with --allow-ffi",
+        });
       }
-      // The OS's own text; Windows ends it with a period and "\r\n".
-      const why = (error instanceof Error ? error.message : String(error)).trim()
-        .replace(/\.$/, "");
-      throw new NativeLoadError(
-        `Cannot load ${file} from ${shown}: ${why}; check that the file exists and is built ` +
-          `for this platform, or pass its path as libraries.${this.name}`,
-        { cause: error },
-      );
+      // The OS's own text (the cause) says why.
+      throw new NativeLoadError(`load ${file} from ${shown}`, undefined, {
+        cause: error,
+        hint: "check that the file exists and is built for this platform, or pass its path " +
+          `as libraries.${this.name}`,
+      });
     }
     this.#library = library;
     return library;
@@ -126,10 +125,10 @@ export class LazyLibrary<S extends Deno.ForeignLibraryInterface> {
   #resolvePath(file: string): string | URL {
     if (this.#path !== undefined) return this.#path;
     if (Deno.build.os !== "windows") {
-      throw new NativeLoadError(
-        `Cannot load ${file}: it exists only on Windows; pass libraries.${this.name} with the ` +
-          `path of a library that exports the same functions`,
-      );
+      throw new NativeLoadError(`load ${file}`, "it exists only on Windows", {
+        hint: `pass libraries.${this.name} with the path of a library that exports the same ` +
+          "functions",
+      });
     }
     return systemLibraryPath(this.name);
   }

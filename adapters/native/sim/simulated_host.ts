@@ -342,7 +342,7 @@ export class SimulatedHost {
         if (!exists) file.write(text);
       });
     } catch (cause) {
-      throw new StoreError(`Cannot create the simulated host file ${path}`, { cause });
+      throw new StoreError(`create the simulated host file ${path}`, undefined, { cause });
     }
     if (exists) badArgument("path", `${path} already exists`);
   }
@@ -394,7 +394,8 @@ export class SimulatedHost {
             loadHostState(parseHostFile(path, before), host.#world, host.#queue, host.#latency);
           } catch (cause) {
             throw cause instanceof StoreError ? cause : new StoreError(
-              `Cannot use the simulated host in ${path}: it changed into another host`,
+              `use the simulated host in ${path}`,
+              "it changed into another host",
               { cause },
             );
           }
@@ -731,7 +732,7 @@ function readHostFile(file: StateFile, read: () => string | undefined): string {
   try {
     text = read();
   } catch (cause) {
-    throw new StoreError(`Cannot read the simulated host from ${file.path}`, { cause });
+    throw new StoreError(`read the simulated host from ${file.path}`, undefined, { cause });
   }
   if (text === undefined) throw new NotFoundError("simulated host file", file.path);
   return text;
@@ -742,6 +743,8 @@ function parseHostFile(path: string, text: string): SimulatedHostState {
   try {
     return parseHostState(JSON.parse(text));
   } catch (cause) {
-    throw new StoreError(`Cannot use the simulated host in ${path}: invalid content`, { cause });
+    throw new StoreError(`use the simulated host in ${path}`, "its content is not valid", {
+      cause,
+    });
   }
 }
