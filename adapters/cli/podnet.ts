@@ -10,22 +10,9 @@
  * @module
  */
 import { EXIT_CODES, type ExitCode } from "./exit_codes.ts";
-import { runCommand } from "./_command.ts";
+import { type Ctx, runCommand } from "./_command.ts";
 import { COMMON_HELP } from "./_help.ts";
 import type { Output } from "./_output.ts";
-import { recover, RECOVER_HELP } from "./_recover.ts";
-import { setup, SETUP_HELP } from "./_setup.ts";
-import {
-  SIM_FAULT_HELP,
-  SIM_HELP,
-  SIM_INIT_HELP,
-  SIM_INVENTORY_HELP,
-  simFault,
-  simInit,
-  simInventory,
-} from "./_sim.ts";
-import { list, LIST_HELP, status, STATUS_HELP } from "./_status.ts";
-import { teardown, TEARDOWN_HELP } from "./_teardown.ts";
 
 export type { Output } from "./_output.ts";
 
@@ -45,20 +32,24 @@ Run deno task podnet <command> --help for its options.
 
 ${COMMON_HELP}`;
 
-const COMMANDS: Readonly<
-  Record<
-    string,
-    { help: string; run: (ctx: Parameters<typeof setup>[0], args: string[]) => Promise<ExitCode> }
-  >
-> = {
-  setup: { help: SETUP_HELP, run: setup },
-  teardown: { help: TEARDOWN_HELP, run: teardown },
-  status: { help: STATUS_HELP, run: status },
-  list: { help: LIST_HELP, run: list },
-  recover: { help: RECOVER_HELP, run: recover },
-  "sim init": { help: SIM_INIT_HELP, run: simInit },
-  "sim inventory": { help: SIM_INVENTORY_HELP, run: simInventory },
-  "sim fault": { help: SIM_FAULT_HELP, run: simFault },
+/** A command: its `--help` text and what runs it. */
+type Command = readonly [help: string, run: (ctx: Ctx, args: string[]) => Promise<ExitCode>];
+
+/**
+ * Every command, one line each, loaded when named: a command pays for the
+ * modules it reaches and no others (`status` never loads the controller,
+ * the simulator or the FFI bindings). To add one, add its line here and to
+ * `USAGE`.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  setup: () => import("./_setup.ts").then((m) => [m.SETUP_HELP, m.setup]),
+  teardown: () => import("./_teardown.ts").then((m) => [m.TEARDOWN_HELP, m.teardown]),
+  status: () => import("./_status.ts").then((m) => [m.STATUS_HELP, m.status]),
+  list: () => import("./_status.ts").then((m) => [m.LIST_HELP, m.list]),
+  recover: () => import("./_recover.ts").then((m) => [m.RECOVER_HELP, m.recover]),
+  "sim init": () => import("./_sim.ts").then((m) => [m.SIM_INIT_HELP, m.simInit]),
+  "sim inventory": () => import("./_sim.ts").then((m) => [m.SIM_INVENTORY_HELP, m.simInventory]),
+  "sim fault": () => import("./_sim.ts").then((m) => [m.SIM_FAULT_HELP, m.simFault]),
 };
 
 /**
@@ -72,28 +63,28 @@ const COMMANDS: Readonly<
  * @param args the command line after `podnet`
  * @param io where lines go
  */
-export function runPodnet(args: readonly string[], io: Output): Promise<ExitCode> {
+export async function runPodnet(args: readonly string[], io: Output): Promise<ExitCode> {
   const [first, second] = args;
   if (first === undefined) {
     io.err(USAGE);
-    return Promise.resolve(EXIT_CODES.USAGE);
+    return EXIT_CODES.USAGE;
   }
   if (first === "--help" || first === "-h" || first === "help") {
     io.out(USAGE);
-    return Promise.resolve(EXIT_CODES.OK);
+    return EXIT_CODES.OK;
   }
   if (first === "sim" && (second === undefined || second.startsWith("-"))) {
     if (second === "--help" || second === "-h") {
-      io.out(SIM_HELP);
-      return Promise.resolve(EXIT_CODES.OK);
+      io.out((await import("./_sim.ts")).SIM_HELP);
+      return EXIT_CODES.OK;
     }
     io.err(`podnet sim: give a command: init, inventory or fault (see: podnet sim --help)`);
-    return Promise.resolve(EXIT_CODES.USAGE);
+    return EXIT_CODES.USAGE;
   }
   const name = first === "sim" ? `sim ${second}` : first;
   const rest = args.slice(first === "sim" ? 2 : 1);
-  const command = COMMANDS[name];
-  if (command === undefined) {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (load === undefined) {
     io.err(`podnet: unknown command ${JSON.stringify(name)} (see: podnet --help)`);
     if (rest.includes("--json")) {
       io.out(
@@ -103,9 +94,10 @@ export function runPodnet(args: readonly string[], io: Output): Promise<ExitCode
         }),
       );
     }
-    return Promise.resolve(EXIT_CODES.USAGE);
+    return EXIT_CODES.USAGE;
   }
-  return runCommand(name, rest, io, command.help, (ctx) => command.run(ctx, rest));
+  const [help, run] = await load();
+  return await runCommand(name, rest, io, help, (ctx) => run(ctx, rest));
 }
 
 if (import.meta.main) {
