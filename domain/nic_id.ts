@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { parse, v5 } from "uuid";
+import { uuidBytes, uuidV5 } from "./_uuid_v5.ts";
 
 /**
  * The UUID namespace of podnet's NIC IDs (fixed forever: changing it would
@@ -34,7 +34,7 @@ export function deriveNicId(podId: string, endpointId: string): string {
   const name = `${podId}/${endpointId.toLowerCase()}`;
   let id = recent.get(name);
   if (id === undefined) {
-    id = v5(name, NAMESPACE_BYTES);
+    id = uuidV5(name, NAMESPACE_BYTES);
     // A pod's IDs are derived again when its record is read back or
     // checked; keep the latest few (oldest out first).
     if (recent.size >= RECENT_LIMIT) recent.delete(recent.keys().next().value ?? "");
@@ -47,4 +47,4 @@ const RECENT_LIMIT = 1024;
 const recent = new Map<string, string>();
 
 /** The namespace, parsed once rather than on every call. */
-const NAMESPACE_BYTES: Uint8Array = parse(NIC_ID_NAMESPACE);
+const NAMESPACE_BYTES: Uint8Array = uuidBytes(NIC_ID_NAMESPACE);

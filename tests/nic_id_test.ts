@@ -34,3 +34,12 @@ Deno.test("property: distinct (pod, endpoint) pairs give distinct NIC IDs", () =
     }),
   );
 });
+
+Deno.test("property: NIC IDs are the uuid package's v5 of any pod and endpoint", () => {
+  fc.assert(
+    fc.property(fc.string({ unit: "binary", maxLength: 300 }), fc.uuid(), (pod, ep) => {
+      assert.equal(deriveNicId(pod, ep), v5(`${pod}/${ep.toLowerCase()}`, NIC_ID_NAMESPACE));
+    }),
+    { seed: 18, numRuns: 2000 },
+  );
+});
