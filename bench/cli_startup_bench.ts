@@ -76,12 +76,13 @@ async function compile(): Promise<Entry | string> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["compile", ...PERMISSIONS, "--no-check", "-o", `${dir}/podnet`, ENTRY],
     cwd: ROOT,
+    env: { NO_COLOR: "1" },
     stdout: "null",
     stderr: "piped",
   }).output();
   if (out.success) return [`${dir}/podnet`];
   const why = new TextDecoder().decode(out.stderr).split("\n").find((l) => /error/i.test(l));
-  return `deno compile failed here: ${why?.replace(/\x1b\[[0-9;]*m/g, "").trim() ?? "no reason"}`;
+  return `deno compile failed here: ${why?.trim() ?? "no reason"}`;
 }
 
 async function run(entry: Entry, args: string[]): Promise<void> {

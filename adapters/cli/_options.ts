@@ -1,8 +1,9 @@
-import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import type { ParseArgsOptionsConfig } from "node:util";
 import { normalizeGuid } from "../../domain/guid.ts";
 import type { GuestPlatform } from "../../ports/guest_network.ts";
 import { EXIT_CODES, type ExitCode } from "./exit_codes.ts";
 import type { LogFormat } from "./_logging.ts";
+import { parseArgs } from "./_parse_args.ts";
 
 /** A command's failure with its exit code; its message is printed as one line. */
 export class CliError extends Error {
@@ -42,7 +43,7 @@ export function parse<T extends ParseArgsOptionsConfig>(
   positionals = false,
 ) {
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: positionals });
+    return parseArgs(args, options, positionals);
   } catch (cause) {
     throw usage(cause instanceof Error ? cause.message : String(cause));
   }

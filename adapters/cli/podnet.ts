@@ -101,6 +101,13 @@ export async function runPodnet(args: readonly string[], io: Output): Promise<Ex
 }
 
 if (import.meta.main) {
+  const command = Deno.args[0] ?? "";
+  if (command === "sim" || Object.hasOwn(COMMANDS, command)) {
+    // One command per process: zod's generated parsers (it writes one per
+    // object schema on its first parse) cost more to generate than they
+    // save in a process that reads a handful of documents.
+    (await import("zod")).config({ jitless: true });
+  }
   const code = await runPodnet(Deno.args, {
     out: (line) => console.log(line),
     err: (line) => console.error(line),
