@@ -6,7 +6,8 @@
  * answers at once (latency 0). Each entry is measured:
  *
  * - `source`: `deno run adapters/cli/podnet.ts` from a clone;
- * - `bundle`: `deno run podnet.js`, the script `deno task bundle` writes,
+ * - `bundle`: `deno run dist/podnet.js`, the script `deno task bundle`
+ *   writes (with its chunks beside it, each command loading only its own),
  *   built here from the current code before anything is timed;
  * - `compiled`: the executable `deno compile` makes, where `deno compile`
  *   works (it needs the `denort` runtime for the target; where that cannot
@@ -53,18 +54,18 @@ type Entry = readonly [program: string, ...args: string[]];
 
 const EMPTY: Entry = [Deno.execPath(), "run", ...PERMISSIONS, `${dir}/empty.ts`];
 const SOURCE: Entry = [Deno.execPath(), "run", ...PERMISSIONS, ENTRY];
-const BUNDLE: Entry = [Deno.execPath(), "run", ...PERMISSIONS, await bundle(true)];
-const ONE_FILE: Entry = [Deno.execPath(), "run", ...PERMISSIONS, await bundle(false)];
+const BUNDLE: Entry = [Deno.execPath(), "run", ...PERMISSIONS, await bundle()];
 const COMPILED = await compile();
 
-async function bundle(split: boolean): Promise<string> {
-  const out = `${dir}/${split ? "split" : "one"}`;
+/** Bundles the entry as `deno task bundle` does (deno.json), into the temporary directory. */
+async function bundle(): Promise<string> {
+  const out = `${dir}/dist`;
   await run([
     Deno.execPath(),
     "bundle",
     "--quiet",
     "--platform=deno",
-    ...(split ? ["--code-splitting"] : []),
+    "--code-splitting",
     `--outdir=${out}`,
     ENTRY,
   ], []);
@@ -74,7 +75,15 @@ async function bundle(split: boolean): Promise<string> {
 /** The compiled executable, or why there is none here. */
 async function compile(): Promise<Entry | string> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["compile", ...PERMISSIONS, "--no-check", "-o", `${dir}/podnet`, ENTRY],
+    args: [
+      "compile",
+      ...PERMISSIONS,
+      "--no-check",
+      "--include=tests/data/pod-3nic.json",
+      "-o",
+      `${dir}/podnet`,
+      ENTRY,
+    ],
     cwd: ROOT,
     env: { NO_COLOR: "1" },
     stdout: "null",
@@ -143,7 +152,6 @@ const statusArgs = ["status", "--pod", "shown", "--state-dir", shownStateDir];
 const ENTRIES: [string, Entry | string][] = [
   ["source", SOURCE],
   ["bundle", BUNDLE],
-  ["one-file bundle", ONE_FILE],
   ["compiled", COMPILED],
 ];
 
