@@ -56,6 +56,9 @@ const EMPTY: Entry = [Deno.execPath(), "run", ...PERMISSIONS, `${dir}/empty.ts`]
 const SOURCE: Entry = [Deno.execPath(), "run", ...PERMISSIONS, ENTRY];
 const BUNDLE: Entry = [Deno.execPath(), "run", ...PERMISSIONS, await bundle()];
 const COMPILED = await compile();
+// The machine's load when the run started: on a shared machine it decides the spread.
+console.log(`load average ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+if (typeof COMPILED === "string") console.log(`podnet (compiled): not measured: ${COMPILED}`);
 
 /** Bundles the entry as `deno task bundle` does (deno.json), into the temporary directory. */
 async function bundle(): Promise<string> {
