@@ -39,7 +39,8 @@ type Command = readonly [help: string, run: (ctx: Ctx, args: string[]) => Promis
  * Every command, one line each, loaded when named: a command pays for the
  * modules it reaches and no others (`status` never loads the controller,
  * the simulator or the FFI bindings). To add one, add its line here and to
- * `USAGE`.
+ * `USAGE`; a name of two words (`"sim init"`) makes its first word a group,
+ * whose `--help` is in `GROUP_HELP`.
  */
 const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   setup: () => import("./_setup.ts").then((m) => [m.SETUP_HELP, m.setup]),
@@ -51,6 +52,18 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   "sim inventory": () => import("./_sim.ts").then((m) => [m.SIM_INVENTORY_HELP, m.simInventory]),
   "sim fault": () => import("./_sim.ts").then((m) => [m.SIM_FAULT_HELP, m.simFault]),
 };
+
+/** The `--help` of each group of commands (`podnet sim --help`). */
+const GROUP_HELP: Readonly<Record<string, () => Promise<string>>> = {
+  sim: () => import("./_sim.ts").then((m) => m.SIM_HELP),
+};
+
+/** The commands of a group (`["init", "inventory", "fault"]` for `sim`); none for a command. */
+function subcommands(group: string): string[] {
+  return Object.keys(COMMANDS).filter((k) => k.startsWith(`${group} `)).map((k) =>
+    k.slice(group.length + 1)
+  );
+}
 
 /**
  * Runs one `podnet` command line and returns its exit code (see
@@ -73,16 +86,19 @@ export async function runPodnet(args: readonly string[], io: Output): Promise<Ex
     io.out(USAGE);
     return EXIT_CODES.OK;
   }
-  if (first === "sim" && (second === undefined || second.startsWith("-"))) {
-    if (second === "--help" || second === "-h") {
-      io.out((await import("./_sim.ts")).SIM_HELP);
+  const group = subcommands(first);
+  if (group.length > 0 && (second === undefined || second.startsWith("-"))) {
+    const help = Object.hasOwn(GROUP_HELP, first) ? GROUP_HELP[first] : undefined;
+    if ((second === "--help" || second === "-h") && help !== undefined) {
+      io.out(await help());
       return EXIT_CODES.OK;
     }
-    io.err(`podnet sim: give a command: init, inventory or fault (see: podnet sim --help)`);
+    const names = `${group.slice(0, -1).join(", ")} or ${group.at(-1)}`;
+    io.err(`podnet ${first}: give a command: ${names} (see: podnet ${first} --help)`);
     return EXIT_CODES.USAGE;
   }
-  const name = first === "sim" ? `sim ${second}` : first;
-  const rest = args.slice(first === "sim" ? 2 : 1);
+  const name = group.length > 0 ? `${first} ${second}` : first;
+  const rest = args.slice(group.length > 0 ? 2 : 1);
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (load === undefined) {
     io.err(`podnet: unknown command ${JSON.stringify(name)} (see: podnet --help)`);
@@ -102,7 +118,7 @@ export async function runPodnet(args: readonly string[], io: Output): Promise<Ex
 
 if (import.meta.main) {
   const command = Deno.args[0] ?? "";
-  if (command === "sim" || Object.hasOwn(COMMANDS, command)) {
+  if (Object.hasOwn(COMMANDS, command) || subcommands(command).length > 0) {
     // One command per process: zod's generated parsers (it writes one per
     // object schema on its first parse) cost more to generate than they
     // save in a process that reads a handful of documents.
