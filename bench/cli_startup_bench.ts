@@ -154,10 +154,20 @@ await inProcess([
 ]);
 const statusArgs = ["status", "--pod", "shown", "--state-dir", shownStateDir];
 
+/**
+ * `PODNET_BENCH_BEFORE`: another entry to measure beside these, say the
+ * source of an earlier commit (`git archive <commit> | tar -x -C /tmp/old`,
+ * then `/tmp/old/adapters/cli/podnet.ts`), to compare in the same run.
+ */
+const BEFORE = Deno.env.get("PODNET_BENCH_BEFORE");
+
 const ENTRIES: [string, Entry | string][] = [
   ["source", SOURCE],
   ["bundle", BUNDLE],
   ["compiled", COMPILED],
+  ...(BEFORE === undefined
+    ? []
+    : [["before", [Deno.execPath(), "run", ...PERMISSIONS, BEFORE]] as [string, Entry]]),
 ];
 
 Deno.bench({ name: "empty script", group: "status", baseline: true, ...RUNS }, async () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { FIXTURE, NS, PERMISSIONS, ROOT } from "./_helpers/podnet_cli.ts";
 
 const CLI = fileURLToPath(new URL("../adapters/cli/", import.meta.url));
@@ -29,7 +29,7 @@ async function staticGraph(root: string): Promise<string[]> {
       if (d.isDynamic !== true && d.code !== undefined) visit(d.code.specifier);
     }
   };
-  visit(new URL(root, `file://${ROOT}/`).href);
+  visit(pathToFileURL(root).href);
   return [...seen];
 }
 
