@@ -141,8 +141,7 @@ for (const command of commands) {
   const total = rows.reduce((sum, [, ms]) => sum + ms, 0);
   console.log(
     `podnet ${command}: ${rows.length} modules, ${total.toFixed(1)} ms in all ` +
-      `(median and fastest of ${runs} processes, each module after its imports; ` +
-      `the first npm package also pays for setting up npm resolution)`,
+      `(median and fastest of ${runs} processes, each module after its imports)`,
   );
   for (const [name, ms, min] of rows) {
     const flag = maxMs !== undefined && ms > maxMs ? `  over ${maxMs} ms` : "";
