@@ -1,5 +1,5 @@
 import { EXIT_CODES, type ExitCode } from "./exit_codes.ts";
-import { type LogFormat, startLogging } from "./_logging.ts";
+import type { LogFormat } from "./_logging.ts";
 import { CliError } from "./_options.ts";
 import { codeOf, hintOf, oneLine, type Output } from "./_output.ts";
 
@@ -27,9 +27,15 @@ export class Ctx {
     return this.#emitted;
   }
 
-  /** With `--verbose`, sends podnet's log records to stderr until the command ends. */
+  /**
+   * With `--verbose`, sends podnet's log records to stderr until the command
+   * ends. LogTape's sinks are loaded only then (a command that is not
+   * verbose never loads them).
+   */
   async startLogging(verbose: boolean, format: LogFormat): Promise<void> {
-    if (verbose) this.#stopLogging = await startLogging(format, (line) => this.io.err(line));
+    if (!verbose) return;
+    const { startLogging } = await import("./_logging.ts");
+    this.#stopLogging = await startLogging(format, (line) => this.io.err(line));
   }
 
   /** Stops the log records. */

@@ -1,24 +1,30 @@
-import { createPorts, type HostPorts } from "../create_ports.ts";
-import { createWindowsPorts } from "../native/ffi/create_windows_ports.ts";
-import { WindowsLibraries } from "../native/ffi/windows_libraries.ts";
-import { SimulatedHost } from "../native/sim/simulated_host.ts";
+import type { HostPorts } from "../create_ports.ts";
+import type { WindowsLibraries } from "../native/ffi/windows_libraries.ts";
+import type { SimulatedHost } from "../native/sim/simulated_host.ts";
 import type { GuestPlatform } from "../../ports/guest_network.ts";
+import { EXIT_CODES } from "./exit_codes.ts";
 import type { Common } from "./_options.ts";
-import { usage, usageFrom } from "./_options.ts";
+import { CliError, usage, usageFrom } from "./_options.ts";
 
 /** The ports of one pod, to close when its command is done. */
 export interface PodPorts extends HostPorts {
   close(): Promise<void>;
 }
 
+/** Builds the ports of a pod on the host that `check()` loaded. */
+type PortsMaker = (vmId: string, guest: GuestPlatform, timeout: { timeoutMs?: number }) => PodPorts;
+
 /**
  * The host a command drives: the real one through one shared
  * `WindowsLibraries` for the whole process (loaded on first use), or the
  * simulated host kept in `--sim-state` (opened once). Close it at the end.
+ *
+ * Only the code of the host named is loaded, in `check()`: the simulator
+ * with `--host sim`, the FFI bindings with `--host windows`.
  */
 export class Hosts implements AsyncDisposable {
   #libraries: WindowsLibraries | undefined;
-  #sim: SimulatedHost | undefined;
+  #make: PortsMaker | undefined;
   readonly #common: Common;
 
   constructor(common: Common) {
@@ -26,21 +32,62 @@ export class Hosts implements AsyncDisposable {
   }
 
   /**
-   * Opens the simulated host now, so a missing or corrupt file is bad input
-   * found before anything is written (nothing for the real host).
+   * Loads the code of the host and opens the simulated host now, so a
+   * missing or corrupt file is bad input found before anything is written.
+   * Call it, once, before `portsFor`.
    */
-  check(): void {
-    if (this.#common.host === "sim") this.#simHost();
+  async check(): Promise<void> {
+    if (this.#make !== undefined) return;
+    if (this.#common.host === "windows") {
+      const [{ createWindowsPorts }, { WindowsLibraries }] = await Promise.all([
+        import("../native/ffi/create_windows_ports.ts"),
+        import("../native/ffi/windows_libraries.ts"),
+      ]);
+      this.#make = (vmId, guest, timeout) => {
+        this.#libraries ??= new WindowsLibraries();
+        return createWindowsPorts({ vmId, guest, libraries: this.#libraries, ...timeout });
+      };
+      return;
+    }
+    const [{ createPorts }, { SimulatedHost }] = await Promise.all([
+      import("../create_ports.ts"),
+      import("../native/sim/simulated_host.ts"),
+    ]);
+    const sim = this.#openSim(SimulatedHost);
+    this.#make = (vmId, guest, timeout) => {
+      this.#checkSimPod(sim, vmId, guest);
+      const ports = createPorts({ hcn: sim.hcn, hcs: sim.hcs, vmId, guest, ...timeout });
+      return {
+        ...ports,
+        close: () => {
+          ports[Symbol.dispose]();
+          return Promise.resolve();
+        },
+      };
+    };
   }
 
-  /** The ports of a pod on a VM. */
+  /** The ports of a pod on a VM (after `check()`). */
   portsFor(vmId: string, guest: GuestPlatform, callTimeoutMs: number | undefined): PodPorts {
-    const timeout = callTimeoutMs === undefined ? {} : { timeoutMs: callTimeoutMs };
-    if (this.#common.host === "windows") {
-      this.#libraries ??= new WindowsLibraries();
-      return createWindowsPorts({ vmId, guest, libraries: this.#libraries, ...timeout });
+    if (this.#make === undefined) {
+      throw new CliError(
+        EXIT_CODES.FAILED,
+        `Cannot drive the ${this.#common.host} host: not loaded`,
+      );
     }
-    const sim = this.#simHost();
+    return this.#make(vmId, guest, callTimeoutMs === undefined ? {} : { timeoutMs: callTimeoutMs });
+  }
+
+  #openSim(Host: typeof SimulatedHost): SimulatedHost {
+    const path = this.#common.simState ?? "";
+    try {
+      return Host.openFile(path);
+    } catch (cause) {
+      throw usageFrom(`open the simulated host ${path}`, cause);
+    }
+  }
+
+  #checkSimPod(sim: SimulatedHost, vmId: string, guest: GuestPlatform): void {
     if (sim.vmId.toLowerCase() !== vmId.toLowerCase()) {
       throw usage(`Cannot find VM ${vmId} on ${this.#common.simState}: its VM is ${sim.vmId}`);
     }
@@ -50,25 +97,6 @@ export class Hosts implements AsyncDisposable {
           `its VM has a ${sim.guest.toUpperCase()} guest`,
       );
     }
-    const ports = createPorts({ hcn: sim.hcn, hcs: sim.hcs, vmId, guest, ...timeout });
-    return {
-      ...ports,
-      close: () => {
-        ports[Symbol.dispose]();
-        return Promise.resolve();
-      },
-    };
-  }
-
-  #simHost(): SimulatedHost {
-    if (this.#sim !== undefined) return this.#sim;
-    const path = this.#common.simState ?? "";
-    try {
-      this.#sim = SimulatedHost.openFile(path);
-    } catch (cause) {
-      throw usageFrom(`open the simulated host ${path}`, cause);
-    }
-    return this.#sim;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -65,7 +65,7 @@ export async function recover(ctx: Ctx, args: string[]): Promise<ExitCode> {
   const { store, hostRecords } = await openStateDir(ctx, c);
   const podIds = await allPods(store, hostRecords);
   await using hosts = new Hosts(c);
-  if (podIds.length > 0) hosts.check();
+  if (podIds.length > 0) await hosts.check();
   const results: PodResult[] = [];
   for (const podId of podIds) {
     const result = await recoverPod(ctx, podId, store, hostRecords, hosts, settings, c);

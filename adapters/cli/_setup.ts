@@ -79,7 +79,7 @@ export async function setup(ctx: Ctx, args: string[]): Promise<ExitCode> {
     );
   }
   await using hosts = new Hosts(c);
-  hosts.check();
+  await hosts.check();
   const ports = hosts.portsFor(vmId, guest, settings.callTimeoutMs);
   try {
     const log = new StepLog(ctx.json ? undefined : (line) => ctx.io.out(line));

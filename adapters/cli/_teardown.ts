@@ -72,7 +72,7 @@ export async function teardown(ctx: Ctx, args: string[]): Promise<ExitCode> {
     });
   }
   await using hosts = new Hosts(c);
-  hosts.check();
+  await hosts.check();
   ctx.say(
     `podnet teardown: pod ${podId}, namespace ${snapshot.namespaceId}, VM ${host.vmId} ` +
       `(${host.guest.toUpperCase()}), recorded ${snapshot.state}` +

@@ -10,24 +10,9 @@
  * @module
  */
 import { EXIT_CODES, type ExitCode } from "./exit_codes.ts";
-import { runCommand } from "./_command.ts";
+import { type Ctx, runCommand } from "./_command.ts";
 import { COMMON_HELP } from "./_help.ts";
 import type { Output } from "./_output.ts";
-import { recover, RECOVER_HELP } from "./_recover.ts";
-import { setup, SETUP_HELP } from "./_setup.ts";
-import {
-  SIM_ENDPOINT_HELP,
-  SIM_FAULT_HELP,
-  SIM_HELP,
-  SIM_INIT_HELP,
-  SIM_INVENTORY_HELP,
-  simEndpoint,
-  simFault,
-  simInit,
-  simInventory,
-} from "./_sim.ts";
-import { list, LIST_HELP, status, STATUS_HELP } from "./_status.ts";
-import { teardown, TEARDOWN_HELP } from "./_teardown.ts";
 
 export type { Output } from "./_output.ts";
 
@@ -47,22 +32,39 @@ Run deno task podnet <command> --help for its options.
 
 ${COMMON_HELP}`;
 
-const COMMANDS: Readonly<
-  Record<
-    string,
-    { help: string; run: (ctx: Parameters<typeof setup>[0], args: string[]) => Promise<ExitCode> }
-  >
-> = {
-  setup: { help: SETUP_HELP, run: setup },
-  teardown: { help: TEARDOWN_HELP, run: teardown },
-  status: { help: STATUS_HELP, run: status },
-  list: { help: LIST_HELP, run: list },
-  recover: { help: RECOVER_HELP, run: recover },
-  "sim init": { help: SIM_INIT_HELP, run: simInit },
-  "sim inventory": { help: SIM_INVENTORY_HELP, run: simInventory },
-  "sim fault": { help: SIM_FAULT_HELP, run: simFault },
-  "sim endpoint": { help: SIM_ENDPOINT_HELP, run: simEndpoint },
+/** A command: its `--help` text and what runs it. */
+type Command = readonly [help: string, run: (ctx: Ctx, args: string[]) => Promise<ExitCode>];
+
+/**
+ * Every command, one line each, loaded when named: a command pays for the
+ * modules it reaches and no others (`status` never loads the controller,
+ * the simulator or the FFI bindings). To add one, add its line here and to
+ * `USAGE`; a name of two words (`"sim init"`) makes its first word a group,
+ * whose `--help` is in `GROUP_HELP`.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  setup: () => import("./_setup.ts").then((m) => [m.SETUP_HELP, m.setup]),
+  teardown: () => import("./_teardown.ts").then((m) => [m.TEARDOWN_HELP, m.teardown]),
+  status: () => import("./_status.ts").then((m) => [m.STATUS_HELP, m.status]),
+  list: () => import("./_status.ts").then((m) => [m.LIST_HELP, m.list]),
+  recover: () => import("./_recover.ts").then((m) => [m.RECOVER_HELP, m.recover]),
+  "sim init": () => import("./_sim.ts").then((m) => [m.SIM_INIT_HELP, m.simInit]),
+  "sim inventory": () => import("./_sim.ts").then((m) => [m.SIM_INVENTORY_HELP, m.simInventory]),
+  "sim fault": () => import("./_sim.ts").then((m) => [m.SIM_FAULT_HELP, m.simFault]),
+  "sim endpoint": () => import("./_sim.ts").then((m) => [m.SIM_ENDPOINT_HELP, m.simEndpoint]),
 };
+
+/** The `--help` of each group of commands (`podnet sim --help`). */
+const GROUP_HELP: Readonly<Record<string, () => Promise<string>>> = {
+  sim: () => import("./_sim.ts").then((m) => m.SIM_HELP),
+};
+
+/** The commands of a group (`["init", "inventory", "fault"]` for `sim`); none for a command. */
+function subcommands(group: string): string[] {
+  return Object.keys(COMMANDS).filter((k) => k.startsWith(`${group} `)).map((k) =>
+    k.slice(group.length + 1)
+  );
+}
 
 /**
  * Runs one `podnet` command line and returns its exit code (see
@@ -75,30 +77,31 @@ const COMMANDS: Readonly<
  * @param args the command line after `podnet`
  * @param io where lines go
  */
-export function runPodnet(args: readonly string[], io: Output): Promise<ExitCode> {
+export async function runPodnet(args: readonly string[], io: Output): Promise<ExitCode> {
   const [first, second] = args;
   if (first === undefined) {
     io.err(USAGE);
-    return Promise.resolve(EXIT_CODES.USAGE);
+    return EXIT_CODES.USAGE;
   }
   if (first === "--help" || first === "-h" || first === "help") {
     io.out(USAGE);
-    return Promise.resolve(EXIT_CODES.OK);
+    return EXIT_CODES.OK;
   }
-  if (first === "sim" && (second === undefined || second.startsWith("-"))) {
-    if (second === "--help" || second === "-h") {
-      io.out(SIM_HELP);
-      return Promise.resolve(EXIT_CODES.OK);
+  const group = subcommands(first);
+  if (group.length > 0 && (second === undefined || second.startsWith("-"))) {
+    const help = Object.hasOwn(GROUP_HELP, first) ? GROUP_HELP[first] : undefined;
+    if ((second === "--help" || second === "-h") && help !== undefined) {
+      io.out(await help());
+      return EXIT_CODES.OK;
     }
-    io.err(
-      `podnet sim: give a command: init, inventory, fault or endpoint (see: podnet sim --help)`,
-    );
-    return Promise.resolve(EXIT_CODES.USAGE);
+    const names = `${group.slice(0, -1).join(", ")} or ${group.at(-1)}`;
+    io.err(`podnet ${first}: give a command: ${names} (see: podnet ${first} --help)`);
+    return EXIT_CODES.USAGE;
   }
-  const name = first === "sim" ? `sim ${second}` : first;
-  const rest = args.slice(first === "sim" ? 2 : 1);
-  const command = COMMANDS[name];
-  if (command === undefined) {
+  const name = group.length > 0 ? `${first} ${second}` : first;
+  const rest = args.slice(group.length > 0 ? 2 : 1);
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (load === undefined) {
     io.err(`podnet: unknown command ${JSON.stringify(name)} (see: podnet --help)`);
     if (rest.includes("--json")) {
       io.out(
@@ -108,12 +111,20 @@ export function runPodnet(args: readonly string[], io: Output): Promise<ExitCode
         }),
       );
     }
-    return Promise.resolve(EXIT_CODES.USAGE);
+    return EXIT_CODES.USAGE;
   }
-  return runCommand(name, rest, io, command.help, (ctx) => command.run(ctx, rest));
+  const [help, run] = await load();
+  return await runCommand(name, rest, io, help, (ctx) => run(ctx, rest));
 }
 
 if (import.meta.main) {
+  const command = Deno.args[0] ?? "";
+  if (Object.hasOwn(COMMANDS, command) || subcommands(command).length > 0) {
+    // One command per process: zod's generated parsers (it writes one per
+    // object schema on its first parse) cost more to generate than they
+    // save in a process that reads a handful of documents.
+    (await import("zod")).config({ jitless: true });
+  }
   const code = await runPodnet(Deno.args, {
     out: (line) => console.log(line),
     err: (line) => console.error(line),

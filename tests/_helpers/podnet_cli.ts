@@ -12,8 +12,14 @@ import { runPodnet } from "../../adapters/cli/podnet.ts";
 export const NS = "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b";
 /** The fixture's path. */
 export const FIXTURE = fileURLToPath(new URL("../data/pod-3nic.json", import.meta.url));
-/** The command line's entry point. */
-export const PODNET = fileURLToPath(new URL("../../adapters/cli/podnet.ts", import.meta.url));
+/**
+ * The command line's entry point: the source, or the script named by
+ * `PODNET_ENTRY` (say the bundle of `deno task bundle`:
+ * `PODNET_ENTRY=dist/bundle/podnet.js deno task test`), so the process and
+ * crash tests run on the entry the README recommends.
+ */
+export const PODNET = Deno.env.get("PODNET_ENTRY") ??
+  fileURLToPath(new URL("../../adapters/cli/podnet.ts", import.meta.url));
 /** The repository root (the config file lives there). */
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** The permissions of `deno task podnet`. */
