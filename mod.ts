@@ -76,7 +76,7 @@ export { deriveNicId, NIC_ID_NAMESPACE } from "./domain/nic_id.ts";
 // Records
 export { MAX_SNAPSHOT_DEPTH, parseSnapshot } from "./domain/snapshot.ts";
 export type { Snapshot } from "./domain/snapshot.ts";
-export { applyRecordChanges } from "./domain/record_change.ts";
+export { applyRecordChanges, parseRecordChanges } from "./domain/record_change.ts";
 export type { RecordChange } from "./domain/record_change.ts";
 export { MemoryStore } from "./adapters/store/memory_store.ts";
 export { FileStore } from "./adapters/store/file_store.ts";
