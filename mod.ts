@@ -79,7 +79,7 @@ export type { Snapshot } from "./domain/snapshot.ts";
 export { applyRecordChanges, parseRecordChanges } from "./domain/record_change.ts";
 export type { RecordChange } from "./domain/record_change.ts";
 export { MemoryStore } from "./adapters/store/memory_store.ts";
-export { FileStore } from "./adapters/store/file_store.ts";
+export { FileStore, type RecordEntry } from "./adapters/store/file_store.ts";
 export type { PodLock } from "./adapters/store/pod_lock.ts";
 
 // Errors

@@ -72,6 +72,7 @@ const EXPECTED: Record<string, readonly string[]> = {
     "PodnetError",
     "PodnetErrorCode",
     "RecordChange",
+    "RecordEntry",
     "ResetError",
     "RestoreOptions",
     "Route",
@@ -100,6 +101,7 @@ const EXPECTED: Record<string, readonly string[]> = {
     "deriveNicId",
     "ethIndex",
     "orderEndpoints",
+    "parseRecordChanges",
     "parseSnapshot",
   ],
   "sim.ts": [

@@ -189,3 +189,134 @@ Deno.test("a write costs what changed: a 64-NIC setup mostly appends", async () 
   assert.deepEqual((await store.load("big"))?.bindings, c.bindings);
   await c.teardown();
 });
+
+/** The pod's journal path beside its record. */
+async function journalOf(store: FileStore, podId = "pod-j"): Promise<string> {
+  return (await store.pathOf(podId)).replace(/\.json$/, ".journal");
+}
+
+Deno.test("file store: a record byte changed where it still parses is a StoreError naming its checksum, never a stale journal", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = new FileStore(dir);
+  await store.save({ ...base(), bindings: [binding(0)] });
+  await store.append("pod-j", [{
+    type: "progress",
+    nicId: binding(0).nicId,
+    step: "vm-add",
+    progress: "pending",
+  }]);
+  const path = await store.pathOf("pod-j");
+  const text = await Deno.readTextFile(path);
+  for (
+    const changed of [
+      text.replace("x_eth0", "x_eth9"),
+      text.replace(/"generation":\d+/, '"generation":7'),
+    ]
+  ) {
+    await Deno.writeTextFile(path, changed);
+    await assert.rejects(
+      new FileStore(dir).load("pod-j"),
+      (e: unknown) =>
+        e instanceof StoreError && e.message.includes(path) &&
+        /line 2: does not match the record's checksum/.test(e.message),
+    );
+  }
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("file store: a journal whose line is unreadable, of the wrong shape, deleted or moved is a StoreError naming the file and line", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = new FileStore(dir);
+  await store.save({ ...base(), bindings: [binding(0)] });
+  const nicId = binding(0).nicId;
+  for (const step of ["guest-prepare", "vm-add", "guest-attach"] as const) {
+    await store.append("pod-j", [{ type: "progress", nicId, step, progress: "done" }]);
+  }
+  const journal = await journalOf(store);
+  const lines = (await Deno.readTextFile(journal)).split("\n");
+  const cases: [string, string][] = [
+    [[lines[0], "not json at all", lines[2], lines[3], ""].join("\n"), "line 2: does not match"],
+    [[lines[0], lines[2], lines[3], ""].join("\n"), "line 2: does not match"],
+    [[lines[0], lines[1], lines[3], lines[2], ""].join("\n"), "line 3: does not match"],
+    [[lines[0], lines[1], lines[1], lines[2], ""].join("\n"), "line 3: does not match"],
+  ];
+  for (const [text, message] of cases) {
+    await Deno.writeTextFile(journal, text);
+    await assert.rejects(
+      new FileStore(dir).load("pod-j"),
+      (e: unknown) =>
+        e instanceof StoreError && e.message.includes(journal) && e.message.includes(message),
+      message,
+    );
+  }
+  // The last line torn: the state before it.
+  await Deno.writeTextFile(
+    journal,
+    [lines[0], lines[1], lines[2], lines[3]?.slice(0, 30)].join("\n"),
+  );
+  assert.deepEqual((await new FileStore(dir).load("pod-j"))?.bindings[0]?.progress, {
+    "guest-prepare": "done",
+    "vm-add": "done",
+    "guest-attach": "none",
+  });
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("file store: a journal of an older generation is dropped (a rewrite's crash window), of a newer one refused (a record put back)", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = new FileStore(dir);
+  const path = await store.pathOf("pod-j");
+  const journal = await journalOf(store);
+  await store.save(base());
+  await store.append("pod-j", [{ type: "bind", after: null, binding: binding(0) }]);
+  const [oldRecord, oldJournal] = [await Deno.readTextFile(path), await Deno.readTextFile(journal)];
+  // Another process (a store that never saw the pod) writes a new record:
+  // its generation follows the files', so the old journal is older.
+  await new FileStore(dir).save({ ...base(), state: "Configured", operation: null });
+  await Deno.writeTextFile(journal, oldJournal);
+  assert.equal((await new FileStore(dir).load("pod-j"))?.state, "Configured");
+  // The next write after loading starts the journal afresh.
+  const next = new FileStore(dir);
+  await next.load("pod-j");
+  await next.append("pod-j", [{ type: "bind", after: null, binding: binding(1) }]);
+  assert.deepEqual((await new FileStore(dir).load("pod-j"))?.bindings.map((b) => b.endpointName), [
+    "x_eth1",
+  ]);
+  await next.append("pod-j", [{ type: "drop", nicId: binding(1).nicId }]);
+  // The old record put back under a newer journal: refused, not guessed.
+  await Deno.writeTextFile(path, oldRecord);
+  await assert.rejects(
+    new FileStore(dir).load("pod-j"),
+    (e: unknown) =>
+      e instanceof StoreError && /line 1: it extends record generation/.test(e.message),
+  );
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("file store: a pod that changes NICs 500 times keeps a journal no bigger than its record, and loads exactly", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = new FileStore(dir);
+  const running = {
+    ...base(),
+    state: "Configured" as const,
+    operation: null,
+    bindings: [binding(0)],
+  };
+  await store.save(running);
+  const path = await store.pathOf("pod-j");
+  const journal = await journalOf(store);
+  const nicId = binding(1).nicId;
+  let largest = 0;
+  for (let cycle = 0; cycle < 500; cycle++) {
+    await store.append("pod-j", [{ type: "bind", after: binding(0).nicId, binding: binding(1) }]);
+    await store.append("pod-j", [{ type: "progress", nicId, step: "vm-add", progress: "done" }]);
+    await store.append("pod-j", [{ type: "progress", nicId, step: "vm-add", progress: "none" }]);
+    await store.append("pod-j", [{ type: "drop", nicId }]);
+    const size = (await Deno.stat(journal).catch(() => ({ size: 0 }))).size;
+    largest = Math.max(largest, size);
+  }
+  const record = (await Deno.stat(path)).size;
+  assert.ok(largest <= Math.max(1024, record) + 400, `journal ${largest} B, record ${record} B`);
+  assert.deepEqual(await new FileStore(dir).load("pod-j"), running);
+  await Deno.remove(dir, { recursive: true });
+});

@@ -40,7 +40,17 @@ const JOURNAL = ".journal";
  */
 const MIN_JOURNAL_LIMIT = 1024;
 
-/** One file of {@linkcode FileStore.scan}: a pod's record, or why it is unusable. */
+/**
+ * One file of {@linkcode FileStore.scan}: a pod's record, or why it is unusable.
+ *
+ * @example
+ * ```ts
+ * import type { RecordEntry } from "@podnet/hcs";
+ * function describe(entry: RecordEntry): string {
+ *   return entry.error === undefined ? entry.podId : `${entry.path}: ${entry.error.message}`;
+ * }
+ * ```
+ */
 export type RecordEntry =
   | { readonly path: string; readonly podId: string; readonly error?: undefined }
   | {
