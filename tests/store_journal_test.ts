@@ -5,6 +5,7 @@
  * stores; a stale or torn journal is recognised.
  */
 import assert from "node:assert/strict";
+import { configure, type LogRecord, reset } from "@logtape/logtape";
 import { NetworkController } from "../domain/network_controller.ts";
 import { applyRecordChanges, type RecordChange } from "../domain/record_change.ts";
 import { deriveNicId } from "../domain/nic_id.ts";
@@ -318,5 +319,86 @@ Deno.test("file store: a pod that changes NICs 500 times keeps a journal no bigg
   const record = (await Deno.stat(path)).size;
   assert.ok(largest <= Math.max(1024, record) + 400, `journal ${largest} B, record ${record} B`);
   assert.deepEqual(await new FileStore(dir).load("pod-j"), running);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("file store: what a load leaves out (a torn last line, a journal of an older record) is logged, never silent", async () => {
+  const records: LogRecord[] = [];
+  await configure({
+    sinks: { memory: (record) => records.push(record) },
+    loggers: [
+      { category: ["podnet", "store"], sinks: ["memory"], lowestLevel: "info" },
+      { category: ["logtape", "meta"], sinks: [], lowestLevel: "warning" },
+    ],
+    reset: true,
+  });
+  const dir = await Deno.makeTempDir();
+  try {
+    const store = new FileStore(dir);
+    await store.save(base());
+    await store.append("pod-j", [{ type: "bind", after: null, binding: binding(0) }]);
+    const journal = await journalOf(store);
+    const old = await Deno.readTextFile(journal);
+    await Deno.writeTextFile(journal, "0123", { append: true });
+    await new FileStore(dir).load("pod-j");
+    await new FileStore(dir).save(base());
+    await Deno.writeTextFile(journal, old);
+    await new FileStore(dir).load("pod-j");
+    const said = records.map((r) => `${r.level}: ${r.rawMessage}`);
+    assert.equal(said.length, 2, said.join("\n"));
+    assert.match(said[0] ?? "", /^warning: Left out the torn last line/);
+    assert.match(said[1] ?? "", /^info: Dropped the journal .* it extends record generation/);
+    assert.equal(records[1]?.properties.path, journal);
+  } finally {
+    await reset();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("file store: a record written before records had checksums still loads, and its next whole write upgrades it", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = await new FileStore(dir).pathOf("pod-j");
+  const old = { ...base(), bindings: [binding(0)] };
+  await Deno.writeTextFile(path, JSON.stringify(old));
+  const store = new FileStore(dir);
+  assert.deepEqual(await store.load("pod-j"), old);
+  await store.save({ ...old, state: "Configured", operation: null });
+  assert.match(
+    await Deno.readTextFile(path),
+    /^\{"podnet":"record","generation":1,"sha256":"[0-9a-f]{64}"\}\n/,
+  );
+  assert.equal((await new FileStore(dir).load("pod-j"))?.state, "Configured");
+  // A journal beside an old record is not guessed at.
+  await Deno.writeTextFile(path, JSON.stringify(old));
+  await Deno.writeTextFile(
+    path.replace(/\.json$/, ".journal"),
+    `{"base":"${"0".repeat(64)}"}\n[]\n`,
+  );
+  await assert.rejects(
+    new FileStore(dir).load("pod-j"),
+    (e: unknown) => e instanceof StoreError && /written by an older podnet/.test(e.message),
+  );
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("file store: scan() reports a damaged record with its pod and goes on; list() still refuses it", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = new FileStore(dir);
+  for (const podId of ["pod-a", "pod-j", "pod-z"]) await store.save({ ...base(), podId });
+  const path = await store.pathOf("pod-j");
+  await Deno.writeTextFile(
+    path,
+    (await Deno.readTextFile(path)).replace("NotConfigured", "Configured"),
+  );
+  const entries = await new FileStore(dir).scan();
+  assert.deepEqual(entries.filter((e) => e.error === undefined).map((e) => e.podId).sort(), [
+    "pod-a",
+    "pod-z",
+  ]);
+  const bad = entries.find((e) => e.error !== undefined);
+  assert.equal(bad?.podId, "pod-j", "the pod its file name and content agree on");
+  assert.equal(bad?.path, path);
+  assert.match(bad?.error?.message ?? "", /checksum/);
+  await assert.rejects(new FileStore(dir).list(), StoreError);
   await Deno.remove(dir, { recursive: true });
 });

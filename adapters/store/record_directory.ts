@@ -4,12 +4,14 @@
  *
  * @module
  */
+import { getLogger } from "@logtape/logtape";
 import { InvalidArgumentError } from "../../domain/errors.ts";
 import type { PodLock } from "./pod_lock.ts";
 
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 const TEMP = new RegExp(`^[0-9a-f]{64}\\..+\\.${UUID}\\.tmp$`);
 const WRITERS_LOCK = "writers.lock";
+const logger = getLogger(["podnet", "store"]);
 
 /** One record file read by {@linkcode RecordDirectory.readAll}. */
 export interface RecordFile {
@@ -320,7 +322,12 @@ class FileLock implements PodLock {
       // Removed while still held, so that whoever opens the path next makes
       // a new file and anyone holding the old one sees it is not the path's.
       if (this.keep !== undefined && !(await this.keep())) {
-        await Deno.remove(this.path).catch(() => {});
+        try {
+          await Deno.remove(this.path);
+        } catch (error) {
+          // A lock file left behind is harmless: the next holder reuses it.
+          logger.warn("Cannot remove the lock file {path}; it stays", { path: this.path, error });
+        }
       }
     } finally {
       await release(file);
