@@ -237,10 +237,8 @@ export class FileStore implements StateStore {
     if (current === undefined) {
       throw new StoreError(`Cannot write the state of pod ${podId} to ${path}: its record is gone`);
     }
-    const next = parse(
-      applyChanges(current, changes, `Cannot write the state of pod ${podId}`),
-      path,
-    );
+    const context = `Cannot write the state of pod ${podId} to ${path}`;
+    const next = parse(applyChanges(current, changes, context), context);
     await this.save(next);
   }
 
