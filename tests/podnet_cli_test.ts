@@ -336,6 +336,15 @@ Deno.test("podnet status, list and recover: one unreadable record is reported fo
   assert.equal(u.file, journal);
   assert.match(u.error.message, /line 2: does not match its checksum/);
   assert.equal(JSON.parse(r.out).pods.length, 2);
+  // A record too damaged to say whose it is: its host record (same file name) tells.
+  await Deno.writeTextFile(path, "\u0000garbage");
+  const garbled = JSON.parse((await podnet("status", "--json", ...w.flags)).out);
+  assert.deepEqual(
+    garbled.unreadable.map((x: { podId: string; file: string }) => [x.podId, x.file]),
+    [
+      ["pod-b", path],
+    ],
+  );
   await w.remove();
 });
 

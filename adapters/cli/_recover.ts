@@ -48,7 +48,8 @@ ${COMMON_HELP}`;
 
 /** What recover did with one pod. */
 interface PodResult {
-  readonly podId: string;
+  /** The pod (absent only for a record file that no longer says whose it is). */
+  readonly podId?: string;
   /** torn-down, left, forgotten (nothing on the host), busy, unreadable or failed. */
   readonly action: "torn-down" | "left" | "forgotten" | "busy" | "unreadable" | "failed";
   /** The record that could not be read (unreadable). */
@@ -93,7 +94,7 @@ function reportUnreadable(ctx: Ctx, u: Unreadable): PodResult {
   ctx.io.err(`podnet recover: ${describeUnreadable(u)}`);
   ctx.say(`${u.podId === undefined ? "a pod" : `pod ${u.podId}`}: unreadable, left as it is`);
   return {
-    podId: u.podId ?? "",
+    ...(u.podId === undefined ? {} : { podId: u.podId }),
     action: "unreadable",
     file: u.file,
     error: u.error,
