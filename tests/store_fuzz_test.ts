@@ -162,6 +162,26 @@ Deno.test("the fuzzer works on real pod states", () => {
   for (const name of ["Configured", "mid-setup", "mid-teardown", "Invalid"]) {
     assert.ok(scenarios.some((s) => s.name.includes(name) && s.points.length > 3), name);
   }
+  // Among the states: running pods, pods caught mid-setup and mid-teardown, Invalid pods.
+  const all = truths.map((t) => JSON.parse(t.states.at(-1) ?? "null") as Snapshot);
+  for (
+    const [what, test] of [
+      ["Configured", (x: Snapshot) => x.state === "Configured" && x.operation === null],
+      ["mid-setup", (x: Snapshot) => x.operation === "setup" && x.bindings.length > 0],
+      ["mid-teardown", (x: Snapshot) => x.operation === "teardown" && x.bindings.length > 0],
+      ["Invalid", (x: Snapshot) => x.state === "Invalid" && x.bindings.length > 0],
+    ] as const
+  ) {
+    for (const nics of [3, 8]) {
+      for (const guest of ["lcow", "wcow"]) {
+        const n = truths.filter((t, i) =>
+          t.scenario.guest === guest && t.scenario.name.includes(`${nics} NICs`) &&
+          test(all[i] as Snapshot)
+        ).length;
+        assert.ok(n > 0, `${guest}, ${nics} NICs: no ${what} state`);
+      }
+    }
+  }
   // The undamaged files load as what the controller recorded last.
   for (const s of scenarios) {
     const states = truths.filter((t) => t.scenario === s).at(-1)?.states ?? [];
