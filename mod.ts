@@ -70,7 +70,7 @@ export type { Snapshot } from "./domain/snapshot.ts";
 
 // Stores
 export { MemoryStore } from "./adapters/store/memory_store.ts";
-export { FileStore } from "./adapters/store/file_store.ts";
+export { FileStore, type RecordEntry } from "./adapters/store/file_store.ts";
 export type { PodLock } from "./adapters/store/pod_lock.ts";
 
 // Errors

@@ -61,7 +61,7 @@ export type {
 
 // Stores
 export type { StateStore } from "./ports/state_store.ts";
-export { applyRecordChanges } from "./domain/record_change.ts";
+export { applyRecordChanges, parseRecordChanges } from "./domain/record_change.ts";
 export type { RecordChange } from "./domain/record_change.ts";
 export { MAX_SNAPSHOT_DEPTH, parseSnapshot } from "./domain/snapshot.ts";
 export type { Snapshot } from "./domain/snapshot.ts";

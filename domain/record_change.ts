@@ -5,9 +5,10 @@
  *
  * @module
  */
+import { z } from "zod";
 import type { NicBinding, StepProgress } from "./binding.ts";
 import { SnapshotError } from "./errors.ts";
-import type { Snapshot } from "./snapshot.ts";
+import { type Snapshot, snapshotParts as p } from "./snapshot.ts";
 import type { NicStep } from "./steps.ts";
 
 /**
@@ -49,6 +50,84 @@ export type RecordChange =
     readonly progress: StepProgress;
   }
   | { readonly type: "drop"; readonly nicId: string };
+
+/**
+ * Every kind of change and the shape of its fields: the one list a new kind
+ * is added to (with its member of {@linkcode RecordChange} and its case in
+ * {@linkcode applyRecordChanges}; the compiler asks for both). Fields are
+ * checked exactly as the snapshot's own (same schemas), and no field beyond
+ * these is allowed.
+ */
+const CHANGE_KINDS = {
+  state: {
+    state: p.state,
+    operation: p.operation,
+    destinationNamespaceId: p.guid.nullable(),
+  },
+  namespace: { namespace: p.guestNamespace },
+  "namespace-progress": { progress: p.progress },
+  bind: { after: p.guid.nullable(), binding: p.binding },
+  progress: {
+    nicId: p.guid,
+    step: z.enum(["guest-prepare", "vm-add", "guest-attach"]),
+    progress: p.progress,
+  },
+  drop: { nicId: p.guid },
+} as const;
+
+type Kind = keyof typeof CHANGE_KINDS;
+const KINDS = Object.keys(CHANGE_KINDS) as Kind[];
+
+const changeSchema = z.discriminatedUnion(
+  "type",
+  KINDS.map((type) =>
+    z.strictObject({ type: z.literal(type), ...CHANGE_KINDS[type] })
+  ) as unknown as [
+    z.ZodObject,
+    ...z.ZodObject[],
+  ],
+  { error: `must be one of ${KINDS.join(", ")}` },
+);
+const changesSchema = z.array(changeSchema).min(1);
+
+// Every kind in the list is a kind of RecordChange and the other way round.
+type _SameKinds = [Kind] extends [RecordChange["type"]]
+  ? [RecordChange["type"]] extends [Kind] ? true : never
+  : never;
+const _sameKinds: _SameKinds = true;
+
+/**
+ * Checks one journal entry (a non-empty list of changes, as a store wrote
+ * it) against the record's schema and returns it typed. Throws
+ * {@linkcode SnapshotError} naming the first bad field; never anything else.
+ *
+ * @example
+ * ```ts
+ * import { parseRecordChanges } from "@podnet/hcs/ports";
+ * const changes = parseRecordChanges(JSON.parse(
+ *   '[{"type":"namespace-progress","progress":"done"}]',
+ * ));
+ * console.log(changes.length); // 1
+ * ```
+ *
+ * @param value the parsed entry
+ * @returns the changes, in order
+ * @throws {SnapshotError} when it is not a non-empty list of valid changes
+ */
+export function parseRecordChanges(value: unknown): RecordChange[] {
+  let result;
+  try {
+    result = changesSchema.safeParse(value);
+  } catch (cause) {
+    throw new SnapshotError("journal entry: cannot be read", { cause });
+  }
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue && issue.path.length > 0 ? issue.path.join(".") : "entry";
+    throw new SnapshotError(`${where}: ${issue?.message ?? "malformed"}`, { cause: result.error });
+  }
+  return result.data as RecordChange[];
+}
 
 /**
  * The record after `changes`, applied in order to `snapshot` (which is not

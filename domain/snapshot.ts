@@ -136,6 +136,20 @@ const v1 = z.strictObject({
   })),
 }));
 
+/**
+ * The parts of the current snapshot schema that a journal's changes carry,
+ * so that a change is checked exactly as the record it changes (internal:
+ * `record_change.ts` builds its schema from them).
+ */
+export const snapshotParts = {
+  guid,
+  progress,
+  state: common.state,
+  operation: common.operation,
+  guestNamespace: common.guestNamespace,
+  binding: v2.shape.bindings.element,
+} as const;
+
 const schema = z.discriminatedUnion("schemaVersion", [v2, v1], {
   error: "must be 1 or 2",
 });

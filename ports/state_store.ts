@@ -38,6 +38,9 @@ export interface StateStore {
    * has it is given only the changes on most writes, so a write costs the
    * same at 8 NICs and at 64; the controller still saves the whole record
    * now and then (and always first). A store without it gets `save()`.
+   * A store may fold its journal into a whole record whenever it likes
+   * (`FileStore` does once the journal outgrows the record), so the
+   * journal of a pod that changes for weeks stays bounded.
    */
   append?(podId: string, changes: readonly RecordChange[]): Promise<void>;
 }

@@ -44,6 +44,7 @@ const EXPECTED: Record<string, readonly string[]> = {
     "PodLock",
     "PodnetError",
     "PodnetErrorCode",
+    "RecordEntry",
     "ResetError",
     "RestoreOptions",
     "SetupError",
@@ -104,6 +105,7 @@ const EXPECTED: Record<string, readonly string[]> = {
     "deriveNicId",
     "ethIndex",
     "orderEndpoints",
+    "parseRecordChanges",
     "parseSnapshot",
   ],
   "sim.ts": [

@@ -279,6 +279,83 @@ Deno.test("podnet: a corrupt record is one line and exit 2, with nothing changed
   await w.remove();
 });
 
+Deno.test("podnet status, list and recover: one unreadable record is reported for its pod (file and reason, exit 2) and every other pod is still handled", async () => {
+  const w = await world("lcow");
+  assert.equal((await podnet("setup", ...setupFlags("lcow", "pod-b"), ...w.flags)).code, 0);
+  const store = new FileStore(w.stateDir);
+  const path = await store.pathOf("pod-b");
+  // Two more running pods (records only: one namespace on this host).
+  const b = await store.load("pod-b");
+  assert.ok(b);
+  const hostRecord = await Deno.readTextFile(path.replace(/\.json$/, ".host.json"));
+  for (const podId of ["pod-a", "pod-c"]) {
+    const bindings = b.bindings.map((x) => ({ ...x, nicId: deriveNicId(podId, x.endpointId) }));
+    await store.save({ ...b, podId, bindings });
+    await Deno.writeTextFile(
+      (await store.pathOf(podId)).replace(/\.json$/, ".host.json"),
+      hostRecord.replace('"pod-b"', JSON.stringify(podId)),
+    );
+  }
+  // One byte of the record changed so that it still parses: its checksum tells.
+  const text = await Deno.readTextFile(path);
+  await Deno.writeTextFile(path, text.replace('"endpointName":"', '"endpointName":"x'));
+  const before = { sim: await Deno.readTextFile(w.simState), state: await snapshotDir(w.stateDir) };
+  for (const command of ["status", "list", "recover"]) {
+    const human = await podnet(command, ...w.flags);
+    oneLineError(human, EXIT_CODES.USAGE, /pod pod-b: cannot read .*checksum/);
+    assert.ok(human.err.includes(path), `${command}: names the file`);
+    assert.match(human.out, /pod-a/);
+    assert.match(human.out, /pod-c/);
+    const json = await podnet(command, "--json", ...w.flags);
+    assert.equal(json.code, EXIT_CODES.USAGE, json.err);
+    const doc = JSON.parse(json.out);
+    if (command === "recover") {
+      assert.deepEqual(
+        doc.pods.map((p: { podId: string; action: string }) => [p.podId, p.action]),
+        [["pod-b", "unreadable"], ["pod-a", "left"], ["pod-c", "left"]],
+      );
+      assert.equal(doc.pods[0].file, path);
+      assert.equal(doc.pods[0].error.code, "STORE_FAILED");
+    } else {
+      assert.deepEqual(doc.pods.map((p: { podId: string }) => p.podId), ["pod-a", "pod-c"]);
+      assert.equal(doc.unreadable.length, 1);
+      assert.equal(doc.unreadable[0].podId, "pod-b");
+      assert.equal(doc.unreadable[0].file, path);
+      assert.match(doc.unreadable[0].error.message, /line 2: does not match the record's checksum/);
+    }
+  }
+  assert.equal(await Deno.readTextFile(w.simState), before.sim, "the host is untouched");
+  const records = async () =>
+    Object.entries(await snapshotDir(w.stateDir)).filter(([name]) => !name.endsWith(".lock"));
+  assert.deepEqual(
+    await records(),
+    Object.entries(before.state).filter(([name]) => !name.endsWith(".lock")),
+    "no record changed",
+  );
+  // A damaged journal line is named the same way, with its line.
+  const journal = path.replace(/\.json$/, ".journal");
+  await Deno.writeTextFile(path, text);
+  const lines = (await Deno.readTextFile(journal)).split("\n");
+  assert.ok(lines.length >= 4, "setup left a journal of several lines");
+  await Deno.writeTextFile(journal, [lines[0], lines[2], lines[1], ...lines.slice(3)].join("\n"));
+  const r = await podnet("list", "--json", ...w.flags);
+  assert.equal(r.code, EXIT_CODES.USAGE);
+  const u = JSON.parse(r.out).unreadable[0];
+  assert.equal(u.file, journal);
+  assert.match(u.error.message, /line 2: does not match its checksum/);
+  assert.equal(JSON.parse(r.out).pods.length, 2);
+  // A record too damaged to say whose it is: its host record (same file name) tells.
+  await Deno.writeTextFile(path, "\u0000garbage");
+  const garbled = JSON.parse((await podnet("status", "--json", ...w.flags)).out);
+  assert.deepEqual(
+    garbled.unreadable.map((x: { podId: string; file: string }) => [x.podId, x.file]),
+    [
+      ["pod-b", path],
+    ],
+  );
+  await w.remove();
+});
+
 Deno.test("podnet: a pod another process holds is one line and exit 3, with nothing changed", async () => {
   const w = await world("lcow");
   assert.equal((await podnet("setup", ...setupFlags("lcow", "other-pod"), ...w.flags)).code, 0);

@@ -5,6 +5,7 @@
  * stores; a stale or torn journal is recognised.
  */
 import assert from "node:assert/strict";
+import { configure, type LogRecord, reset } from "@logtape/logtape";
 import { NetworkController } from "../domain/network_controller.ts";
 import { applyRecordChanges, type RecordChange } from "../domain/record_change.ts";
 import { deriveNicId } from "../domain/nic_id.ts";
@@ -189,4 +190,216 @@ Deno.test("a write costs what changed: a 64-NIC setup mostly appends", async () 
   assert.ok(store.saves * 32 <= store.appends, `${store.saves} whole saves`);
   assert.deepEqual((await store.load("big"))?.bindings, c.bindings);
   await c.teardown();
+});
+
+/** The pod's journal path beside its record. */
+async function journalOf(store: FileStore, podId = "pod-j"): Promise<string> {
+  return (await store.pathOf(podId)).replace(/\.json$/, ".journal");
+}
+
+Deno.test("file store: a record byte changed where it still parses is a StoreError naming its checksum, never a stale journal", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = new FileStore(dir);
+  await store.save({ ...base(), bindings: [binding(0)] });
+  await store.append("pod-j", [{
+    type: "progress",
+    nicId: binding(0).nicId,
+    step: "vm-add",
+    progress: "pending",
+  }]);
+  const path = await store.pathOf("pod-j");
+  const text = await Deno.readTextFile(path);
+  for (
+    const changed of [
+      text.replace("x_eth0", "x_eth9"),
+      text.replace(/"generation":\d+/, '"generation":7'),
+    ]
+  ) {
+    await Deno.writeTextFile(path, changed);
+    await assert.rejects(
+      new FileStore(dir).load("pod-j"),
+      (e: unknown) =>
+        e instanceof StoreError && e.message.includes(path) &&
+        /line 2: does not match the record's checksum/.test(e.message),
+    );
+  }
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("file store: a journal whose line is unreadable, of the wrong shape, deleted or moved is a StoreError naming the file and line", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = new FileStore(dir);
+  await store.save({ ...base(), bindings: [binding(0)] });
+  const nicId = binding(0).nicId;
+  for (const step of ["guest-prepare", "vm-add", "guest-attach"] as const) {
+    await store.append("pod-j", [{ type: "progress", nicId, step, progress: "done" }]);
+  }
+  const journal = await journalOf(store);
+  const lines = (await Deno.readTextFile(journal)).split("\n");
+  const cases: [string, string][] = [
+    [[lines[0], "not json at all", lines[2], lines[3], ""].join("\n"), "line 2: does not match"],
+    [[lines[0], lines[2], lines[3], ""].join("\n"), "line 2: does not match"],
+    [[lines[0], lines[1], lines[3], lines[2], ""].join("\n"), "line 3: does not match"],
+    [[lines[0], lines[1], lines[1], lines[2], ""].join("\n"), "line 3: does not match"],
+  ];
+  for (const [text, message] of cases) {
+    await Deno.writeTextFile(journal, text);
+    await assert.rejects(
+      new FileStore(dir).load("pod-j"),
+      (e: unknown) =>
+        e instanceof StoreError && e.message.includes(journal) && e.message.includes(message),
+      message,
+    );
+  }
+  // The last line torn: the state before it.
+  await Deno.writeTextFile(
+    journal,
+    [lines[0], lines[1], lines[2], lines[3]?.slice(0, 30)].join("\n"),
+  );
+  assert.deepEqual((await new FileStore(dir).load("pod-j"))?.bindings[0]?.progress, {
+    "guest-prepare": "done",
+    "vm-add": "done",
+    "guest-attach": "none",
+  });
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("file store: a journal of an older generation is dropped (a rewrite's crash window), of a newer one refused (a record put back)", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = new FileStore(dir);
+  const path = await store.pathOf("pod-j");
+  const journal = await journalOf(store);
+  await store.save(base());
+  await store.append("pod-j", [{ type: "bind", after: null, binding: binding(0) }]);
+  const [oldRecord, oldJournal] = [await Deno.readTextFile(path), await Deno.readTextFile(journal)];
+  // Another process (a store that never saw the pod) writes a new record:
+  // its generation follows the files', so the old journal is older.
+  await new FileStore(dir).save({ ...base(), state: "Configured", operation: null });
+  await Deno.writeTextFile(journal, oldJournal);
+  assert.equal((await new FileStore(dir).load("pod-j"))?.state, "Configured");
+  // The next write after loading starts the journal afresh.
+  const next = new FileStore(dir);
+  await next.load("pod-j");
+  await next.append("pod-j", [{ type: "bind", after: null, binding: binding(1) }]);
+  assert.deepEqual((await new FileStore(dir).load("pod-j"))?.bindings.map((b) => b.endpointName), [
+    "x_eth1",
+  ]);
+  await next.append("pod-j", [{ type: "drop", nicId: binding(1).nicId }]);
+  // The old record put back under a newer journal: refused, not guessed.
+  await Deno.writeTextFile(path, oldRecord);
+  await assert.rejects(
+    new FileStore(dir).load("pod-j"),
+    (e: unknown) =>
+      e instanceof StoreError && /line 1: it extends record generation/.test(e.message),
+  );
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("file store: a pod that changes NICs 500 times keeps a journal no bigger than its record, and loads exactly", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = new FileStore(dir);
+  const running = {
+    ...base(),
+    state: "Configured" as const,
+    operation: null,
+    bindings: [binding(0)],
+  };
+  await store.save(running);
+  const path = await store.pathOf("pod-j");
+  const journal = await journalOf(store);
+  const nicId = binding(1).nicId;
+  let largest = 0;
+  for (let cycle = 0; cycle < 500; cycle++) {
+    await store.append("pod-j", [{ type: "bind", after: binding(0).nicId, binding: binding(1) }]);
+    await store.append("pod-j", [{ type: "progress", nicId, step: "vm-add", progress: "done" }]);
+    await store.append("pod-j", [{ type: "progress", nicId, step: "vm-add", progress: "none" }]);
+    await store.append("pod-j", [{ type: "drop", nicId }]);
+    const size = (await Deno.stat(journal).catch(() => ({ size: 0 }))).size;
+    largest = Math.max(largest, size);
+  }
+  const record = (await Deno.stat(path)).size;
+  assert.ok(largest <= Math.max(1024, record) + 400, `journal ${largest} B, record ${record} B`);
+  assert.deepEqual(await new FileStore(dir).load("pod-j"), running);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("file store: what a load leaves out (a torn last line, a journal of an older record) is logged, never silent", async () => {
+  const records: LogRecord[] = [];
+  await configure({
+    sinks: { memory: (record) => records.push(record) },
+    loggers: [
+      { category: ["podnet", "store"], sinks: ["memory"], lowestLevel: "info" },
+      { category: ["logtape", "meta"], sinks: [], lowestLevel: "warning" },
+    ],
+    reset: true,
+  });
+  const dir = await Deno.makeTempDir();
+  try {
+    const store = new FileStore(dir);
+    await store.save(base());
+    await store.append("pod-j", [{ type: "bind", after: null, binding: binding(0) }]);
+    const journal = await journalOf(store);
+    const old = await Deno.readTextFile(journal);
+    await Deno.writeTextFile(journal, "0123", { append: true });
+    await new FileStore(dir).load("pod-j");
+    await new FileStore(dir).save(base());
+    await Deno.writeTextFile(journal, old);
+    await new FileStore(dir).load("pod-j");
+    const said = records.map((r) => `${r.level}: ${r.rawMessage}`);
+    assert.equal(said.length, 2, said.join("\n"));
+    assert.match(said[0] ?? "", /^warning: Left out the torn last line/);
+    assert.match(said[1] ?? "", /^info: Dropped the journal .* it extends record generation/);
+    assert.equal(records[1]?.properties.path, journal);
+  } finally {
+    await reset();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("file store: a record written before records had checksums still loads, and its next whole write upgrades it", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = await new FileStore(dir).pathOf("pod-j");
+  const old = { ...base(), bindings: [binding(0)] };
+  await Deno.writeTextFile(path, JSON.stringify(old));
+  const store = new FileStore(dir);
+  assert.deepEqual(await store.load("pod-j"), old);
+  await store.save({ ...old, state: "Configured", operation: null });
+  assert.match(
+    await Deno.readTextFile(path),
+    /^\{"podnet":"record","generation":1,"sha256":"[0-9a-f]{64}"\}\n/,
+  );
+  assert.equal((await new FileStore(dir).load("pod-j"))?.state, "Configured");
+  // A journal beside an old record is not guessed at.
+  await Deno.writeTextFile(path, JSON.stringify(old));
+  await Deno.writeTextFile(
+    path.replace(/\.json$/, ".journal"),
+    `{"base":"${"0".repeat(64)}"}\n[]\n`,
+  );
+  await assert.rejects(
+    new FileStore(dir).load("pod-j"),
+    (e: unknown) => e instanceof StoreError && /written by an older podnet/.test(e.message),
+  );
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("file store: scan() reports a damaged record with its pod and goes on; list() still refuses it", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = new FileStore(dir);
+  for (const podId of ["pod-a", "pod-j", "pod-z"]) await store.save({ ...base(), podId });
+  const path = await store.pathOf("pod-j");
+  await Deno.writeTextFile(
+    path,
+    (await Deno.readTextFile(path)).replace("NotConfigured", "Configured"),
+  );
+  const entries = await new FileStore(dir).scan();
+  assert.deepEqual(entries.filter((e) => e.error === undefined).map((e) => e.podId).sort(), [
+    "pod-a",
+    "pod-z",
+  ]);
+  const bad = entries.find((e) => e.error !== undefined);
+  assert.equal(bad?.podId, "pod-j", "the pod its file name and content agree on");
+  assert.equal(bad?.path, path);
+  assert.match(bad?.error?.message ?? "", /checksum/);
+  await assert.rejects(new FileStore(dir).list(), StoreError);
+  await Deno.remove(dir, { recursive: true });
 });

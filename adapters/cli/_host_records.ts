@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { RecordDirectory } from "../store/record_directory.ts";
 import type { GuestPlatform } from "../../ports/guest_network.ts";
-import { usage } from "./_options.ts";
+import { CliError, usage } from "./_options.ts";
 
 const SUFFIX = ".host.json";
 
@@ -65,12 +65,44 @@ export class HostRecords {
     await this.#files.remove(podId, SUFFIX);
   }
 
-  /** The pods that have a host record. */
+  /** The pods that have a host record; a corrupt one is bad input (exit 2). */
   async podIds(): Promise<string[]> {
     const files = await this.#files.readAll(SUFFIX);
     return files.map((f) => parse(f.text, f.path).podId);
   }
+
+  /**
+   * Every host record file, each its pod or why it is unusable (with the
+   * digest naming the file), so that one corrupt file hides no other pod.
+   */
+  async scan(): Promise<HostRecordEntry[]> {
+    const entries: HostRecordEntry[] = [];
+    for (const f of await this.#files.readAll(SUFFIX)) {
+      try {
+        entries.push({ path: f.path, podId: parse(f.text, f.path).podId });
+      } catch (error) {
+        if (!(error instanceof CliError)) throw error;
+        entries.push({ path: f.path, digest: f.digest, error });
+      }
+    }
+    return entries;
+  }
+
+  /** The path of the pod's host record. */
+  pathOf(podId: string): Promise<string> {
+    return this.#files.pathOf(podId, SUFFIX);
+  }
+
+  /** The digest naming a pod's files. */
+  digest(podId: string): Promise<string> {
+    return this.#files.digest(podId);
+  }
 }
+
+/** One file of {@linkcode HostRecords.scan}. */
+export type HostRecordEntry =
+  | { readonly path: string; readonly podId: string; readonly error?: undefined }
+  | { readonly path: string; readonly digest: string; readonly error: CliError };
 
 function parse(text: string, path: string): HostRecord {
   let value: unknown;

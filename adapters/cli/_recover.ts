@@ -17,7 +17,7 @@ import {
   parse,
 } from "./_options.ts";
 import { codeOf, oneLine } from "./_output.ts";
-import { allPods } from "./_status.ts";
+import { describeUnreadable, fileOf, scanPods, type Unreadable, unreadableOf } from "./_records.ts";
 import { openStateDir } from "./_state_dir.ts";
 import { StepLog } from "./_step_log.ts";
 import { tearDownPod } from "./_tear_down.ts";
@@ -36,8 +36,11 @@ are; a record with nothing done on the host is removed. A teardown that
 fails is tried once more: a killed teardown can leave a step recorded as
 done that it had already undone, and podnet believes the host's "not found"
 for such a step only on a second look. Pods another
-process is working on are skipped (busy). The result is reported per pod.
-Exit code: 1 if any pod failed, else 3 if any was busy, else 0.
+process is working on are skipped (busy). A pod whose record cannot be read
+(corrupt, damaged) is reported with its file and the reason and left as it
+is; every other pod is still recovered. The result is reported per pod.
+Exit code: 1 if any pod failed, else 2 if any record could not be read, else
+3 if any was busy, else 0.
 
   --timeout SECONDS         deadline of each pod's teardown
   --call-timeout SECONDS    time limit of each host call (default 30)
@@ -46,9 +49,12 @@ ${COMMON_HELP}`;
 
 /** What recover did with one pod. */
 interface PodResult {
-  readonly podId: string;
-  /** torn-down, left, forgotten (nothing on the host), busy or failed. */
-  readonly action: "torn-down" | "left" | "forgotten" | "busy" | "failed";
+  /** The pod (absent only for a record file that no longer says whose it is). */
+  readonly podId?: string;
+  /** torn-down, left, forgotten (nothing on the host), busy, unreadable or failed. */
+  readonly action: "torn-down" | "left" | "forgotten" | "busy" | "unreadable" | "failed";
+  /** The record that could not be read (unreadable). */
+  readonly file?: string;
   /** The state recorded before (absent when nothing was recorded). */
   readonly was?: { readonly state: string; readonly operation: string | null };
   /** The state after. */
@@ -63,22 +69,37 @@ export async function recover(ctx: Ctx, args: string[]): Promise<ExitCode> {
   const settings = callSettings(values);
   const c = common(values);
   const { store, hostRecords } = await openStateDir(ctx, c);
-  const podIds = await allPods(store, hostRecords);
+  const { podIds, unreadable } = await scanPods(store, hostRecords);
   await using hosts = new Hosts(c);
   if (podIds.length > 0) await hosts.check();
   const results: PodResult[] = [];
+  for (const u of unreadable) results.push(reportUnreadable(ctx, u));
   for (const podId of podIds) {
     const result = await recoverPod(ctx, podId, store, hostRecords, hosts, settings, c);
     results.push(result);
+    if (result.action === "unreadable") continue; // reported already
     const detail = result.error === undefined ? "" : `: ${result.error.message}`;
     ctx.say(`pod ${podId}: ${result.action}${detail}`);
     if (result.next !== undefined) ctx.say(`  next: ${result.next}`);
   }
-  if (podIds.length === 0) ctx.say(`no pods recorded in ${c.stateDir}: nothing to recover`);
+  if (results.length === 0) ctx.say(`no pods recorded in ${c.stateDir}: nothing to recover`);
   ctx.emit({ pods: results });
   if (results.some((r) => r.action === "failed")) return EXIT_CODES.FAILED;
+  if (results.some((r) => r.action === "unreadable")) return EXIT_CODES.USAGE;
   if (results.some((r) => r.action === "busy")) return EXIT_CODES.BUSY;
   return EXIT_CODES.OK;
+}
+
+/** Reports a record recover cannot read; the pod is left as it is. */
+function reportUnreadable(ctx: Ctx, u: Unreadable): PodResult {
+  ctx.io.err(`podnet recover: ${describeUnreadable(u)}`);
+  ctx.say(`${u.podId === undefined ? "a pod" : `pod ${u.podId}`}: unreadable, left as it is`);
+  return {
+    ...(u.podId === undefined ? {} : { podId: u.podId }),
+    action: "unreadable",
+    file: u.file,
+    error: u.error,
+  };
 }
 
 async function recoverPod(
@@ -98,7 +119,7 @@ async function recoverPod(
     snapshot = await store.load(podId);
     host = await hostRecords.load(podId);
   } catch (error) {
-    return failed(podId, undefined, error, c);
+    return reportUnreadable(ctx, unreadableOf(podId, await fileOf(store, podId, error), error));
   }
   if (snapshot === undefined) {
     // Setup died before it recorded a step: it did nothing on the host.

@@ -139,12 +139,14 @@ async function failed(
 ): Promise<ExitCode> {
   const podId = head.podId;
   let snapshot;
-  let readable = true;
+  let recordError: { code: string; message: string } | undefined;
   try {
     snapshot = await store.load(podId);
-  } catch {
-    readable = false; // keep the host record: teardown will need it
+  } catch (loadError) {
+    // Keep the host record: teardown will need it. The operator is told.
+    recordError = { code: codeOf(loadError), message: oneLine(loadError) };
   }
+  const readable = recordError === undefined;
   if (readable && snapshot === undefined) await hostRecords.delete(podId);
   const recorded = snapshot === undefined ? null : podView(podId, snapshot, {
     schemaVersion: 1,
@@ -156,6 +158,9 @@ async function failed(
   const next = readable && snapshot === undefined ? null : nextCommand("teardown", podId, c);
   const rolledBack = error instanceof SetupError ? error.rolledBack : false;
   ctx.io.err(`podnet setup: ${oneLine(error)}`);
+  if (recordError !== undefined) {
+    ctx.io.err(`podnet setup: and the record cannot be read: ${recordError.message}`);
+  }
   ctx.say("");
   if (recorded === null && next === null) {
     ctx.say(
@@ -173,6 +178,7 @@ async function failed(
     state: controller.state,
     error: { code: codeOf(error), message: oneLine(error), rolledBack },
     recorded,
+    ...(recordError === undefined ? {} : { recordError }),
     next,
     steps: log.steps,
   });

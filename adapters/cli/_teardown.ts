@@ -86,7 +86,13 @@ export async function teardown(ctx: Ctx, args: string[]): Promise<ExitCode> {
     return EXIT_CODES.OK;
   }
   const error = result.error;
-  const recorded = podView(podId, await store.load(podId).catch(() => undefined), host);
+  let snapshotAfter;
+  try {
+    snapshotAfter = await store.load(podId);
+  } catch (loadError) {
+    ctx.io.err(`podnet teardown: and the record cannot be read: ${oneLine(loadError)}`);
+  }
+  const recorded = podView(podId, snapshotAfter, host);
   const next = nextCommand("teardown", podId, c);
   ctx.io.err(`podnet teardown: ${oneLine(error)}`);
   ctx.say("");

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { storeLog } from "./_store_log.ts";
 import { InvalidArgumentError } from "../../domain/errors.ts";
 import type { PodLock } from "./pod_lock.ts";
 
@@ -110,19 +111,21 @@ export class RecordDirectory {
   }
 
   /**
-   * Appends `text` to the record (creating it, with `header` first, when it
-   * has no file yet) and flushes it. Returns whether the file was created.
+   * Appends `text` to the record and flushes it. With `create`, the file
+   * must not exist yet (it is made); without, it must exist: an append
+   * never lands after a file someone else started or removed.
    */
-  async append(key: string, suffix: string, text: string, header: string): Promise<boolean> {
+  async append(key: string, suffix: string, text: string, create: boolean): Promise<void> {
     const path = await this.pathOf(key, suffix);
-    const file = await Deno.open(path, { append: true, create: true, mode: 0o600 });
+    const file = await Deno.open(
+      path,
+      create ? { write: true, createNew: true, mode: 0o600 } : { append: true },
+    );
     try {
-      const fresh = (await file.stat()).size === 0;
-      const bytes = new TextEncoder().encode(fresh ? header + text : text);
+      const bytes = new TextEncoder().encode(text);
       let written = 0;
       while (written < bytes.length) written += await file.write(bytes.subarray(written));
       await file.sync();
-      return fresh;
     } finally {
       file.close();
     }
@@ -318,7 +321,15 @@ class FileLock implements PodLock {
       // Removed while still held, so that whoever opens the path next makes
       // a new file and anyone holding the old one sees it is not the path's.
       if (this.keep !== undefined && !(await this.keep())) {
-        await Deno.remove(this.path).catch(() => {});
+        try {
+          await Deno.remove(this.path);
+        } catch (error) {
+          // A lock file left behind is harmless: the next holder reuses it.
+          await storeLog("warn", "Cannot remove the lock file {path}; it stays", {
+            path: this.path,
+            error,
+          });
+        }
       }
     } finally {
       await release(file);
