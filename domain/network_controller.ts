@@ -1,9 +1,10 @@
 /**
  * The pod network controller: one per pod. It looks every call up in the
  * transition table, runs one operation at a time, and delegates the work:
- * reading the host (`_host_reads.ts`), binding NICs as a pipeline
- * (`_bind_plan.ts`), undoing them (`_unbind_plan.ts`), the migration reset
- * (`_reset.ts`), the record and its writes (`_pod_record.ts`,
+ * the setup body and its rollback (`_setup.ts`), the teardown body
+ * (`_teardown.ts`), the migration reset (`_reset.ts`), reading the host
+ * (`_host_reads.ts`), binding NICs as a pipeline (`_bind_plan.ts`), undoing
+ * them (`_unbind_plan.ts`), the record and its writes (`_pod_record.ts`,
  * `_recorder.ts`).
  *
  * | state | setup | teardown | save | resume | patch | resetAfterMigration |
@@ -28,27 +29,19 @@ import {
   type OperationOptions,
   type RestoreOptions,
 } from "./controller_options.ts";
-import {
-  CancelledError,
-  InvalidArgumentError,
-  InvalidStateError,
-  SetupError,
-  TeardownError,
-} from "./errors.ts";
+import { CancelledError, InvalidArgumentError, InvalidStateError } from "./errors.ts";
 import { requireGuid } from "./guid.ts";
-import { deriveNicId } from "./nic_id.ts";
 import { parseSnapshot, type Snapshot } from "./snapshot.ts";
 import { type ControllerOperation, type ControllerState, TRANSITIONS } from "./state.ts";
-import { bindNics } from "./_bind_plan.ts";
-import { readHost } from "./_host_reads.ts";
-import { type OperationContext, stopReason } from "./_operation_context.ts";
+import type { ControllerHooks, OperationContext } from "./_operation_context.ts";
 import { PodRecord } from "./_pod_record.ts";
 import { Recorder } from "./_recorder.ts";
 import { resetAfterMigration } from "./_reset.ts";
 import { SerialQueue } from "./_serial_queue.ts";
 import { StepRunner } from "./_step_runner.ts";
 import { endSpan, startOperationSpan } from "./_tracing.ts";
-import { unbindNics } from "./_unbind_plan.ts";
+import { runSetup } from "./_setup.ts";
+import { runTeardown } from "./_teardown.ts";
 import type { NetworkPorts } from "../ports/network_ports.ts";
 
 /** Stands for "no ports yet" when a controller is built from a snapshot. */
@@ -454,9 +447,13 @@ export class NetworkController {
       case "noop":
         return;
       case "setup":
-        return await this.#preemptible(operation, signal, (ctx) => this.#setup(ctx));
+        return await this.#preemptible(
+          operation,
+          signal,
+          (ctx) => runSetup(ctx, this.#hooks(operation)),
+        );
       case "teardown":
-        return await this.#teardown(signal);
+        return await runTeardown(this.#context(signal), this.#hooks(operation));
       case "reset":
         if (r.destinationNamespaceId === null) return;
         return await this.#preemptible(
@@ -528,102 +525,15 @@ export class NetworkController {
     };
   }
 
-  async #setup(ctx: OperationContext): Promise<void> {
-    const r = this.#record;
-    this.#begin("setup");
-    let failure: unknown;
-    let connected = Promise.resolve();
-    try {
-      const view = await readHost(ctx, r.namespaceId);
-      connected = view.connected;
-      r.setGuestNamespace({ progress: "none", document: view.namespace.document });
-      const nics = view.endpoints.map((endpoint) => {
-        const binding = r.plan({
-          nicId: deriveNicId(r.podId, endpoint.id),
-          endpointId: endpoint.id,
-          endpointName: endpoint.name,
-          macAddress: endpoint.macAddress,
-        });
-        return { binding, endpoint };
-      });
-      const failures = await bindNics(
-        ctx,
-        nics,
-        { document: view.namespace.document, id: view.namespace.id },
-      );
-      await connected;
-      failure = failures[0];
-      if (failures.length === 0 && !ctx.signal?.aborted) {
-        this.#end("Configured", "setup");
-        await this.#persist();
-        return;
-      }
-    } catch (error) {
-      failure = error;
-    }
-    await connected;
-    r.forgetUnlisted();
-    await this.#failSetup(stopReason("setup", ctx.signal) ?? failure);
-  }
-
-  async #failSetup(cause: unknown): Promise<never> {
-    const takeover = this.#running?.takeover.signal;
-    const s = this.#settings;
-    // A teardown waiting to run does the undoing itself, under its own signal.
-    if (!s.rollbackOnSetupFailure || takeover?.aborted) {
-      this.#end("Invalid", "setup");
-      await this.#persist();
-      throw new SetupError(s.podId, false, cause);
-    }
-    // The rollback ignores the caller's abort (leaving NICs behind would be
-    // worse than overrunning it; every call still has its time limit), but a
-    // teardown that arrives cuts it off and takes over.
-    const ctx = this.#context(takeover);
-    const { failures, cut } = await unbindNics(ctx, {
-      bindings: this.#record.bindings(),
-      namespace: true,
-    });
-    if (failures.length > 0 || cut) {
-      this.#end("Invalid", "setup");
-      await this.#persist();
-      const rollbackError = failures.length > 0
-        ? new TeardownError(s.podId, [...failures])
-        : stopReason("setup", takeover);
-      throw new SetupError(s.podId, false, cause, rollbackError);
-    }
-    this.#record.clear();
-    this.#end("TornDown", "setup");
-    await this.#forget();
-    throw new SetupError(s.podId, true, cause);
-  }
-
-  async #teardown(signal: AbortSignal | undefined): Promise<void> {
-    this.#begin("teardown");
-    await this.#persist();
-    const ctx = this.#context(signal);
-    const { failures, cut } = await unbindNics(ctx, {
-      bindings: this.#record.bindings(),
-      namespace: true,
-    });
-    if (failures.length > 0 || cut) {
-      this.#end("Invalid", "teardown");
-      await this.#persist();
-      const cancelled = cut ? stopReason("teardown", signal) : undefined;
-      if (failures.length === 0 && cancelled !== undefined) throw cancelled;
-      throw new TeardownError(
-        this.podId,
-        [...failures],
-        cancelled === undefined ? undefined : { cause: cancelled },
-      );
-    }
-    this.#record.clear();
-    this.#end("TornDown", "teardown");
-    await this.#forget();
-  }
-
-  /** Marks an operation as running in the record. */
-  #begin(operation: "setup" | "teardown"): void {
-    this.#record.setState({ operation });
+  /** What the operation bodies need from this controller, for `operation`. */
+  #hooks(operation: ControllerOperation): ControllerHooks {
+    return {
+      end: (to) => this.#end(to, operation),
+      persist: () => this.#persist(),
+      forget: () => this.#forget(),
+      takeover: this.#running?.takeover.signal,
+      withSignal: (signal) => this.#context(signal),
+    };
   }
 
   /** Ends the running operation in state `to`. */
