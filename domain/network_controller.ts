@@ -22,9 +22,11 @@ import { getLogger, type Logger } from "@logtape/logtape";
 import type { NicBinding } from "./binding.ts";
 import type { ControllerEvent } from "./controller_event.ts";
 import {
+  type AddEndpointOptions,
   checkOptions,
   checkPorts,
   type ControllerSettings,
+  type EndpointUpdate,
   type NetworkControllerOptions,
   type OperationOptions,
   type RestoreOptions,
@@ -41,6 +43,12 @@ import { SerialQueue } from "./_serial_queue.ts";
 import { StepRunner } from "./_step_runner.ts";
 import { endSpan, startOperationSpan } from "./_tracing.ts";
 import { runSetup } from "./_setup.ts";
+import { runAddEndpoint } from "./_add_endpoint.ts";
+import { runRemoveEndpoint } from "./_remove_endpoint.ts";
+import { runUpdateEndpoint } from "./_update_endpoint.ts";
+import { runSync, type SyncResult } from "./_sync.ts";
+import { type FinishResult, runFinish } from "./_finish_interrupted.ts";
+import { checkIovSettings, type IovSettings } from "./iov.ts";
 import { runTeardown } from "./_teardown.ts";
 import type { NetworkPorts } from "../ports/network_ports.ts";
 
@@ -48,7 +56,27 @@ import type { NetworkPorts } from "../ports/network_ports.ts";
 const NO_PORTS: NetworkPorts = Object.freeze({}) as NetworkPorts;
 
 /** The operations a teardown cuts off rather than waits for. */
-const PREEMPTIBLE: ReadonlySet<ControllerOperation> = new Set(["setup", "resetAfterMigration"]);
+const PREEMPTIBLE: ReadonlySet<ControllerOperation> = new Set([
+  "setup",
+  "resetAfterMigration",
+  "addEndpoint",
+  "removeEndpoint",
+  "updateEndpoint",
+  "sync",
+  "finishInterrupted",
+]);
+
+/** The operations on a running pod, as a record names them while they run. */
+const LIVING: ReadonlySet<string> = new Set(["add", "remove", "update", "sync"]);
+
+/** What an operation takes besides its options. */
+type Argument = string | NetworkPorts | EndpointArgument | undefined;
+
+/** The argument of an operation on one endpoint. */
+interface EndpointArgument {
+  readonly endpointId: string;
+  readonly iov: IovSettings | undefined;
+}
 
 /**
  * Manages the network of one pod in a utility VM.
@@ -180,7 +208,10 @@ export class NetworkController {
   ): NetworkController {
     const s = parseSnapshot(snapshot);
     const c = NetworkController.#fromSnapshot(s, options, checkPorts(ports));
-    c.#moveTo(s.operation === null ? s.state : "Invalid", "import");
+    // An operation on a running pod leaves it running: finishInterrupted() ends it.
+    const living = s.operation !== null && LIVING.has(s.operation) && s.state === "Configured";
+    c.#moveTo(s.operation === null || living ? s.state : "Invalid", "import");
+    if (living) c.#record.setState({ operation: s.operation });
     return c;
   }
 
@@ -202,6 +233,7 @@ export class NetworkController {
     r.restore(s.bindings);
     r.setGuestNamespace(s.guestNamespace);
     r.setState({ destinationNamespaceId: s.destinationNamespaceId });
+    r.takeChanges();
     return c;
   }
 
@@ -388,11 +420,149 @@ export class NetworkController {
     return this.#dispatch("resetAfterMigration", options, undefined).then(() => undefined);
   }
 
+  /**
+   * Binds one more endpoint of the pod's namespace to the running pod, after
+   * its other NICs (same NIC ID rule and steps as setup; `iov` settings are
+   * applied right after the hot-add). An endpoint already bound is a no-op
+   * (resolves `false`). On failure only this NIC is undone and the pod
+   * stays `Configured`: `NicChangeError.undone` says whether the undo
+   * completed; if not, the NIC stays in `bindings` and `removeEndpoint()` or
+   * `teardown()` finishes it. A `teardown()` cuts it off and takes over.
+   *
+   * @example
+   * ```ts
+   * import type { NetworkController } from "@podnet/hcs";
+   * declare const controller: NetworkController;
+   * await controller.addEndpoint("b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d");
+   * ```
+   *
+   * @param endpointId the endpoint (GUID; braces and case tolerated)
+   * @param options abort signal, and SR-IOV settings to apply
+   * @returns whether a NIC was added
+   * @throws {InvalidArgumentError} when the ID or settings are bad (nothing changed)
+   * @throws {NicChangeError} when the add failed (a `NotFoundError` cause: the
+   *   endpoint is not in the namespace, nothing changed)
+   * @throws {InvalidStateError} unless `Configured`
+   */
+  async addEndpoint(endpointId: string, options: AddEndpointOptions = {}): Promise<boolean> {
+    const id = requireGuid("endpointId", endpointId);
+    const iov = options?.iov === undefined
+      ? undefined
+      : checkIovSettings("options.iov", options.iov);
+    return await this.#dispatch("addEndpoint", options, { endpointId: id, iov }) as boolean;
+  }
+
+  /**
+   * Takes one NIC off the running pod: guest detach, then hot-remove. A VM
+   * or guest confirmed gone counts as removed. On failure the binding stays
+   * with its progress and the pod stays `Configured`; a retry finishes it.
+   *
+   * @example
+   * ```ts
+   * import type { NetworkController } from "@podnet/hcs";
+   * declare const controller: NetworkController;
+   * await controller.removeEndpoint("b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d");
+   * ```
+   *
+   * @param endpointId the endpoint (GUID; braces and case tolerated)
+   * @param options abort signal
+   * @throws {NotFoundError} when the pod holds no NIC of the endpoint (nothing changed)
+   * @throws {NicChangeError} when a step failed (`undone` is false)
+   * @throws {InvalidStateError} unless `Configured`
+   */
+  async removeEndpoint(endpointId: string, options: OperationOptions = {}): Promise<void> {
+    const id = requireGuid("endpointId", endpointId);
+    await this.#dispatch("removeEndpoint", options, { endpointId: id, iov: undefined });
+  }
+
+  /**
+   * Applies SR-IOV settings to the NIC of one endpoint: an HCS modify with
+   * `RequestType: "Update"` (no guest request). The settings are recorded
+   * with the binding, kept by `save()`, and applied again when
+   * `resetAfterMigration()` re-adds the NIC.
+   *
+   * @example
+   * ```ts
+   * import type { NetworkController } from "@podnet/hcs";
+   * declare const controller: NetworkController;
+   * await controller.updateEndpoint("b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d", {
+   *   iov: { offloadWeight: 100, queuePairsRequested: 4, interruptModeration: "Adaptive" },
+   * });
+   * ```
+   *
+   * @param endpointId the endpoint (GUID; braces and case tolerated)
+   * @param update the settings
+   * @param options abort signal
+   * @throws {InvalidArgumentError} when a setting is bad (before any call)
+   * @throws {NotFoundError} when the pod holds no NIC of the endpoint
+   * @throws {NicChangeError} when the update failed (`undone`: certainly not applied)
+   * @throws {InvalidStateError} unless `Configured`
+   */
+  async updateEndpoint(
+    endpointId: string,
+    update: EndpointUpdate,
+    options: OperationOptions = {},
+  ): Promise<void> {
+    const id = requireGuid("endpointId", endpointId);
+    if (typeof update !== "object" || update === null) {
+      throw new InvalidArgumentError("update", "must be an object");
+    }
+    const iov = checkIovSettings("update.iov", update.iov);
+    await this.#dispatch("updateEndpoint", options, { endpointId: id, iov });
+  }
+
+  /**
+   * Reads the namespace afresh and brings the VM in line: endpoints that
+   * appeared are added (in eth order among themselves, after the existing
+   * NICs), NICs whose endpoints left the namespace or no longer exist are
+   * removed, in one pipeline within `hostConcurrency`.
+   *
+   * @example
+   * ```ts
+   * import type { NetworkController } from "@podnet/hcs";
+   * declare const controller: NetworkController;
+   * const { added, removed } = await controller.sync();
+   * ```
+   *
+   * @param options abort signal
+   * @returns the endpoints added and removed
+   * @throws {NicChangeError} when a NIC's change failed (the others went ahead)
+   * @throws {InvalidStateError} unless `Configured`
+   */
+  async sync(options: OperationOptions = {}): Promise<SyncResult> {
+    return await this.#dispatch("sync", options, undefined) as SyncResult;
+  }
+
+  /**
+   * After `NetworkController.recover()` of a record written while
+   * `addEndpoint()`, `removeEndpoint()`, `updateEndpoint()` or `sync()`
+   * ran: takes every unfinished NIC off (an interrupted add is undone, an
+   * interrupted remove finished) and applies SR-IOV settings whose outcome
+   * is unknown again. Else does nothing.
+   *
+   * @example
+   * ```ts
+   * import { NetworkController, type NetworkPorts, type Snapshot } from "@podnet/hcs";
+   * declare const snapshot: Snapshot;
+   * declare const ports: NetworkPorts;
+   * const c = NetworkController.recover(snapshot, ports);
+   * if (c.state === "Configured") await c.finishInterrupted();
+   * ```
+   *
+   * @param options abort signal
+   * @returns the endpoints whose NIC was removed or updated
+   * @throws {NicChangeError} when a step failed (call again)
+   * @throws {InvalidStateError} unless `Configured`
+   */
+  async finishInterrupted(options: OperationOptions = {}): Promise<FinishResult> {
+    return await this.#dispatch("finishInterrupted", options, undefined) as FinishResult;
+  }
+
   #dispatch(
     operation: ControllerOperation,
     options: OperationOptions,
-    argument: string | NetworkPorts | undefined,
-  ): Promise<Snapshot | void> {
+    argument: Argument,
+  ): Promise<unknown> {
     let signal: AbortSignal | undefined;
     try {
       signal = checkSignal(options);
@@ -412,8 +582,8 @@ export class NetworkController {
   async #perform(
     operation: ControllerOperation,
     signal: AbortSignal | undefined,
-    argument: string | NetworkPorts | undefined,
-  ): Promise<Snapshot | void> {
+    argument: Argument,
+  ): Promise<unknown> {
     const span = startOperationSpan(operation, this.#record);
     this.#runner.span = span;
     try {
@@ -433,8 +603,8 @@ export class NetworkController {
   async #act(
     operation: ControllerOperation,
     signal: AbortSignal | undefined,
-    argument: string | NetworkPorts | undefined,
-  ): Promise<Snapshot | void> {
+    argument: Argument,
+  ): Promise<unknown> {
     const r = this.#record;
     const action = TRANSITIONS[r.state][operation];
     if (action === "reject") throw new InvalidStateError(operation, r.state);
@@ -460,6 +630,43 @@ export class NetworkController {
           operation,
           signal,
           (ctx) => resetAfterMigration(ctx, (to) => this.#moveTo(to, operation)),
+        );
+      case "add-endpoint": {
+        const { endpointId, iov } = argument as EndpointArgument;
+        return await this.#preemptible(
+          operation,
+          signal,
+          (ctx) => runAddEndpoint(ctx, this.#hooks(operation), endpointId, iov),
+        );
+      }
+      case "remove-endpoint": {
+        const { endpointId } = argument as EndpointArgument;
+        return await this.#preemptible(
+          operation,
+          signal,
+          (ctx) => runRemoveEndpoint(ctx, this.#hooks(operation), endpointId),
+        );
+      }
+      case "update-endpoint": {
+        const { endpointId, iov } = argument as EndpointArgument;
+        if (iov === undefined) throw new InvalidArgumentError("update.iov", "is required");
+        return await this.#preemptible(
+          operation,
+          signal,
+          (ctx) => runUpdateEndpoint(ctx, this.#hooks(operation), endpointId, iov),
+        );
+      }
+      case "sync":
+        return await this.#preemptible(
+          operation,
+          signal,
+          (ctx) => runSync(ctx, this.#hooks(operation)),
+        );
+      case "finish":
+        return await this.#preemptible(
+          operation,
+          signal,
+          (ctx) => runFinish(ctx, this.#hooks(operation)),
         );
       case "drop":
         r.clear();
@@ -493,11 +700,11 @@ export class NetworkController {
   }
 
   /** Runs an operation that a teardown may cut off. */
-  async #preemptible(
+  async #preemptible<T>(
     operation: ControllerOperation,
     signal: AbortSignal | undefined,
-    body: (ctx: OperationContext) => Promise<void>,
-  ): Promise<void> {
+    body: (ctx: OperationContext) => Promise<T>,
+  ): Promise<T> {
     // One signal for the whole operation, aborted by the caller's signal or
     // by a teardown; the calls' time limits hang off it.
     const calls = new AbortController();
@@ -506,7 +713,7 @@ export class NetworkController {
     if (signal?.aborted) follow();
     this.#running = { operation, calls, takeover: new AbortController() };
     try {
-      await body(this.#context(calls.signal));
+      return await body(this.#context(calls.signal));
     } finally {
       this.#running = undefined;
       signal?.removeEventListener("abort", follow);

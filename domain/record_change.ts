@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { NicBinding, StepProgress } from "./binding.ts";
+import type { NicBinding, NicIov, StepProgress } from "./binding.ts";
 import { SnapshotError } from "./errors.ts";
 import type { Snapshot } from "./snapshot.ts";
 import type { NicStep } from "./steps.ts";
@@ -19,7 +19,9 @@ import type { NicStep } from "./steps.ts";
  * - `namespace-progress`: how far the guest namespace step got;
  * - `bind`: a binding is listed, after the binding `after` (`null`: first);
  * - `progress`: how far one step of a binding got;
- * - `drop`: a binding with nothing left to undo is forgotten.
+ * - `drop`: a binding with nothing left to undo is forgotten;
+ * - `iov`: a binding's SR-IOV settings and how far applying them got
+ *   (`null`: none).
  *
  * @example
  * ```ts
@@ -48,7 +50,8 @@ export type RecordChange =
     readonly step: NicStep;
     readonly progress: StepProgress;
   }
-  | { readonly type: "drop"; readonly nicId: string };
+  | { readonly type: "drop"; readonly nicId: string }
+  | { readonly type: "iov"; readonly nicId: string; readonly iov: NicIov | null };
 
 /**
  * The record after `changes`, applied in order to `snapshot` (which is not
@@ -109,6 +112,12 @@ export function applyRecordChanges(
       case "drop":
         bindings.splice(at(c.nicId, i), 1);
         break;
+      case "iov": {
+        const index = at(c.nicId, i);
+        const { iov: _, ...b } = bindings[index] as NicBinding;
+        bindings[index] = c.iov === null ? b : { ...b, iov: c.iov };
+        break;
+      }
     }
   });
   return {

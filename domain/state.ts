@@ -49,6 +49,11 @@ export const CONTROLLER_OPERATIONS = [
   "resume",
   "patch",
   "resetAfterMigration",
+  "addEndpoint",
+  "removeEndpoint",
+  "updateEndpoint",
+  "sync",
+  "finishInterrupted",
 ] as const;
 
 /**
@@ -75,7 +80,13 @@ export type ControllerOperation = typeof CONTROLLER_OPERATIONS[number];
  * - `patch`: records the destination's namespace ID (state unchanged);
  * - `reset`: when `patch()` recorded a destination namespace, swaps the
  *   source's NICs for the destination's endpoints (→ Configured, or Invalid
- *   and retryable); else nothing.
+ *   and retryable); else nothing;
+ * - `add-endpoint`, `remove-endpoint`, `update-endpoint`, `sync`: change
+ *   one NIC (or, `sync`, the NICs that differ from the namespace) of a
+ *   running pod; the state stays `Configured`, failed or not;
+ * - `finish`: after `recover()` of a record written during one of those,
+ *   undoes an interrupted add, finishes an interrupted remove and applies an
+ *   interrupted update again (state stays `Configured`); else nothing.
  */
 export type TransitionAction =
   | "reject"
@@ -87,7 +98,12 @@ export type TransitionAction =
   | "resume-source"
   | "bind-ports"
   | "patch"
-  | "reset";
+  | "reset"
+  | "add-endpoint"
+  | "remove-endpoint"
+  | "update-endpoint"
+  | "sync"
+  | "finish";
 
 /**
  * The transition table: the one place that says what each operation does in
@@ -103,6 +119,11 @@ export const TRANSITIONS: {
     resume: "reject",
     patch: "reject",
     resetAfterMigration: "reject",
+    addEndpoint: "reject",
+    removeEndpoint: "reject",
+    updateEndpoint: "reject",
+    sync: "reject",
+    finishInterrupted: "reject",
   },
   Configured: {
     setup: "reject",
@@ -111,6 +132,11 @@ export const TRANSITIONS: {
     resume: "noop",
     patch: "reject",
     resetAfterMigration: "reset",
+    addEndpoint: "add-endpoint",
+    removeEndpoint: "remove-endpoint",
+    updateEndpoint: "update-endpoint",
+    sync: "sync",
+    finishInterrupted: "finish",
   },
   Invalid: {
     setup: "reject",
@@ -119,6 +145,11 @@ export const TRANSITIONS: {
     resume: "reject",
     patch: "reject",
     resetAfterMigration: "reset",
+    addEndpoint: "reject",
+    removeEndpoint: "reject",
+    updateEndpoint: "reject",
+    sync: "reject",
+    finishInterrupted: "reject",
   },
   TornDown: {
     setup: "reject",
@@ -127,6 +158,11 @@ export const TRANSITIONS: {
     resume: "reject",
     patch: "reject",
     resetAfterMigration: "reject",
+    addEndpoint: "reject",
+    removeEndpoint: "reject",
+    updateEndpoint: "reject",
+    sync: "reject",
+    finishInterrupted: "reject",
   },
   SourceMigrating: {
     setup: "reject",
@@ -135,6 +171,11 @@ export const TRANSITIONS: {
     resume: "resume-source",
     patch: "reject",
     resetAfterMigration: "reject",
+    addEndpoint: "reject",
+    removeEndpoint: "reject",
+    updateEndpoint: "reject",
+    sync: "reject",
+    finishInterrupted: "reject",
   },
   DestinationMigrating: {
     setup: "reject",
@@ -143,5 +184,10 @@ export const TRANSITIONS: {
     resume: "bind-ports",
     patch: "patch",
     resetAfterMigration: "reject",
+    addEndpoint: "reject",
+    removeEndpoint: "reject",
+    updateEndpoint: "reject",
+    sync: "reject",
+    finishInterrupted: "reject",
   },
 };
