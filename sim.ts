@@ -16,7 +16,11 @@ export type {
   SimulatedHostOptions,
   SimulatedMigrationOptions,
 } from "./adapters/native/sim/simulated_host.ts";
-export type { SimulatedHostState } from "./adapters/native/sim/simulated_host_state.ts";
+export type {
+  SimulatedHostState,
+  SimulatedIovSettings,
+  SimulatedVmNic,
+} from "./adapters/native/sim/simulated_host_state.ts";
 export { SimulatedCrashError } from "./adapters/native/sim/simulated_crash_error.ts";
 export type {
   FaultAction,

@@ -26,6 +26,8 @@ const PATH = "VirtualMachine/Devices/NetworkAdapters/";
 
 type Doc = Record<string, unknown>;
 
+const IOV = { OffloadWeight: 100, QueuePairsRequested: 4, InterruptModeration: "Adaptive" };
+
 const host = (request: string, nic: string, settings?: Doc): Doc => ({
   ResourcePath: `${PATH}${nic}`,
   RequestType: request,
@@ -78,6 +80,20 @@ const COMMON: readonly string[] = [
   JSON.stringify(host("Add", NIC[1], { EndpointId: EP[0] })),
   JSON.stringify(host("Add", NIC[1], { EndpointId: EP[1], MacAddress: "00:15:5d:52:c0:0b" })),
   JSON.stringify(host("Add", NIC[1], { EndpointId: EP[1] })),
+  // HCS NetworkAdapter settings, every field optional; IovSettings with
+  // u32 numbers and a mode name (hcsshim internal/hcs/schema2/iov_settings.go).
+  JSON.stringify(host("Update", NIC[1], { IovSettings: IOV })),
+  JSON.stringify(host("Update", NIC[1], {})),
+  JSON.stringify(host("Update", NIC[1])),
+  JSON.stringify(host("Update", NIC[1], { IovSettings: { ...IOV, OffloadWeight: -1 } })),
+  JSON.stringify(host("Update", NIC[1], { IovSettings: { ...IOV, OffloadWeight: 4294967296 } })),
+  JSON.stringify(host("Update", NIC[1], { IovSettings: { ...IOV, QueuePairsRequested: 1.5 } })),
+  JSON.stringify(host("Update", NIC[1], { IovSettings: { ...IOV, InterruptModeration: "Fast" } })),
+  JSON.stringify(host("Update", NIC[1], { IovSettings: { ...IOV, Extra: 1 } })),
+  JSON.stringify(host("Update", NIC[1], { IovSettings: null })),
+  JSON.stringify(host("Update", NIC[1], { IovSettings: { OffloadWeight: 4294967295 } })),
+  JSON.stringify(host("Update", NIC[2], { IovSettings: IOV })),
+  JSON.stringify(host("Add", NIC[2], { MacAddress: "00-15-5D-52-C0-0C", IovSettings: IOV })),
   JSON.stringify(host("Update", NIC[2], { EndpointId: EP[2] })),
   JSON.stringify(host("Update", NIC[1], { EndpointId: EP[0] })),
   JSON.stringify(host("Update", NIC[1], { EndpointId: EP[1], MacAddress: "00-15-5D-52-C0-0C" })),

@@ -1,3 +1,4 @@
+import type { JsonObject } from "../../ports/json.ts";
 import { isSimOp } from "../native/sim/operations.ts";
 import { SimulatedHost } from "../native/sim/simulated_host.ts";
 import type { FaultAction } from "../native/sim/fault_plan.ts";
@@ -69,12 +70,13 @@ A held call (hang, hang-after) is logged at info as "... is held by a hang
 fault" (with --verbose), so a test can kill the process at that moment.`;
 
 /** `podnet sim --help`. */
-export const SIM_HELP = `Usage: deno task podnet sim <init|inventory|fault> [options]
+export const SIM_HELP = `Usage: deno task podnet sim <init|inventory|fault|endpoint> [options]
 
 A simulated Windows host kept in a file, shared by podnet processes:
   init        create it from a fixture
   inventory   what it holds that podnet could leak
   fault       arm a failure, a hang or a lost VM or guest at a chosen call
+  endpoint    add an endpoint to the namespace, or remove one, while pods run
 
 Run deno task podnet sim <command> --help for its options.`;
 
@@ -146,9 +148,18 @@ export async function simInventory(ctx: Ctx, args: string[]): Promise<ExitCode> 
   const { values } = parse(args, COMMON);
   const path = required(values["sim-state"], "sim-state");
   await ctx.startLogging(values.verbose, logFormat(values["log-format"]));
-  const inventory = open(path).inventory();
+  const host = open(path);
+  const inventory = host.inventory();
   const list = (ids: readonly string[]) => ids.length === 0 ? "none" : ids.join(", ");
   ctx.say(`VM NICs: ${list(inventory.vmNics)}`);
+  for (const nic of host.vmNics()) {
+    const iov = nic.iovSettings;
+    if (iov === undefined) continue;
+    ctx.say(
+      `  NIC ${nic.id} IOV: weight ${iov.OffloadWeight ?? "-"}, queue pairs ` +
+        `${iov.QueuePairsRequested ?? "-"}, moderation ${iov.InterruptModeration ?? "-"}`,
+    );
+  }
   ctx.say(`guest adapters: ${list(inventory.guestAdapters)}`);
   ctx.say(`guest namespaces: ${list(inventory.guestNamespaces)}`);
   ctx.emit(inventory);
@@ -198,5 +209,108 @@ export async function simFault(ctx: Ctx, args: string[]): Promise<ExitCode> {
   }
   ctx.say(`armed on ${path}: ${values.action} at call ${nth} of ${step} (${on})`);
   ctx.emit({ on, nth, action });
+  return EXIT_CODES.OK;
+}
+
+/** `podnet sim endpoint --help`. */
+export const SIM_ENDPOINT_HELP =
+  `Usage: deno task podnet sim endpoint add --sim-state FILE (--document PATH | --document-text JSON) [--namespace ID]
+       deno task podnet sim endpoint remove --sim-state FILE --endpoint ID [--keep-endpoint]
+
+Changes the HCN namespace of the simulated host while pods run, as CNI does:
+  add       creates the endpoint of the document (an HCN endpoint document
+            with an ID GUID not yet in use) and lists it last in the
+            namespace; its HostComputeNamespace is set when absent
+  remove    takes the endpoint out of its namespace and deletes it; with
+            --keep-endpoint it only leaves the namespace
+
+  --sim-state FILE          the simulated host
+  --document PATH           add: the endpoint document, a JSON file
+  --document-text JSON      add: the endpoint document itself
+  --namespace ID            add: the namespace (default: the host's only one)
+  --endpoint ID             remove: the endpoint
+  --keep-endpoint           remove: keep the endpoint, only leave the namespace
+${SIM_COMMON_HELP}
+
+--json prints {"action", "endpointId", "namespaceIds"}.`;
+
+async function endpointDocument(
+  path: string | undefined,
+  text: string | undefined,
+): Promise<JsonObject> {
+  if ((path === undefined) === (text === undefined)) {
+    throw usage("give one of --document PATH or --document-text JSON");
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(path === undefined ? text ?? "" : await Deno.readTextFile(path));
+  } catch (cause) {
+    throw usage(`Cannot read the endpoint document ${path ?? "of --document-text"}`, { cause });
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw usage("the endpoint document must be a JSON object");
+  }
+  return raw as JsonObject;
+}
+
+function onlyNamespace(host: SimulatedHost): string {
+  const ids = host.exportState().namespaces.map((n) => String(n["ID"]));
+  const [only] = ids;
+  if (only === undefined || ids.length > 1) {
+    throw usage(`the host holds ${ids.length} namespaces: give --namespace`);
+  }
+  return only;
+}
+
+/** `podnet sim endpoint add|remove`. */
+export async function simEndpoint(ctx: Ctx, args: string[]): Promise<ExitCode> {
+  const { values, positionals } = parse(args, {
+    ...COMMON,
+    document: { type: "string" },
+    "document-text": { type: "string" },
+    namespace: { type: "string" },
+    endpoint: { type: "string" },
+    "keep-endpoint": { type: "boolean", default: false },
+  }, true);
+  const [action, ...extra] = positionals;
+  if ((action !== "add" && action !== "remove") || extra.length > 0) {
+    throw usage("give add or remove (see: podnet sim endpoint --help)");
+  }
+  const path = required(values["sim-state"], "sim-state");
+  const document = action === "add"
+    ? await endpointDocument(
+      nonEmpty(values.document, "document"),
+      nonEmpty(values["document-text"], "document-text"),
+    )
+    : undefined;
+  const endpoint = action === "remove" ? required(values.endpoint, "endpoint") : undefined;
+  await ctx.startLogging(values.verbose, logFormat(values["log-format"]));
+  const host = open(path);
+  if (document !== undefined) {
+    const namespaceId = nonEmpty(values.namespace, "namespace") ?? onlyNamespace(host);
+    let endpointId: string;
+    try {
+      endpointId = host.addNamespaceEndpoint(namespaceId, document);
+    } catch (cause) {
+      throw usage(`Cannot add the endpoint to namespace ${namespaceId}`, { cause });
+    }
+    ctx.say(`endpoint ${endpointId} added to namespace ${namespaceId} on ${path}`);
+    ctx.emit({ action, endpointId, namespaceIds: [namespaceId] });
+    return EXIT_CODES.OK;
+  }
+  const endpointId = endpoint ?? "";
+  let namespaceIds: string[];
+  try {
+    namespaceIds = host.removeNamespaceEndpoint(endpointId, {
+      keepEndpoint: values["keep-endpoint"],
+    });
+  } catch (cause) {
+    throw usage(`Cannot remove the endpoint ${endpointId}`, { cause });
+  }
+  const from = namespaceIds.length === 0 ? "no namespace" : `namespace ${namespaceIds.join(", ")}`;
+  ctx.say(
+    `endpoint ${endpointId} ${values["keep-endpoint"] ? "taken out of" : "deleted from"} ${from}`,
+  );
+  ctx.emit({ action, endpointId, namespaceIds });
   return EXIT_CODES.OK;
 }

@@ -16,10 +16,12 @@ import type { Output } from "./_output.ts";
 import { recover, RECOVER_HELP } from "./_recover.ts";
 import { setup, SETUP_HELP } from "./_setup.ts";
 import {
+  SIM_ENDPOINT_HELP,
   SIM_FAULT_HELP,
   SIM_HELP,
   SIM_INIT_HELP,
   SIM_INVENTORY_HELP,
+  simEndpoint,
   simFault,
   simInit,
   simInventory,
@@ -39,7 +41,7 @@ Commands:
   status     what is recorded for a pod (or every pod)
   list       every pod with a record, one line each
   recover    tear down what crashed or killed processes left mid-operation
-  sim        a simulated host kept in a file: sim init | sim inventory | sim fault
+  sim        a simulated host kept in a file: sim init | sim inventory | sim fault | sim endpoint
 
 Run deno task podnet <command> --help for its options.
 
@@ -59,6 +61,7 @@ const COMMANDS: Readonly<
   "sim init": { help: SIM_INIT_HELP, run: simInit },
   "sim inventory": { help: SIM_INVENTORY_HELP, run: simInventory },
   "sim fault": { help: SIM_FAULT_HELP, run: simFault },
+  "sim endpoint": { help: SIM_ENDPOINT_HELP, run: simEndpoint },
 };
 
 /**
@@ -87,7 +90,9 @@ export function runPodnet(args: readonly string[], io: Output): Promise<ExitCode
       io.out(SIM_HELP);
       return Promise.resolve(EXIT_CODES.OK);
     }
-    io.err(`podnet sim: give a command: init, inventory or fault (see: podnet sim --help)`);
+    io.err(
+      `podnet sim: give a command: init, inventory, fault or endpoint (see: podnet sim --help)`,
+    );
     return Promise.resolve(EXIT_CODES.USAGE);
   }
   const name = first === "sim" ? `sim ${second}` : first;

@@ -260,12 +260,53 @@ static int host_endpoint_known(const char *id) {
 
 #define NIC_PATH "VirtualMachine/Devices/NetworkAdapters/"
 
-/* Checks NIC settings: {EndpointId: GUID, MacAddress?: MAC}, nothing else. */
+/* Checks IovSettings: {OffloadWeight?: u32, QueuePairsRequested?: u32,
+   InterruptModeration?: mode}, nothing else (hcsshim
+   internal/hcs/schema2/iov_settings.go). */
+static HRESULT iov_settings(const sj_value *iov, const char *nic_id, char **out) {
+  static const char *const allowed[] = {"OffloadWeight", "QueuePairsRequested",
+                                        "InterruptModeration", NULL};
+  static const char *const modes[] = {"Default", "Adaptive", "Off", "Low", "Medium", "High", NULL};
+  const char *extra;
+  const sj_value *v;
+  size_t i;
+  int known = 0;
+  if (iov->type != SJ_OBJECT) {
+    return failf(out, STANDIN_HCS_E_INVALID_JSON, "Invalid settings of NIC %s: Settings.IovSettings must be an object", nic_id);
+  }
+  extra = unknown_member(iov, allowed);
+  if (extra != NULL) {
+    return failf(out, STANDIN_HCS_E_INVALID_JSON, "Invalid settings of NIC %s: Settings.IovSettings.%.60s is not allowed", nic_id, extra);
+  }
+  v = sj_get(iov, "OffloadWeight");
+  if (v != NULL && !is_integer_in(v, 0, 4294967295.0)) {
+    return failf(out, STANDIN_HCS_E_INVALID_JSON, "Invalid settings of NIC %s: Settings.IovSettings.OffloadWeight must be a u32", nic_id);
+  }
+  v = sj_get(iov, "QueuePairsRequested");
+  if (v != NULL && !is_integer_in(v, 0, 4294967295.0)) {
+    return failf(out, STANDIN_HCS_E_INVALID_JSON, "Invalid settings of NIC %s: Settings.IovSettings.QueuePairsRequested must be a u32", nic_id);
+  }
+  v = sj_get(iov, "InterruptModeration");
+  if (v != NULL) {
+    for (i = 0; modes[i] != NULL; i++) {
+      if (sj_string_is(v, modes[i])) known = 1;
+    }
+    if (!known) {
+      return failf(out, STANDIN_HCS_E_INVALID_JSON, "Invalid settings of NIC %s: Settings.IovSettings.InterruptModeration is not a mode", nic_id);
+    }
+  }
+  return STANDIN_S_OK;
+}
+
+/* Checks NIC settings, HCS's NetworkAdapter: {EndpointId?: GUID, MacAddress?:
+   MAC, IovSettings?}, nothing else (hcsshim
+   internal/hcs/schema2/network_adapter.go). endpoint is "" when absent. */
 static HRESULT nic_settings(const sj_value *settings, const char *nic_id, char endpoint[37],
                             char **out) {
-  static const char *const allowed[] = {"EndpointId", "MacAddress", NULL};
+  static const char *const allowed[] = {"EndpointId", "MacAddress", "IovSettings", NULL};
   const char *extra;
   const sj_value *mac;
+  const sj_value *iov;
   if (settings == NULL || settings->type != SJ_OBJECT) {
     return failf(out, STANDIN_HCS_E_INVALID_JSON, "Invalid settings of NIC %s: Settings must be an object", nic_id);
   }
@@ -273,13 +314,16 @@ static HRESULT nic_settings(const sj_value *settings, const char *nic_id, char e
   if (extra != NULL) {
     return failf(out, STANDIN_HCS_E_INVALID_JSON, "Invalid settings of NIC %s: Settings.%.60s is not allowed", nic_id, extra);
   }
-  if (!guid_member(settings, "EndpointId", endpoint)) {
+  endpoint[0] = '\0';
+  if (sj_get(settings, "EndpointId") != NULL && !guid_member(settings, "EndpointId", endpoint)) {
     return failf(out, STANDIN_HCS_E_INVALID_JSON, "Invalid settings of NIC %s: Settings.EndpointId must be a GUID", nic_id);
   }
   mac = sj_get(settings, "MacAddress");
   if (mac != NULL && !is_mac(mac)) {
     return failf(out, STANDIN_HCS_E_INVALID_JSON, "Invalid settings of NIC %s: Settings.MacAddress must be a MAC address", nic_id);
   }
+  iov = sj_get(settings, "IovSettings");
+  if (iov != NULL) return iov_settings(iov, nic_id, out);
   return STANDIN_S_OK;
 }
 
@@ -322,6 +366,9 @@ static HRESULT host_nic_request(compute_system *s, const sj_value *path, const s
   if (sj_string_is(request, "Add")) {
     hr = nic_settings(settings, nic_id, endpoint, out);
     if (hr < 0) return hr;
+    if (endpoint[0] == '\0') {
+      return failf(out, STANDIN_HCS_E_INVALID_JSON, "Invalid settings of NIC %s: Settings.EndpointId: a NIC add needs an endpoint", nic_id);
+    }
     if (nic != NULL) {
       return failf(out, STANDIN_ERROR_ALREADY_EXISTS, "Cannot add NIC %s: the VM already has it", nic_id);
     }
@@ -353,10 +400,13 @@ static HRESULT host_nic_request(compute_system *s, const sj_value *path, const s
   if (nic == NULL) {
     return failf(out, STANDIN_ERROR_NOT_FOUND, "Cannot update NIC %s: the VM does not have it", nic_id);
   }
-  hr = check_endpoint(s, nic_id, endpoint, out);
-  if (hr < 0) return hr;
-  memcpy(nic->endpoint, endpoint, sizeof(nic->endpoint));
-  set_mac(nic, settings);
+  /* An update changes only the fields it carries. */
+  if (endpoint[0] != '\0') {
+    hr = check_endpoint(s, nic_id, endpoint, out);
+    if (hr < 0) return hr;
+    memcpy(nic->endpoint, endpoint, sizeof(nic->endpoint));
+  }
+  if (sj_get(settings, "MacAddress") != NULL) set_mac(nic, settings);
   return STANDIN_S_OK;
 }
 

@@ -35,12 +35,44 @@ export const modifyDocumentSchema = compiledSchema(
   }),
 );
 
-/** Settings of a VM NIC request. */
+const u32Schema = z.int().min(0).max(0xffff_ffff);
+
+/**
+ * The interrupt moderation modes HCS takes
+ * (hcsshim internal/hcs/schema2/interrupt_moderation_mode.go).
+ */
+export const INTERRUPT_MODERATION_NAMES = [
+  "Default",
+  "Adaptive",
+  "Off",
+  "Low",
+  "Medium",
+  "High",
+] as const;
+
+/**
+ * A NIC's SR-IOV settings, every field optional, numbers unsigned 32-bit
+ * (hcsshim internal/hcs/schema2/iov_settings.go: `*uint32`, `*uint32`,
+ * `*InterruptModerationName`).
+ */
+export const iovSettingsSchema = z.strictObject({
+  OffloadWeight: u32Schema.optional(),
+  QueuePairsRequested: u32Schema.optional(),
+  InterruptModeration: z.enum(INTERRUPT_MODERATION_NAMES).optional(),
+});
+
+/**
+ * Settings of a VM NIC request: HCS's NetworkAdapter, every field optional
+ * (hcsshim internal/hcs/schema2/network_adapter.go: `EndpointId`,
+ * `MacAddress`, `IovSettings`, all `omitempty`). Which request needs which
+ * field is checked by the request (`_vm_nics.ts`).
+ */
 export const vmNicSettingsSchema = compiledSchema(
   "sim vmNicSettingsSchema",
   z.strictObject({
-    EndpointId: guidSchema,
+    EndpointId: guidSchema.optional(),
     MacAddress: macSchema.optional(),
+    IovSettings: iovSettingsSchema.optional(),
   }),
 );
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { InvalidArgumentError } from "../../../domain/errors.ts";
 import { isCanonicalGuid, normalizeGuid } from "../../../domain/guid.ts";
 import type { JsonObject } from "../../../ports/json.ts";
-import { describeIssue } from "./_documents.ts";
+import { describeIssue, iovSettingsSchema } from "./_documents.ts";
 import type { FaultQueue } from "./_fault_queue.ts";
 import { hostDocumentSchema } from "./_fixture_schema.ts";
 import type { LatencyModel } from "./_latency_model.ts";
@@ -26,6 +26,7 @@ const stateSchema = z.strictObject({
     id: guid,
     endpointId: guid,
     macAddress: z.string().min(1).optional(),
+    iovSettings: iovSettingsSchema.optional(),
   })),
   guestAdapters: z.array(z.strictObject({
     id: guid,
@@ -134,7 +135,12 @@ export function loadHostState(
   }
   world.vmNics.clear();
   for (const n of s.vmNics) {
-    world.vmNics.set(n.id, { id: n.id, endpointId: n.endpointId, macAddress: n.macAddress });
+    world.vmNics.set(n.id, {
+      id: n.id,
+      endpointId: n.endpointId,
+      macAddress: n.macAddress,
+      iovSettings: n.iovSettings === undefined ? undefined : { ...n.iovSettings },
+    });
   }
   world.guestAdapters.clear();
   for (const a of s.guestAdapters) {
@@ -164,6 +170,7 @@ export function exportHostState(
       id: n.id,
       endpointId: n.endpointId,
       ...(n.macAddress === undefined ? {} : { macAddress: n.macAddress }),
+      ...(n.iovSettings === undefined ? {} : { iovSettings: { ...n.iovSettings } }),
     })),
     guestAdapters: [...world.guestAdapters.values()].map((a) => ({
       id: a.id,

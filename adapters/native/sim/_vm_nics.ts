@@ -2,7 +2,7 @@ import { normalizeGuid } from "../../../domain/guid.ts";
 import { HRESULT } from "../hresult.ts";
 import { describeIssue, vmNicSettingsSchema } from "./_documents.ts";
 import { hcsFailure } from "./_records.ts";
-import type { World } from "./_world.ts";
+import type { NicIovSettings, World } from "./_world.ts";
 
 /** The resource path of a VM NIC, before its GUID. */
 export const NIC_PATH_PREFIX = "VirtualMachine/Devices/NetworkAdapters/";
@@ -17,6 +17,13 @@ export interface HostRequest {
 }
 
 function settingsOf(request: HostRequest, nicId: string) {
+  if (request.Settings === undefined) {
+    throw hcsFailure(
+      CALL,
+      HRESULT.HCS_E_INVALID_JSON,
+      `Invalid settings of NIC ${nicId}: Settings: a NIC ${request.RequestType} needs Settings`,
+    );
+  }
   const parsed = vmNicSettingsSchema.safeParse(request.Settings);
   if (!parsed.success) {
     throw hcsFailure(
@@ -47,7 +54,37 @@ function checkEndpoint(world: World, nicId: string, endpointId: string): void {
   }
 }
 
-/** Applies a VM NIC add, remove or update to the world, or throws the HRESULT Windows would. */
+/** Settings' IOV fields merged over the NIC's (a field left out keeps its value). */
+function mergedIov(
+  before: NicIovSettings | undefined,
+  given: { [K in keyof NicIovSettings]?: NicIovSettings[K] | undefined } | undefined,
+): NicIovSettings | undefined {
+  if (given === undefined) return before;
+  const merged: NicIovSettings = { ...before };
+  if (given.OffloadWeight !== undefined) merged.OffloadWeight = given.OffloadWeight;
+  if (given.QueuePairsRequested !== undefined) {
+    merged.QueuePairsRequested = given.QueuePairsRequested;
+  }
+  if (given.InterruptModeration !== undefined) {
+    merged.InterruptModeration = given.InterruptModeration;
+  }
+  return merged;
+}
+
+/**
+ * Applies a VM NIC add, remove or update to the world, or throws the HRESULT
+ * Windows would.
+ *
+ * Settings follow HCS's NetworkAdapter (hcsshim
+ * internal/hcs/schema2/network_adapter.go): `EndpointId`, `MacAddress` and
+ * `IovSettings` are each optional in the schema. An Add needs an endpoint
+ * (a NIC is the VM's port on one; hcsshim always sends it). An Update needs
+ * Settings (hcsshim internal/vm/vmmanager/network.go refuses nil ones) and
+ * changes only the fields it carries. A Remove or Update of a NIC the VM does
+ * not have fails with ERROR_NOT_FOUND 0x80070490, the code hcsshim names
+ * `ErrElementNotFound`, "the object being referenced does not exist"
+ * (internal/hcs/errors.go).
+ */
 export function applyHostRequest(world: World, request: HostRequest): void {
   const path = request.ResourcePath;
   const nicId = path.startsWith(NIC_PATH_PREFIX)
@@ -65,6 +102,13 @@ export function applyHostRequest(world: World, request: HostRequest): void {
   switch (request.RequestType) {
     case "Add": {
       const settings = settingsOf(request, nicId);
+      if (settings.EndpointId === undefined) {
+        throw hcsFailure(
+          CALL,
+          HRESULT.HCS_E_INVALID_JSON,
+          `Invalid settings of NIC ${nicId}: Settings.EndpointId: a NIC add needs an endpoint`,
+        );
+      }
       if (existing !== undefined) {
         throw hcsFailure(
           CALL,
@@ -77,6 +121,7 @@ export function applyHostRequest(world: World, request: HostRequest): void {
         id: nicId,
         endpointId: settings.EndpointId,
         macAddress: settings.MacAddress,
+        iovSettings: mergedIov(undefined, settings.IovSettings),
       });
       return;
     }
@@ -101,9 +146,12 @@ export function applyHostRequest(world: World, request: HostRequest): void {
           `Cannot update NIC ${nicId}: the VM does not have it`,
         );
       }
-      checkEndpoint(world, nicId, settings.EndpointId);
-      existing.endpointId = settings.EndpointId;
-      existing.macAddress = settings.MacAddress;
+      if (settings.EndpointId !== undefined) {
+        checkEndpoint(world, nicId, settings.EndpointId);
+        existing.endpointId = settings.EndpointId;
+      }
+      if (settings.MacAddress !== undefined) existing.macAddress = settings.MacAddress;
+      existing.iovSettings = mergedIov(existing.iovSettings, settings.IovSettings);
       return;
     }
   }

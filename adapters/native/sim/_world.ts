@@ -11,11 +11,20 @@ export interface StoredDocument {
   readonly doc: JsonObject;
 }
 
+/** A NIC's SR-IOV settings, in HCS's casing, as the last Add or Update set them. */
+export interface NicIovSettings {
+  OffloadWeight?: number;
+  QueuePairsRequested?: number;
+  InterruptModeration?: "Default" | "Adaptive" | "Off" | "Low" | "Medium" | "High";
+}
+
 /** A NIC hot-added to the utility VM. */
 export interface VmNic {
   readonly id: string;
   endpointId: string;
   macAddress: string | undefined;
+  /** Its SR-IOV settings; `undefined` when no request gave any. */
+  iovSettings: NicIovSettings | undefined;
 }
 
 /** An adapter in the guest. */

@@ -15,6 +15,7 @@ import { fixtureSchema, hostDocumentSchema } from "./_fixture_schema.ts";
 import { describeIssue } from "./_documents.ts";
 import { exportHostState, loadHostState, parseHostState } from "./_host_state.ts";
 import { LatencyModel } from "./_latency_model.ts";
+import { addNamespaceEndpoint, removeNamespaceEndpoint } from "./_namespace_members.ts";
 import { Runner, type Transaction } from "./_runner.ts";
 import { SimHcn } from "./_sim_hcn.ts";
 import { SimHcs } from "./_sim_hcs.ts";
@@ -23,7 +24,7 @@ import { type StoredDocument, World } from "./_world.ts";
 import type { FaultPlan, FaultSpec, PendingFault } from "./fault_plan.ts";
 import type { Inventory } from "./inventory.ts";
 import type { LatencyProfile, LatencySpec } from "./latency.ts";
-import type { SimulatedHostState } from "./simulated_host_state.ts";
+import type { SimulatedHostState, SimulatedVmNic } from "./simulated_host_state.ts";
 import type { TraceEntry } from "./trace_entry.ts";
 
 /**
@@ -114,7 +115,8 @@ function badArgument(argument: string, reason: string): never {
  * | VM NIC add of an existing NIC | ERROR_ALREADY_EXISTS 0x800700B7 |
  * | VM NIC add/update for a missing endpoint | HCN_E_ENDPOINT_NOT_FOUND 0x803B0002 |
  * | VM NIC add/update for an endpoint another NIC uses | HCN_E_ENDPOINT_ALREADY_ATTACHED 0x803B0014 |
- * | VM NIC remove/update of a missing NIC | ERROR_NOT_FOUND 0x80070490 |
+ * | VM NIC add without `Settings.EndpointId`; update without `Settings`; `IovSettings` field unknown, not a u32 (`OffloadWeight`, `QueuePairsRequested`) or not one of Default, Adaptive, Off, Low, Medium, High (`InterruptModeration`) | HCS_E_INVALID_JSON 0xC037010D |
+ * | VM NIC remove/update of a missing NIC (hcsshim internal/hcs/errors.go `ErrElementNotFound`) | ERROR_NOT_FOUND 0x80070490 |
  * | guest request after `disconnectGuest()` | HCS_E_CONNECTION_CLOSED 0x8037010A |
  * | guest request without the namespace capability, LCOW `NetworkNamespace`, unknown ResourceType | HCS_E_UNKNOWN_MESSAGE 0xC037010B |
  * | guest `Update` request | E_NOTIMPL 0x80004001 |
@@ -126,6 +128,9 @@ function badArgument(argument: string, reason: string): never {
  * | GetComputeSystemProperties type other than `GuestConnection` | E_INVALIDARG 0x80070057 |
  *
  * Modelling choices worth knowing:
+ * - NIC `Settings` are HCS's NetworkAdapter (`EndpointId`, `MacAddress`,
+ *   `IovSettings`, each optional in the schema); an `Update` changes only
+ *   the fields it carries and the NIC keeps them (see `vmNics()`);
  * - latency elapses before a call reaches the host; a signal that aborts
  *   during it cancels the call with no effect (trace outcome `"aborted"`);
  * - a host hot-remove leaves the guest's adapter in place (the inventory
@@ -513,6 +518,74 @@ export class SimulatedHost {
   }
 
   /**
+   * Adds an endpoint to a namespace while pods run, as CNI does when it adds
+   * a network to a running pod: creates the endpoint document (copied; its
+   * `HostComputeNamespace` set to the namespace when absent or empty) and
+   * lists it last among the namespace's `Resources`
+   * (`{"Type": "Endpoint", "Data": {"ID": ...}}`), so the next namespace read
+   * shows it. For a host kept in a file every process sees it at its next
+   * call (`podnet sim endpoint add` does this from the command line).
+   * Nothing changes when it throws.
+   *
+   * @example A second network for a running pod
+   * ```ts
+   * import { SimulatedHost } from "@podnet/hcs/sim";
+   * const host = new SimulatedHost({ guest: "lcow" });
+   * host.addNamespace({ ID: "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b", Resources: [] });
+   * const id = host.addNamespaceEndpoint("6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b", {
+   *   ID: "B1E2C3D4-0003-4A5B-8C6D-7E8F9A0B1C2D",
+   *   Name: "4f1d0c2b9a7e_eth3",
+   *   IpConfigurations: [{ IpAddress: "10.1.0.9", PrefixLength: 24 }],
+   * });
+   * console.log(id); // b1e2c3d4-0003-4a5b-8c6d-7e8f9a0b1c2d
+   * ```
+   *
+   * @param namespaceId the namespace (any GUID form)
+   * @param endpoint the endpoint document; it needs an `ID` GUID not yet in use
+   * @returns the endpoint's ID, lower case
+   * @throws NotFoundError when there is no such namespace
+   * @throws InvalidArgumentError for a bad document, an ID already present, or a `HostComputeNamespace` naming another namespace
+   */
+  addNamespaceEndpoint(namespaceId: string, endpoint: JsonObject): string {
+    return this.#run(() => addNamespaceEndpoint(this.#world, namespaceId, endpoint));
+  }
+
+  /**
+   * Takes an endpoint out of a namespace while pods run, as CNI does when it
+   * deletes a network of a running pod: removes it from the `Resources` of
+   * every namespace listing it and deletes the endpoint, so reads of it fail
+   * with HCN_E_ENDPOINT_NOT_FOUND. With `{ keepEndpoint: true }` the endpoint
+   * stays (without `HostComputeNamespace`) and only leaves the namespace. A
+   * NIC on the VM that uses it stays: removing it is podnet's job.
+   * `podnet sim endpoint remove` does this from the command line.
+   *
+   * @example The pod's second network is deleted
+   * ```ts
+   * import { SimulatedHost } from "@podnet/hcs/sim";
+   * const host = new SimulatedHost({ guest: "lcow" });
+   * host.addNamespace({ ID: "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b", Resources: [] });
+   * host.addNamespaceEndpoint("6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b", {
+   *   ID: "b1e2c3d4-0003-4a5b-8c6d-7e8f9a0b1c2d",
+   * });
+   * const left = host.removeNamespaceEndpoint("b1e2c3d4-0003-4a5b-8c6d-7e8f9a0b1c2d");
+   * console.log(left); // ["6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b"]
+   * console.log(host.exportState().endpoints.length); // 0
+   * ```
+   *
+   * @param endpointId the endpoint (any GUID form)
+   * @param options `keepEndpoint`: only take it out of its namespaces
+   * @returns the namespaces (lower case) it was taken out of
+   * @throws NotFoundError when no namespace lists it and no such endpoint exists
+   */
+  removeNamespaceEndpoint(
+    endpointId: string,
+    options: { readonly keepEndpoint?: boolean } = {},
+  ): string[] {
+    const keep = options?.keepEndpoint === true;
+    return this.#run(() => removeNamespaceEndpoint(this.#world, endpointId, keep));
+  }
+
+  /**
    * Stops the utility VM: its NICs, guest adapters and guest namespaces go
    * with it and the guest connection closes. Open compute system handles
    * stay open (calls on them fail with HCS_E_SYSTEM_ALREADY_STOPPED) and must
@@ -588,6 +661,22 @@ export class SimulatedHost {
         openHandles: w.handles.size,
       };
     });
+  }
+
+  /**
+   * The NICs on the utility VM with what HCS keeps of each: endpoint, MAC
+   * address and SR-IOV settings (as the last Add or Update set them), sorted
+   * by ID. Copies.
+   *
+   * @example
+   * ```ts
+   * import { SimulatedHost } from "@podnet/hcs/sim";
+   * const host = new SimulatedHost({ guest: "wcow" });
+   * for (const nic of host.vmNics()) console.log(nic.id, nic.iovSettings);
+   * ```
+   */
+  vmNics(): SimulatedVmNic[] {
+    return this.#run(() => this.#exportState().vmNics.slice().sort((a, b) => a.id < b.id ? -1 : 1));
   }
 
   /** Whether there are no VM NICs, guest adapters, guest namespaces nor open handles. */

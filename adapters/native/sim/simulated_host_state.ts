@@ -10,6 +10,52 @@ import type { FaultAction } from "./fault_plan.ts";
 import type { LatencyProfile, LatencySpec } from "./latency.ts";
 
 /**
+ * A NIC's SR-IOV settings as HCS keeps them: the fields of HCS's
+ * `IovSettings`, each present when an Add or Update set it (an Update that
+ * leaves a field out keeps its value).
+ *
+ * @example
+ * ```ts
+ * import type { SimulatedIovSettings } from "@podnet/hcs/sim";
+ * const iov: SimulatedIovSettings = {
+ *   OffloadWeight: 100,
+ *   QueuePairsRequested: 4,
+ *   InterruptModeration: "Adaptive",
+ * };
+ * ```
+ */
+export interface SimulatedIovSettings {
+  /** IOV offload weight (u32); 0 turns offloading off. */
+  readonly OffloadWeight?: number;
+  /** Queue pairs requested (u32). */
+  readonly QueuePairsRequested?: number;
+  /** Interrupt moderation mode. */
+  readonly InterruptModeration?: "Default" | "Adaptive" | "Off" | "Low" | "Medium" | "High";
+}
+
+/**
+ * A NIC hot-added to the simulated utility VM, as the host keeps it.
+ *
+ * @example Read the IOV settings an Update left on a NIC
+ * ```ts
+ * import { SimulatedHost, type SimulatedVmNic } from "@podnet/hcs/sim";
+ * const host = new SimulatedHost({ guest: "lcow" });
+ * const nics: readonly SimulatedVmNic[] = host.vmNics();
+ * console.log(nics.map((n) => n.iovSettings?.OffloadWeight));
+ * ```
+ */
+export interface SimulatedVmNic {
+  /** The NIC's GUID, lower case. */
+  readonly id: string;
+  /** The endpoint it is connected to, lower case. */
+  readonly endpointId: string;
+  /** The MAC address the last request gave, as written. */
+  readonly macAddress?: string;
+  /** Its SR-IOV settings, when a request gave any. */
+  readonly iovSettings?: SimulatedIovSettings;
+}
+
+/**
  * A simulated host's world, schema version 1: its HCN objects, the utility
  * VM and its NICs, the guest's adapters and namespaces, the faults not yet
  * fired and the latency. Plain JSON (`JSON.stringify` keeps all of it).
@@ -47,11 +93,7 @@ export interface SimulatedHostState {
   /** The HCN endpoint documents, each with an `ID` GUID. */
   readonly endpoints: readonly JsonObject[];
   /** The NICs hot-added to the VM (IDs lower case). */
-  readonly vmNics: readonly {
-    readonly id: string;
-    readonly endpointId: string;
-    readonly macAddress?: string;
-  }[];
+  readonly vmNics: readonly SimulatedVmNic[];
   /** The guest's adapters: WCOW ones `preadded` until the guest add; LCOW ones carry their namespace. */
   readonly guestAdapters: readonly {
     readonly id: string;
