@@ -59,13 +59,19 @@
 export { NetworkController } from "./domain/network_controller.ts";
 export { MAX_HOST_CONCURRENCY } from "./domain/controller_options.ts";
 export type {
+  AddEndpointOptions,
+  EndpointUpdate,
   NetworkControllerOptions,
   OperationOptions,
   RestoreOptions,
 } from "./domain/controller_options.ts";
+export type { SyncResult } from "./domain/_sync.ts";
+export type { FinishResult } from "./domain/_finish_interrupted.ts";
+export { checkIovSettings, INTERRUPT_MODERATIONS } from "./domain/iov.ts";
+export type { InterruptModeration, IovSettings } from "./domain/iov.ts";
 export { CONTROLLER_OPERATIONS, CONTROLLER_STATES } from "./domain/state.ts";
 export type { ControllerOperation, ControllerState } from "./domain/state.ts";
-export type { NicBinding, StepProgress } from "./domain/binding.ts";
+export type { NicBinding, NicIov, StepProgress } from "./domain/binding.ts";
 export type { ControllerEvent, StepPhase } from "./domain/controller_event.ts";
 export type { ControllerStep, NicStep, TeardownStep } from "./domain/steps.ts";
 
@@ -74,8 +80,8 @@ export { ethIndex, orderEndpoints } from "./domain/endpoint_order.ts";
 export { deriveNicId, NIC_ID_NAMESPACE } from "./domain/nic_id.ts";
 
 // Records
-export { MAX_SNAPSHOT_DEPTH, parseSnapshot } from "./domain/snapshot.ts";
-export type { Snapshot } from "./domain/snapshot.ts";
+export { MAX_SNAPSHOT_DEPTH, parseSnapshot, RECORDED_OPERATIONS } from "./domain/snapshot.ts";
+export type { RecordedOperationName, Snapshot } from "./domain/snapshot.ts";
 export { applyRecordChanges } from "./domain/record_change.ts";
 export type { RecordChange } from "./domain/record_change.ts";
 export { MemoryStore } from "./adapters/store/memory_store.ts";
@@ -91,6 +97,7 @@ export {
   InvalidHostDataError,
   InvalidStateError,
   NativeLoadError,
+  NicChangeError,
   NotFoundError,
   OperationTimeoutError,
   PodnetError,

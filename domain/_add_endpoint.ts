@@ -69,7 +69,7 @@ export async function runAddEndpoint(
     return true;
   }
   const left = binding ?? existing;
-  const undone = await undoFailedAdds(ctx, hooks, left === undefined ? [] : [left]);
+  const undone = await undoFailedAdds(hooks, left === undefined ? [] : [left]);
   hooks.end("Configured");
   await hooks.persist();
   throw new NicChangeError("add", r.podId, endpointId, undone, failure);

@@ -39,7 +39,7 @@ export async function runFinish(
   const removed: string[] = [];
   const reapplied: string[] = [];
   let failure: unknown;
-  if (!(await undoFailedAdds(ctx, hooks, unfinished))) {
+  if (!(await undoFailedAdds(hooks, unfinished))) {
     failure = new NicChangeError("sync", r.podId, unfinished[0]?.endpointId, false, undefined);
   }
   const left = new Set(r.bindings());

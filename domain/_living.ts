@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type ControllerHooks, type OperationContext } from "./_operation_context.ts";
+import type { ControllerHooks, OperationContext } from "./_operation_context.ts";
 import { type BindingRecord, isComplete } from "./_pod_record.ts";
 import { unbindNics } from "./_unbind_plan.ts";
 
@@ -19,7 +19,6 @@ export function bindingOf(ctx: OperationContext, endpointId: string): BindingRec
  * them itself). Resolves whether every one of them is gone.
  */
 export async function undoFailedAdds(
-  ctx: OperationContext,
   hooks: ControllerHooks,
   bindings: readonly BindingRecord[],
 ): Promise<boolean> {

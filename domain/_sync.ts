@@ -99,7 +99,7 @@ export async function runSync(ctx: OperationContext, hooks: ControllerHooks): Pr
     failedEndpoint = removeFailures[0]?.endpointId ?? failedAdds[0]?.endpointId;
     if (failedAdds.length > 0 || failure !== undefined) {
       failure ??= stopReason("sync", ctx.signal);
-      if (!(await undoFailedAdds(ctx, hooks, failedAdds))) undone = false;
+      if (!(await undoFailedAdds(hooks, failedAdds))) undone = false;
     }
   } catch (error) {
     failure = error;
