@@ -55,6 +55,8 @@ export async function runFinish(
     }
   }
   hooks.end("Configured");
+  // Not finished: the record keeps naming the operation, so recovery comes back.
+  if (failure !== undefined) r.setState({ operation: interrupted });
   await hooks.persist();
   if (failure !== undefined) throw failure;
   return { removed, reapplied };

@@ -15,6 +15,8 @@ import { COMMON_HELP } from "./_help.ts";
 import type { Output } from "./_output.ts";
 import { recover, RECOVER_HELP } from "./_recover.ts";
 import { setup, SETUP_HELP } from "./_setup.ts";
+import { nic, NIC_HELP } from "./_nic.ts";
+import { sync, SYNC_HELP } from "./_sync.ts";
 import {
   SIM_ENDPOINT_HELP,
   SIM_FAULT_HELP,
@@ -38,6 +40,8 @@ The network of pods in Hyper-V utility VMs, across processes.
 Commands:
   setup      hot-add the pod's NICs to its VM and wire them into the guest
   teardown   undo everything recorded for a pod
+  nic        add, remove or update one NIC of a running pod: nic add|remove|update
+  sync       bring a running pod's NICs in line with its namespace
   status     what is recorded for a pod (or every pod)
   list       every pod with a record, one line each
   recover    tear down what crashed or killed processes left mid-operation
@@ -62,6 +66,8 @@ const COMMANDS: Readonly<
   "sim inventory": { help: SIM_INVENTORY_HELP, run: simInventory },
   "sim fault": { help: SIM_FAULT_HELP, run: simFault },
   "sim endpoint": { help: SIM_ENDPOINT_HELP, run: simEndpoint },
+  nic: { help: NIC_HELP, run: nic },
+  sync: { help: SYNC_HELP, run: sync },
 };
 
 /**
