@@ -4,7 +4,9 @@
  * `sync()` ran, reaches the documented end: every NIC that is not complete
  * (an interrupted add, an interrupted remove, a sync's unfinished half) is
  * taken off the VM, and SR-IOV settings whose outcome is unknown are
- * applied again. Complete NICs are left as they are.
+ * applied again. Complete NICs are left as they are. It does the same for
+ * what a failed operation left (a NIC whose undo did not complete), so it
+ * is also the one call that tidies a running pod.
  *
  * @module
  */
@@ -29,13 +31,15 @@ export async function runFinish(
 ): Promise<FinishResult> {
   const r = ctx.record;
   const interrupted = r.operation;
-  if (interrupted === null) return { removed: [], reapplied: [] };
   const held = r.bindings();
   const reapply = held.filter((b) =>
     b.progress["vm-add"] === "done" && b.progress["guest-attach"] === "done" &&
     b.progress["guest-prepare"] !== "pending" && b.iov !== undefined && b.iov.progress !== "done"
   );
   const unfinished = held.filter((b) => !isComplete(b) && !reapply.includes(b));
+  if (interrupted === null && unfinished.length === 0 && reapply.length === 0) {
+    return { removed: [], reapplied: [] };
+  }
   const removed: string[] = [];
   const reapplied: string[] = [];
   let failure: unknown;

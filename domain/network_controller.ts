@@ -538,7 +538,9 @@ export class NetworkController {
    * `addEndpoint()`, `removeEndpoint()`, `updateEndpoint()` or `sync()`
    * ran: takes every unfinished NIC off (an interrupted add is undone, an
    * interrupted remove finished) and applies SR-IOV settings whose outcome
-   * is unknown again. Else does nothing.
+   * is unknown again. A failed operation's leftovers (a NIC whose undo did
+   * not complete) are tidied the same way. Complete NICs are left alone;
+   * with nothing to finish it does nothing.
    *
    * @example
    * ```ts

@@ -20,6 +20,7 @@ import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
 import type { FaultAction } from "../adapters/native/sim/fault_plan.ts";
 import { HRESULT } from "../adapters/native/hresult.ts";
 import { readFixture } from "./_fakes/fake_ports.ts";
+import { migratedFixture } from "./_fakes/migration_fixture.ts";
 
 const fixture = await readFixture("pod-3nic");
 const NS = fixture.namespace.ID.toLowerCase();
@@ -269,4 +270,70 @@ for (const guest of ["lcow", "wcow"] as const) {
       });
     }
   }
+}
+
+for (const guest of ["lcow", "wcow"] as const) {
+  Deno.test(`${guest}: a process killed in the middle of add, remove or update is finished by recover() + finishInterrupted()`, async () => {
+    const iov = { offloadWeight: 9, interruptModeration: "High" as const };
+    for (const op of ["add", "remove", "update"] as const) {
+      for (let nth = 1; nth <= 6; nth++) {
+        for (const applied of [false, true]) {
+          const what = `${op}: crash (${applied ? "applied" : "lost"}) at call ${nth}`;
+          const store = new MemoryStore();
+          const { host, ports, controller } = stack(guest, 1, store);
+          await controller.setup();
+          if (op === "add") host.addNamespaceEndpoint(NS, endpointDoc(NEW_A, 3));
+          host.faults.inject({ on: "*", nth, action: { type: "crash", applied } });
+          const target = op === "add" ? NEW_A : OLD[1] as string;
+          await (op === "add"
+            ? controller.addEndpoint(target)
+            : op === "remove"
+            ? controller.removeEndpoint(target)
+            : controller.updateEndpoint(target, { iov })).catch(() => {});
+          host.faults.clear();
+          // The first process is gone; a new one reads the record.
+          const record = await store.load(POD);
+          assert.ok(record !== undefined, what);
+          const second = NetworkController.recover(record, ports, { store });
+          assert.equal(second.state, "Configured", what);
+          await second.finishInterrupted();
+          const b = second.bindings.find((x) => x.endpointId === target);
+          if (op === "add") {
+            assert.ok(b === undefined || b.progress["guest-attach"] === "done", what);
+          }
+          if (op === "remove") assert.ok(b === undefined || b.progress["vm-add"] === "done", what);
+          if (op === "update" && b?.iov !== undefined) {
+            assert.equal(b.iov.progress, "done", what);
+            const nic = host.vmNics().find((n) => n.id === b.nicId);
+            assert.equal(nic?.iovSettings?.OffloadWeight, 9, `${what}: re-applied`);
+          }
+          checkInvariants(host, second, controller.bindings, new Set([target]), false, what);
+          await oneTeardownLeavesNothing(second, ports, host, what);
+        }
+      }
+    }
+  });
+
+  Deno.test(`${guest}: resetAfterMigration applies a NIC's SR-IOV settings again on the destination`, async () => {
+    const { host, ports, controller } = stack(guest);
+    const DEST = "0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b60";
+    host.loadFixture(migratedFixture(fixture, DEST));
+    await controller.setup();
+    const eth1 = controller.bindings[1];
+    assert.ok(eth1);
+    const iov = { queuePairsRequested: 2, interruptModeration: "Low" as const };
+    await controller.updateEndpoint(eth1.endpointId, { iov });
+    const dest = NetworkController.import(JSON.stringify(await controller.save()));
+    assert.deepEqual(dest.bindings[1]?.iov, { settings: iov, progress: "done" }, "save() keeps it");
+    await dest.patch(DEST);
+    await dest.resume(ports);
+    await dest.resetAfterMigration();
+    const moved = dest.bindings[1];
+    assert.ok(moved && moved.endpointId !== eth1.endpointId);
+    assert.deepEqual(moved.iov, { settings: iov, progress: "done" });
+    const nic = host.vmNics().find((n) => n.id === moved.nicId);
+    assert.deepEqual(nic?.iovSettings, { QueuePairsRequested: 2, InterruptModeration: "Low" });
+    assert.equal(dest.bindings[0]?.iov, undefined, "the other NICs get none");
+    await oneTeardownLeavesNothing(dest, ports, host, "after reset");
+  });
 }
