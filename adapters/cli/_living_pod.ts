@@ -18,7 +18,7 @@ import { describePod, podView } from "./_pod_view.ts";
 import { loadRecord, lockPod } from "./_records.ts";
 import { openStateDir } from "./_state_dir.ts";
 import { StepLog } from "./_step_log.ts";
-import { both, Timeline } from "./_timeline.ts";
+import { Timeline } from "./_timeline.ts";
 
 /** One operation on a running pod, as a command runs it. */
 export interface LivingRun {
@@ -61,12 +61,14 @@ export async function runOnLivingPod(ctx: Ctx, op: LivingRun): Promise<ExitCode>
   await using hosts = new Hosts(c);
   hosts.check();
   const ports = hosts.portsFor(host.vmId, host.guest, settings.callTimeoutMs);
-  const log = new StepLog(ctx.json ? undefined : (line) => ctx.io.out(line));
-  const timeline = op.timeline ? new Timeline() : undefined;
+  const log = new StepLog(
+    ctx.json ? undefined : (line) => ctx.io.out(line),
+    op.timeline ? new Timeline() : undefined,
+  );
   try {
     const options: RestoreOptions = {
       store,
-      onEvent: timeline === undefined ? log.onEvent : both(log.onEvent, timeline.onEvent),
+      onEvent: log.onEvent,
       ...(settings.hostConcurrency === undefined
         ? {}
         : { hostConcurrency: settings.hostConcurrency }),
@@ -86,12 +88,9 @@ export async function runOnLivingPod(ctx: Ctx, op: LivingRun): Promise<ExitCode>
     } catch (e) {
       error = e;
     }
-    if (timeline !== undefined && !ctx.json) {
-      ctx.say("");
-      for (const line of timeline.lines()) ctx.say(line);
-    }
+    log.printTimeline();
     const view = podView(podId, await store.load(podId).catch(() => undefined), host);
-    const tl = timeline === undefined ? {} : { timeline: timeline.toJson() };
+    const tl = log.timelineJson();
     if (error === undefined) {
       ctx.say("");
       for (const line of describePod(view)) ctx.say(line);

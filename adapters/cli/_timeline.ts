@@ -95,15 +95,6 @@ export class Timeline {
   }
 }
 
-/** Chains event handlers: each gets every event. */
-export function both(
-  ...handlers: ((e: ControllerEvent) => void)[]
-): (e: ControllerEvent) => void {
-  return (e) => {
-    for (const h of handlers) h(e);
-  };
-}
-
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
 }
