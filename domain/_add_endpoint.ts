@@ -37,19 +37,18 @@ export async function runAddEndpoint(
         throw undo.failures[0] ?? stopReason("addEndpoint", ctx.signal);
       }
     }
-    const namespace = await runner.read(
-      "read-namespace",
-      {},
-      () => ports.host.getNamespace(r.namespaceId, call),
-    );
-    if (!namespace.endpointIds.some((id) => id.toLowerCase() === endpointId)) {
+    // Both reads at once (the add waits for neither more than it must);
+    // both have settled before anything else happens.
+    const [ns, ep] = await Promise.allSettled([
+      runner.read("read-namespace", {}, () => ports.host.getNamespace(r.namespaceId, call)),
+      runner.read("read-endpoint", { endpointId }, () => ports.host.getEndpoint(endpointId, call)),
+    ]);
+    if (ns.status === "rejected") throw ns.reason;
+    if (!ns.value.endpointIds.some((id) => id.toLowerCase() === endpointId)) {
       throw new NotFoundError(`endpoint in namespace ${r.namespaceId}`, endpointId);
     }
-    const endpoint = await runner.read(
-      "read-endpoint",
-      { endpointId },
-      () => ports.host.getEndpoint(endpointId, call),
-    );
+    if (ep.status === "rejected") throw ep.reason;
+    const endpoint = ep.value;
     binding = r.plan({
       nicId: deriveNicId(r.podId, endpoint.id),
       endpointId: endpoint.id,

@@ -3,8 +3,10 @@
  * Endpoints that appeared are added after the existing NICs, in eth order
  * among themselves; NICs whose endpoints left the namespace or no longer
  * exist are removed. Removals and adds run in one plan on the engine,
- * within `hostConcurrency`: adds take the host slots first (they need no
- * guest step first on LCOW), removals follow their guest detaches. A NIC an
+ * within `hostConcurrency`: on the guest the adds' prepares go first (they
+ * gate the hot-adds), then the detaches, then the attaches in eth order; on
+ * the host the hot-adds take the slots first and each hot-remove follows
+ * its detach. A NIC an
  * earlier add left unfinished is taken off first and added anew. One NIC's
  * failure stays its own: a failed add is undone, a failed removal keeps its
  * binding for a retry.
@@ -73,13 +75,17 @@ export async function runSync(ctx: OperationContext, hooks: ControllerHooks): Pr
         macAddress: endpoint.macAddress,
       }),
     }));
+    // One plan: the adds' prepares first on the guest (they gate the long
+    // hot-adds), then the detaches, then the attaches; on the host the
+    // hot-adds first, the hot-removes as their detaches finish.
     const plan = new Plan();
-    planBinds(ctx, plan, toAdd, undefined, { guardEach: true, guestRankBase: toRemove.length });
+    planBinds(ctx, plan, toAdd, undefined, { guardEach: true });
     const removeFailures = planUnbinds(
       ctx,
       plan,
       { bindings: toRemove, namespace: false },
       toAdd.length,
+      Math.min(toAdd.length, ctx.settings.hostConcurrency),
     );
     const run = await plan.run({
       hostConcurrency: ctx.settings.hostConcurrency,
