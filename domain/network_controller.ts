@@ -43,12 +43,10 @@ import { SerialQueue } from "./_serial_queue.ts";
 import { StepRunner } from "./_step_runner.ts";
 import { endSpan, startOperationSpan } from "./_tracing.ts";
 import { runSetup } from "./_setup.ts";
-import { runAddEndpoint } from "./_add_endpoint.ts";
-import { runRemoveEndpoint } from "./_remove_endpoint.ts";
-import { runUpdateEndpoint } from "./_update_endpoint.ts";
-import { runSync, type SyncResult } from "./_sync.ts";
-import { type FinishResult, runFinish } from "./_finish_interrupted.ts";
-import { checkIovSettings, type IovSettings } from "./iov.ts";
+import { type EndpointArgument, runLiving } from "./_living_dispatch.ts";
+import type { SyncResult } from "./_sync.ts";
+import type { FinishResult } from "./_finish_interrupted.ts";
+import { checkIovSettings } from "./iov.ts";
 import { runTeardown } from "./_teardown.ts";
 import type { NetworkPorts } from "../ports/network_ports.ts";
 
@@ -71,12 +69,6 @@ const LIVING: ReadonlySet<string> = new Set(["add", "remove", "update", "sync"])
 
 /** What an operation takes besides its options. */
 type Argument = string | NetworkPorts | EndpointArgument | undefined;
-
-/** The argument of an operation on one endpoint. */
-interface EndpointArgument {
-  readonly endpointId: string;
-  readonly iov: IovSettings | undefined;
-}
 
 /**
  * Manages the network of one pod in a utility VM.
@@ -633,42 +625,15 @@ export class NetworkController {
           signal,
           (ctx) => resetAfterMigration(ctx, (to) => this.#moveTo(to, operation)),
         );
-      case "add-endpoint": {
-        const { endpointId, iov } = argument as EndpointArgument;
-        return await this.#preemptible(
-          operation,
-          signal,
-          (ctx) => runAddEndpoint(ctx, this.#hooks(operation), endpointId, iov),
-        );
-      }
-      case "remove-endpoint": {
-        const { endpointId } = argument as EndpointArgument;
-        return await this.#preemptible(
-          operation,
-          signal,
-          (ctx) => runRemoveEndpoint(ctx, this.#hooks(operation), endpointId),
-        );
-      }
-      case "update-endpoint": {
-        const { endpointId, iov } = argument as EndpointArgument;
-        if (iov === undefined) throw new InvalidArgumentError("update.iov", "is required");
-        return await this.#preemptible(
-          operation,
-          signal,
-          (ctx) => runUpdateEndpoint(ctx, this.#hooks(operation), endpointId, iov),
-        );
-      }
+      case "add-endpoint":
+      case "remove-endpoint":
+      case "update-endpoint":
       case "sync":
-        return await this.#preemptible(
-          operation,
-          signal,
-          (ctx) => runSync(ctx, this.#hooks(operation)),
-        );
       case "finish":
         return await this.#preemptible(
           operation,
           signal,
-          (ctx) => runFinish(ctx, this.#hooks(operation)),
+          (ctx) => runLiving(action, ctx, this.#hooks(operation), argument as EndpointArgument),
         );
       case "drop":
         r.clear();
