@@ -21,6 +21,12 @@
  * | SourceMigrating | reject | drop → TornDown | the same snapshot | → Configured | reject | reject |
  * | DestinationMigrating | reject | drop → TornDown | reject | bind ports → Configured | record destination | reject |
  *
+ * On a running pod (every other state rejects them):
+ *
+ * | state | addEndpoint | removeEndpoint | updateEndpoint | sync | finishInterrupted |
+ * |---|---|---|---|---|---|
+ * | Configured | one more NIC (a failure undoes only it, `NicChangeError`) | one NIC off | its SR-IOV settings (HCS `Update`) | NICs in line with the namespace | after `recover()`: finish a cut-short one |
+ *
  * @example Set up and tear down a pod on the simulated host
  * ```ts
  * import { createPorts, NetworkController } from "@podnet/hcs";
