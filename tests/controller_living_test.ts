@@ -335,3 +335,46 @@ for (const guest of ["lcow", "wcow"] as const) {
     await oneTeardownLeavesNothing(dest, ports, host, "after reset");
   });
 }
+
+for (const guest of ["lcow", "wcow"] as const) {
+  for (const op of ["add", "remove", "update", "sync"] as const) {
+    Deno.test(`${guest}: a teardown cuts off ${op} hanging in a host call and cleans up at once`, async () => {
+      const host = new SimulatedHost({ guest, latency: 1 });
+      host.loadFixture(fixture);
+      // Calls may take 30 s: only the teardown's takeover can end the hang soon.
+      const ports = createPorts({ hcn: host.hcn, hcs: host.hcs, vmId: host.vmId, guest });
+      const controller = new NetworkController(
+        { podId: POD, namespaceId: NS, store: new MemoryStore() },
+        ports,
+      );
+      await controller.setup();
+      const { run } = operation(op, host, controller);
+      const hangOn = op === "remove"
+        ? "vm.remove-nic"
+        : op === "update"
+        ? "vm.update-nic"
+        : "vm.add-nic";
+      host.faults.inject({ on: hangOn, nth: 1, action: { type: "hang" } });
+      const outcome = run().then(() => undefined, (e: unknown) => e);
+      while (!host.trace.some((t) => t.outcome === "hang")) {
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      const started = performance.now();
+      await controller.teardown({ signal: AbortSignal.timeout(5_000) });
+      const took = performance.now() - started;
+      const error = await outcome;
+      assert.ok(error instanceof NicChangeError, String(error));
+      assert.equal(error.undone, false, "the teardown did the undoing");
+      assert.ok(took < 2_000, `the teardown took ${took} ms`);
+      assert.equal(controller.state, "TornDown");
+      host.faults.clear();
+      ports[Symbol.dispose]();
+      assert.deepEqual(host.inventory(), {
+        vmNics: [],
+        guestAdapters: [],
+        guestNamespaces: [],
+        openHandles: 0,
+      });
+    });
+  }
+}
