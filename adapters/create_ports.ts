@@ -119,7 +119,7 @@ export function createPorts(options: CreatePortsOptions): HostPorts {
     : { transport: options.guestTransport };
   const guest: GuestNetwork = options.guest === "lcow"
     ? new LcowGuestNetwork(computeSystem, guestOptions)
-    : new WcowGuestNetwork(computeSystem, guestOptions);
+    : new WcowGuestNetwork(computeSystem, { ...guestOptions, hostNetwork: host });
   return {
     host,
     vm,

@@ -104,6 +104,7 @@ const COMMON: readonly string[] = [
   JSON.stringify({ GuestRequest: { ResourceType: "Network", RequestType: "Add", X: 1 } }),
   JSON.stringify(guest("MappedVirtualDisk", "Add", {})),
   JSON.stringify(guest("Network", "Update", {})),
+  JSON.stringify({ GuestRequest: { RequestType: "Add", Settings: {} } }),
 ];
 
 const LCOW: readonly string[] = [
@@ -179,6 +180,46 @@ const LCOW: readonly string[] = [
   JSON.stringify(guest("Network", "Remove", { NamespaceID: NS, ID: NIC[0] })),
   JSON.stringify(host("Remove", NIC[0], { EndpointId: EP[0] })),
   JSON.stringify(host("Remove", NIC[0])),
+  // Optional adapter fields (hcsshim guestresource/resources.go), a route
+  // with neither next hop nor destination (guest/network/netns.go), DNS search
+  // domains as the guest counts them (hcsv2/network.go, network/network.go).
+  JSON.stringify(guest("Network", "Remove", { NamespaceID: NS, ID: NIC[2] })),
+  JSON.stringify(
+    guest("Network", "Add", {
+      NamespaceID: NS,
+      ID: NIC[2],
+      IPConfigs: [{ IPAddress: "10.0.0.9" }],
+      Routes: [{ NextHop: "10.0.0.1" }, { DestinationPrefix: "10.0.0.0/24" }],
+      DNSSuffix: "A.local, a.local,b.local",
+    }),
+  ),
+  JSON.stringify(
+    guest("Network", "Remove", { NamespaceID: "00000000-0000-4000-8000-000000000000", ID: NIC[2] }),
+  ),
+  JSON.stringify(guest("Network", "Remove", { NamespaceID: NS, ID: NIC[2] })),
+  JSON.stringify(guest("Network", "Add", { NamespaceID: NS, ID: NIC[2], Routes: [{ Metric: 1 }] })),
+  JSON.stringify(
+    guest("Network", "Add", { NamespaceID: NS, ID: NIC[2], DNSSuffix: "1,2,3,4,5,6,7" }),
+  ),
+  JSON.stringify(guest("Network", "Add", { NamespaceID: NS, ID: NIC[2], DNSSuffix: "1,2,,3" })),
+  JSON.stringify(guest("Network", "Add", { NamespaceID: NS, ID: NIC[2], DNSSuffix: "4,5,6" })),
+  // Host and guest in one request (hcsshim internal/uvm/network.go addNIC, removeNIC).
+  JSON.stringify({
+    ...host("Remove", NIC[2], { EndpointId: EP[2] }),
+    ...guest("Network", "Remove", { NamespaceID: NS, ID: NIC[2] }),
+  }),
+  JSON.stringify({
+    ...host("Add", NIC[2], { EndpointId: EP[2] }),
+    ...guest("Network", "Add", { NamespaceID: NS, ID: NIC[2], Routes: [{}] }),
+  }),
+  JSON.stringify({
+    ...host("Add", NIC[2], { EndpointId: EP[2] }),
+    ...guest("Network", "Add", { NamespaceID: NS, ID: NIC[2] }),
+  }),
+  JSON.stringify({
+    ...host("Add", NIC[2], { EndpointId: EP[2] }),
+    ...guest("Network", "Add", { NamespaceID: NS, ID: NIC[2] }),
+  }),
 ];
 
 const WCOW: readonly string[] = [
@@ -240,6 +281,27 @@ const WCOW: readonly string[] = [
   JSON.stringify(guest("Network", "Remove", { AdapterId: NIC[0], RequestType: "Remove" })),
   JSON.stringify(guest("NetworkNamespace", "Remove", fixture.namespace)),
   JSON.stringify(guest("NetworkNamespace", "Remove", fixture.namespace)),
+  // hcsshim's legacy combined NIC add, and its remove whose GuestRequest has
+  // no ResourceType (internal/uvm/network.go addNIC, removeNIC).
+  JSON.stringify(
+    guest("Network", "Add", {
+      AdapterId: NIC[2],
+      RequestType: "PreAdd",
+      Settings: fixture.endpoints[2],
+    }),
+  ),
+  JSON.stringify({
+    ...host("Add", NIC[2], { EndpointId: EP[2] }),
+    ...guest("Network", "Add", { AdapterId: NIC[2], RequestType: "Add" }),
+  }),
+  JSON.stringify({
+    ...host("Remove", NIC[2], { EndpointId: EP[2] }),
+    GuestRequest: { RequestType: "Remove", Settings: { AdapterId: NIC[2], RequestType: "Remove" } },
+  }),
+  JSON.stringify({
+    ...host("Remove", NIC[2], { EndpointId: EP[2] }),
+    GuestRequest: { RequestType: "Remove", Settings: { AdapterId: NIC[2], RequestType: "Remove" } },
+  }),
 ];
 
 async function outcome(run: () => Promise<unknown>): Promise<string> {

@@ -24,6 +24,40 @@ const NS = "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b";
 const EP0 = "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d";
 const NIC0 = "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0";
 
+/**
+ * eth0 of pod-3nic.json as hcsshim sends it in the pre-add: decoded into
+ * hcn.HostComputeEndpoint and encoded again (hcn/hcnendpoint.go): zero
+ * `Metric` and `Flags` dropped (omitempty), `Dns`, `Health` and
+ * `SchemaVersion` always present (struct fields).
+ */
+const ETH0_AS_HCSSHIM_SENDS = {
+  ID: EP0,
+  Name: "4f1d0c2b9a7e_eth0",
+  HostComputeNetwork: "aa11bb22-cc33-4d44-8e55-ff6677889900",
+  HostComputeNamespace: NS,
+  Policies: [
+    { Type: "EncapOverhead", Settings: { Overhead: 50 } },
+    { Type: "OutBoundNAT", Settings: { Exceptions: ["10.244.0.0/16"] } },
+  ],
+  IpConfigurations: [
+    { IpAddress: "10.244.1.17", PrefixLength: 24 },
+    { IpAddress: "fd00:10:244:1::11", PrefixLength: 64 },
+  ],
+  Dns: {
+    Domain: "Default.svc.Cluster.Local",
+    Search: ["svc.cluster.local", "Cluster.Local"],
+    ServerList: ["10.96.0.10", "FD00:10:96::A"],
+    Options: ["ndots:5"],
+  },
+  Routes: [
+    { NextHop: "10.244.1.1", DestinationPrefix: "0.0.0.0/0" },
+    { NextHop: "fd00:10:244:1::1", DestinationPrefix: "::/0" },
+  ],
+  MacAddress: "00-15-5D-52-C0-0A",
+  Health: { Extra: {} },
+  SchemaVersion: { Major: 2, Minor: 0 },
+};
+
 interface Pod {
   readonly fixture: HcnFixture;
   readonly namespace: GuestNamespace;
@@ -87,7 +121,7 @@ Deno.test("WCOW removeNamespace sends NetworkNamespace Remove", async () => {
 });
 
 Deno.test("WCOW NIC: pre-add, host hot-add, add, then remove and hot-remove, in order", async () => {
-  const { fixture, eth0 } = await pod();
+  const { eth0 } = await pod();
   const { hcs, system, guest } = setup();
   using _ = system;
   const vm = new HcsVmNetwork(system);
@@ -108,7 +142,7 @@ Deno.test("WCOW NIC: pre-add, host hot-add, add, then remove and hot-remove, in 
       GuestRequest: {
         ResourceType: "Network",
         RequestType: "Add",
-        Settings: { AdapterId: NIC0, RequestType: "PreAdd", Settings: fixture.endpoints[1] ?? {} },
+        Settings: { AdapterId: NIC0, RequestType: "PreAdd", Settings: ETH0_AS_HCSSHIM_SENDS },
       },
     },
     hostNic("Add"),

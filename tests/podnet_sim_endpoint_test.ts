@@ -86,3 +86,32 @@ Deno.test("podnet sim endpoint add|remove changes the file-backed host's namespa
     assert.match(r.err, pattern);
   }
 });
+
+Deno.test("podnet sim inventory shows a NIC's IOV settings as HCS keeps them; --json stays the leak inventory", async () => {
+  const w = await world("wcow");
+  const host = SimulatedHost.openFile(w.simState);
+  const nic = "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0";
+  const vm = await host.hcs.openComputeSystem(host.vmId);
+  const path = `VirtualMachine/Devices/NetworkAdapters/${nic}`;
+  await host.hcs.modifyComputeSystem(
+    vm,
+    JSON.stringify({ ResourcePath: path, RequestType: "Add", Settings: { EndpointId: EP0 } }),
+  );
+  await host.hcs.modifyComputeSystem(
+    vm,
+    JSON.stringify({
+      ResourcePath: path,
+      RequestType: "Update",
+      Settings: {
+        EndpointId: EP0,
+        IovSettings: { OffloadWeight: 100, QueuePairsRequested: 4, InterruptModeration: "High" },
+      },
+    }),
+  );
+  host.hcs.closeComputeSystem(vm);
+  const human = await podnet("sim", "inventory", "--sim-state", w.simState);
+  assert.equal(human.code, 0, human.err);
+  assert.match(human.out, new RegExp(`NIC ${nic} IOV: weight 100, queue pairs 4, moderation High`));
+  const json = await podnet("sim", "inventory", "--sim-state", w.simState, "--json");
+  assert.deepEqual(JSON.parse(json.out).vmNics, [nic]);
+});

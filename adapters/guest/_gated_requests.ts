@@ -26,8 +26,11 @@ export interface GatedRequest {
   readonly resourceType: GuestResourceType;
   /** Add or Remove. */
   readonly requestType: "Add" | "Remove";
-  /** The request's Settings. */
-  readonly settings: JsonValue;
+  /**
+   * The request's Settings, or how to get them once the gate has let the
+   * request through (a read that should happen only when it is sent).
+   */
+  readonly settings: JsonValue | ((options: CallOptions) => Promise<JsonValue>);
   /** What a "not found" answer is about, when it should be a `NotFoundError`. */
   readonly notFound?: NotFoundTarget;
   /**
@@ -73,7 +76,10 @@ export class GatedGuestRequests {
       return false;
     }
     logger.debug("Sending {describe}", props);
-    const document = guestRequest(request.resourceType, request.requestType, request.settings);
+    const settings = typeof request.settings === "function"
+      ? await request.settings(options)
+      : request.settings;
+    const document = guestRequest(request.resourceType, request.requestType, settings);
     if (this.#transport === undefined) {
       await this.#system.modify(document, request.describe, {
         ...signalOnly(options),

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { HostNetwork } from "../../ports/host_network.ts";
 import type { GuestTransport } from "./guest_transport.ts";
 
 /**
@@ -15,4 +16,13 @@ export interface GuestAdapterOptions {
    * capabilities read from the compute system's GuestConnection property.
    */
   readonly transport?: GuestTransport;
+  /**
+   * WCOW: where the namespace is read again right before its removal from
+   * the guest, so the guest gets the namespace as it is now (hcsshim
+   * `internal/controller/network/network_wcow.go` does the same). A
+   * namespace the host no longer has is removed with the document recorded
+   * at setup. Default: none; the recorded document is sent. The LCOW adapter
+   * ignores it.
+   */
+  readonly hostNetwork?: Pick<HostNetwork, "getNamespace">;
 }

@@ -3,7 +3,10 @@
  *
  * @module
  */
+import { getLogger } from "@logtape/logtape";
 import type { CallOptions } from "../../ports/call_options.ts";
+import type { JsonObject } from "../../ports/json.ts";
+import type { HostNetwork } from "../../ports/host_network.ts";
 import type {
   GuestNamespace,
   GuestNetwork,
@@ -12,9 +15,13 @@ import type {
 } from "../../ports/guest_network.ts";
 import type { ComputeSystem } from "../hcs/compute_system.ts";
 import { requireMethods, requireObject } from "../../domain/arguments.ts";
+import { InvalidHostDataError, NotFoundError } from "../../domain/errors.ts";
 import { requireGuid } from "../../domain/guid.ts";
 import { GatedGuestRequests } from "./_gated_requests.ts";
 import type { GuestAdapterOptions } from "./guest_adapter_options.ts";
+import { wcowEndpointDocument, wcowNamespaceDocument } from "./_wcow_documents.ts";
+
+const logger = getLogger(["podnet", "guest"]);
 
 /**
  * `GuestNetwork` for a Windows guest. The namespace steps are gated by the
@@ -22,8 +29,14 @@ import type { GuestAdapterOptions } from "./guest_adapter_options.ts";
  * `addNamespace` resolves false. The NIC steps are always sent (a WCOW guest
  * must be told about every NIC), and `prepare` resolves true.
  * - `addNamespace`/`removeNamespace`: guest "NetworkNamespace Add/Remove"
- *   with the HCN namespace document;
+ *   with the HCN namespace document; before the remove the namespace is read
+ *   again from `options.hostNetwork` when given (a namespace the host no
+ *   longer has, or can no longer parse, goes with the recorded document);
  * - `prepare`: guest "Network Add" `{AdapterId, RequestType: "PreAdd", Settings: <endpoint document>}`;
+ *
+ * The namespace and endpoint documents go out as hcsshim sends them: only
+ * the fields of its schema types (hcn `HostComputeNamespace`,
+ * `HostComputeEndpoint`), in HCS's casing, whatever else HNS wrote.
  * - `attach`: guest "Network Add" `{AdapterId, RequestType: "Add"}`;
  * - `detach`: guest "Network Remove" `{AdapterId, RequestType: "Remove"}`.
  *
@@ -36,6 +49,7 @@ export class WcowGuestNetwork implements GuestNetwork {
   /** Always "wcow". */
   readonly platform = "wcow" as const;
   readonly #requests: GatedGuestRequests;
+  readonly #hostNetwork: Pick<HostNetwork, "getNamespace"> | undefined;
 
   /**
    * Creates the adapter over the VM's compute system.
@@ -48,7 +62,12 @@ export class WcowGuestNetwork implements GuestNetwork {
     if (transport !== undefined) {
       requireMethods("options.transport", transport, ["send", "capabilities"]);
     }
+    const hostNetwork = options.hostNetwork;
+    if (hostNetwork !== undefined) {
+      requireMethods("options.hostNetwork", hostNetwork, ["getNamespace"]);
+    }
     this.#requests = new GatedGuestRequests(system, options.transport);
+    this.#hostNetwork = hostNetwork;
   }
 
   /** Sends the guest "NetworkNamespace Add" when supported; resolves whether it did. */
@@ -58,7 +77,7 @@ export class WcowGuestNetwork implements GuestNetwork {
       describe: `add namespace ${namespaceId} to the guest`,
       resourceType: "NetworkNamespace",
       requestType: "Add",
-      settings: namespace.document,
+      settings: wcowNamespaceDocument(namespaceId, namespace.document),
       gated: true,
       log: { namespaceId },
     }, options);
@@ -71,11 +90,37 @@ export class WcowGuestNetwork implements GuestNetwork {
       describe: `remove namespace ${namespaceId} from the guest`,
       resourceType: "NetworkNamespace",
       requestType: "Remove",
-      settings: namespace.document,
+      settings: (o) => this.#namespaceNow(namespaceId, namespace.document, o),
       gated: true,
       notFound: { kind: "guest namespace", id: namespaceId },
       log: { namespaceId },
     }, options);
+  }
+
+  /**
+   * The namespace document for its removal from the guest: read afresh from
+   * the host, or the recorded one when the host no longer has it (or it no
+   * longer parses: a teardown must not wait for a repaired document).
+   */
+  async #namespaceNow(
+    namespaceId: string,
+    recorded: JsonObject,
+    options: CallOptions,
+  ): Promise<JsonObject> {
+    if (this.#hostNetwork === undefined) return wcowNamespaceDocument(namespaceId, recorded);
+    try {
+      const fresh = await this.#hostNetwork.getNamespace(namespaceId, options);
+      return wcowNamespaceDocument(namespaceId, fresh.document);
+    } catch (error) {
+      if (!(error instanceof NotFoundError) && !(error instanceof InvalidHostDataError)) {
+        throw error;
+      }
+      logger.info(
+        "Removing namespace {namespaceId} from the guest with its recorded document: {reason}",
+        { namespaceId, reason: error.message },
+      );
+      return wcowNamespaceDocument(namespaceId, recorded);
+    }
   }
 
   /** Sends the guest pre-add; resolves true. */
@@ -85,7 +130,11 @@ export class WcowGuestNetwork implements GuestNetwork {
       describe: `prepare NIC ${nicId}`,
       resourceType: "Network",
       requestType: "Add",
-      settings: { AdapterId: nicId, RequestType: "PreAdd", Settings: nic.endpoint.document },
+      settings: {
+        AdapterId: nicId,
+        RequestType: "PreAdd",
+        Settings: wcowEndpointDocument(nic.endpoint),
+      },
       gated: false,
       log: { nicId, endpointId: nic.endpointId },
     }, options);

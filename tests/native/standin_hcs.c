@@ -28,10 +28,19 @@ typedef struct host_nic {
   char mac[18];
 } host_nic;
 
+/* At most this many search domains in a namespace's resolv.conf (hcsshim
+   internal/guest/network/network.go maxDNSSearches). */
+#define MAX_DNS_SEARCHES 6
+/* A longer search domain is compared by its first 255 bytes only. */
+#define DNS_NAME_CAPACITY 256
+
 typedef struct guest_adapter {
   char id[37];
   char namespace_id[37];
   int state;
+  /* LCOW: the unique search domains of its DNSSuffix, as the guest parses them. */
+  size_t dns_count;
+  char dns[MAX_DNS_SEARCHES][DNS_NAME_CAPACITY];
 } guest_adapter;
 
 typedef struct compute_system {
@@ -55,6 +64,7 @@ static size_t system_count = 0;
 /* ---- helpers ----------------------------------------------------------- */
 
 #define STANDIN_E_NOTIMPL ((HRESULT)0x80004001u)
+#define STANDIN_E_FAIL ((HRESULT)0x80004005u)
 #define STANDIN_HCN_E_ENDPOINT_ALREADY_ATTACHED ((HRESULT)0x803B0014u)
 #define STANDIN_HCN_E_ENDPOINT_NAMESPACE_ALREADY_EXISTS ((HRESULT)0x803B002Bu)
 
@@ -472,7 +482,9 @@ static HRESULT lcow_adapter(const sj_value *settings, char id[37], char namespac
       if (!is_ip(address)) {
         return INVALID("LCOW network adapter", "GuestRequest.Settings.IPConfigs.%zu.IPAddress must be an IP address", i);
       }
-      if (!is_integer_in(prefix, 0, is_ipv4(address->string, address->length) ? 32 : 128)) {
+      /* PrefixLength is omitempty: hcsshim leaves a 0 out. */
+      if (prefix != NULL &&
+          !is_integer_in(prefix, 0, is_ipv4(address->string, address->length) ? 32 : 128)) {
         return INVALID("LCOW network adapter", "GuestRequest.Settings.IPConfigs.%zu.PrefixLength is out of range", i);
       }
     }
@@ -484,13 +496,14 @@ static HRESULT lcow_adapter(const sj_value *settings, char id[37], char namespac
       const sj_value *route = v->items[i];
       const sj_value *metric;
       if (route->type != SJ_OBJECT || unknown_member(route, route_allowed) != NULL) {
-        return INVALID("LCOW network adapter", "GuestRequest.Settings.Routes.%zu must be {NextHop?, DestinationPrefix, Metric?}", i);
+        return INVALID("LCOW network adapter", "GuestRequest.Settings.Routes.%zu must be {NextHop?, DestinationPrefix?, Metric?}", i);
       }
       /* An on-link route has no next hop. */
       if (sj_get(route, "NextHop") != NULL && !is_ip(sj_get(route, "NextHop"))) {
         return INVALID("LCOW network adapter", "GuestRequest.Settings.Routes.%zu.NextHop must be an IP address", i);
       }
-      if (!is_cidr(sj_get(route, "DestinationPrefix"))) {
+      /* A default route may have no destination (netns.go: dst nil). */
+      if (sj_get(route, "DestinationPrefix") != NULL && !is_cidr(sj_get(route, "DestinationPrefix"))) {
         return INVALID("LCOW network adapter", "GuestRequest.Settings.Routes.%zu.DestinationPrefix must be a CIDR prefix", i);
       }
       metric = sj_get(route, "Metric");
@@ -508,41 +521,110 @@ static HRESULT require_vm_nic(compute_system *s, const char *nic_id, char **out)
                "Cannot add adapter %s in the guest: the VM has no NIC %s", nic_id, nic_id);
 }
 
+static int is_blank(char c) {
+  return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* Adds the search domains of a DNSSuffix to a set as the Linux guest reads
+   them: split on commas, each trimmed and lower-cased (ASCII here), a blank
+   entry kept (hcsshim internal/guest/runtime/hcsv2/network.go dnsConfig).
+   Returns 0 when the set would grow past MAX_DNS_SEARCHES. */
+static int add_searches(const sj_value *suffix, char set[][DNS_NAME_CAPACITY], size_t *count) {
+  size_t start = 0;
+  if (suffix == NULL || suffix->length == 0) return 1;
+  for (;;) {
+    size_t end = start, first, last, n, k;
+    char name[DNS_NAME_CAPACITY];
+    int known = 0;
+    while (end < suffix->length && suffix->string[end] != ',') end++;
+    first = start;
+    last = end;
+    while (first < last && is_blank(suffix->string[first])) first++;
+    while (last > first && is_blank(suffix->string[last - 1])) last--;
+    n = last - first < DNS_NAME_CAPACITY - 1 ? last - first : DNS_NAME_CAPACITY - 1;
+    for (k = 0; k < n; k++) {
+      char c = suffix->string[first + k];
+      name[k] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    name[n] = '\0';
+    for (k = 0; k < *count; k++) {
+      if (strcmp(set[k], name) == 0) known = 1;
+    }
+    if (!known) {
+      if (*count == MAX_DNS_SEARCHES) return 0;
+      memcpy(set[(*count)++], name, n + 1);
+    }
+    if (end == suffix->length) return 1;
+    start = end + 1;
+  }
+}
+
 static HRESULT lcow_network(compute_system *s, const sj_value *request, const sj_value *settings,
                             char **out) {
   char nic_id[37];
   char namespace_id[37];
+  char all[MAX_DNS_SEARCHES][DNS_NAME_CAPACITY];
+  size_t all_count = 0, i;
   guest_adapter *adapter;
+  const sj_value *routes;
   HRESULT hr;
-  if (sj_string_is(request, "Add")) {
-    hr = lcow_adapter(settings, nic_id, namespace_id, out);
-    if (hr < 0) return hr;
-    hr = require_vm_nic(s, nic_id, out);
-    if (hr < 0) return hr;
-    if (find_adapter(s, nic_id) != NULL) {
-      return failf(out, STANDIN_HCN_E_ENDPOINT_ALREADY_ATTACHED,
-                   "Cannot add adapter %s in the guest: it is already added", nic_id);
+  /* hcsv2/uvm.go modifyNetwork takes Add and Remove only; anything else is a
+     plain error, answered with E_FAIL. */
+  if (sj_string_is(request, "Update")) {
+    return failf(out, STANDIN_E_FAIL, "the RequestType \"Update\" is not supported");
+  }
+  hr = lcow_adapter(settings, nic_id, namespace_id, out);
+  if (hr < 0) return hr;
+  if (sj_string_is(request, "Remove")) {
+    /* hcsv2/uvm.go: a Remove for an unknown namespace succeeds; hcsv2/network.go
+       RemoveAdapter: so does one for an adapter the namespace does not hold. */
+    adapter = find_adapter(s, nic_id);
+    if (adapter != NULL && strcmp(adapter->namespace_id, namespace_id) == 0) {
+      remove_adapter(s, adapter);
     }
-    adapter = &s->adapters[s->adapter_count++];
-    memcpy(adapter->id, nic_id, sizeof(adapter->id));
-    memcpy(adapter->namespace_id, namespace_id, sizeof(adapter->namespace_id));
-    adapter->state = ADAPTER_ATTACHED;
     return STANDIN_S_OK;
   }
-  {
-    static const char *const allowed[] = {"NamespaceID", "ID", NULL};
-    if (settings == NULL || settings->type != SJ_OBJECT || unknown_member(settings, allowed) != NULL ||
-        !guid_member(settings, "NamespaceID", namespace_id) || !guid_member(settings, "ID", nic_id)) {
-      return INVALID("LCOW network remove", "GuestRequest.Settings must be {NamespaceID, ID}");
+  hr = require_vm_nic(s, nic_id, out);
+  if (hr < 0) return hr;
+  if (find_adapter(s, nic_id) != NULL) {
+    return failf(out, STANDIN_HCN_E_ENDPOINT_ALREADY_ATTACHED,
+                 "Cannot add adapter %s in the guest: it is already added", nic_id);
+  }
+  /* internal/guest/network/netns.go: "gw and destination cannot both be nil". */
+  routes = sj_get(settings, "Routes");
+  for (i = 0; routes != NULL && i < routes->count; i++) {
+    if (sj_get(routes->items[i], "NextHop") == NULL &&
+        sj_get(routes->items[i], "DestinationPrefix") == NULL) {
+      return failf(out, STANDIN_E_FAIL,
+                   "Cannot add adapter %s in the guest: route %zu: gw and destination cannot both be nil",
+                   nic_id, i);
     }
   }
-  adapter = find_adapter(s, nic_id);
-  if (adapter == NULL || strcmp(adapter->namespace_id, namespace_id) != 0) {
-    return failf(out, STANDIN_ERROR_NOT_FOUND,
-                 "Cannot remove adapter %s in the guest: namespace %s has no such adapter", nic_id,
-                 namespace_id);
+  /* The namespace's resolv.conf: the unique search domains of all its adapters,
+     at most 6 (internal/guest/network/network.go GenerateResolvConfContent). */
+  for (i = 0; i < s->adapter_count; i++) {
+    size_t k;
+    if (strcmp(s->adapters[i].namespace_id, namespace_id) != 0) continue;
+    for (k = 0; k < s->adapters[i].dns_count; k++) {
+      size_t m;
+      int known = 0;
+      for (m = 0; m < all_count; m++) {
+        if (strcmp(all[m], s->adapters[i].dns[k]) == 0) known = 1;
+      }
+      if (!known) memcpy(all[all_count++], s->adapters[i].dns[k], DNS_NAME_CAPACITY);
+    }
   }
-  remove_adapter(s, adapter);
+  if (!add_searches(sj_get(settings, "DNSSuffix"), all, &all_count)) {
+    return failf(out, STANDIN_E_FAIL,
+                 "Cannot add adapter %s in the guest: namespace %s: searches has more than %d domains",
+                 nic_id, namespace_id, MAX_DNS_SEARCHES);
+  }
+  adapter = &s->adapters[s->adapter_count++];
+  memcpy(adapter->id, nic_id, sizeof(adapter->id));
+  memcpy(adapter->namespace_id, namespace_id, sizeof(adapter->namespace_id));
+  adapter->state = ADAPTER_ATTACHED;
+  adapter->dns_count = 0;
+  add_searches(sj_get(settings, "DNSSuffix"), adapter->dns, &adapter->dns_count);
   return STANDIN_S_OK;
 }
 
@@ -621,6 +703,7 @@ static HRESULT wcow_network(compute_system *s, const sj_value *request, const sj
       adapter->namespace_id[0] = '\0';
     }
     adapter->state = ADAPTER_PREPARED;
+    adapter->dns_count = 0;
     return STANDIN_S_OK;
   }
   if (!sj_string_is(inner, "Add")) {
@@ -659,13 +742,13 @@ static HRESULT guest_request(compute_system *s, const sj_value *type, const sj_v
     return failf(out, STANDIN_HCS_E_UNKNOWN_MESSAGE, "The %s guest does not support %.60s requests",
                  s->wcow ? "WCOW" : "LCOW", type->string);
   }
+  if (!s->wcow) return lcow_network(s, request, settings, out);
   if (sj_string_is(request, "Update")) {
     return failf(out, STANDIN_E_NOTIMPL, "The stand-in guest does not model %.60s Update", type->string);
   }
   if (network && s->adapter_count == MAX_NICS && !sj_string_is(request, "Remove")) {
     return failf(out, STANDIN_E_OUTOFMEMORY, "Too many guest adapters");
   }
-  if (!s->wcow) return lcow_network(s, request, settings, out);
   if (ns) return wcow_namespace(s, request, settings, out);
   return wcow_network(s, request, settings, out);
 }
@@ -674,14 +757,43 @@ static int is_request_type(const sj_value *v) {
   return sj_string_is(v, "Add") || sj_string_is(v, "Remove") || sj_string_is(v, "Update");
 }
 
+/* A host request that carries a GuestRequest too, applied as one (hcsshim's
+   legacy path: internal/uvm/network.go addNIC, removeNIC): the NIC before its
+   guest adapter on an Add, after it on a Remove; when either part fails,
+   neither is applied. */
+static HRESULT combined_request(compute_system *s, const sj_value *path, const sj_value *request,
+                                const sj_value *settings, const sj_value *type,
+                                const sj_value *kind, const sj_value *guest_settings, char **out) {
+  compute_system *before = malloc(sizeof(*before));
+  HRESULT hr;
+  if (before == NULL) return failf(out, STANDIN_E_OUTOFMEMORY, "Out of memory");
+  memcpy(before, s, sizeof(*before));
+  if (sj_string_is(request, "Remove")) {
+    hr = guest_request(s, type, kind, guest_settings, out);
+    if (hr >= 0) hr = host_nic_request(s, path, request, settings, out);
+  } else {
+    hr = host_nic_request(s, path, request, settings, out);
+    if (hr >= 0) hr = guest_request(s, type, kind, guest_settings, out);
+  }
+  if (hr < 0) memcpy(s, before, sizeof(*before));
+  free(before);
+  return hr;
+}
+
 /* Checks the ModifySettingRequest shape and runs it; caller holds systems_lock. */
 static HRESULT modify_request(compute_system *s, const sj_value *doc, char **out) {
   static const char *const allowed[] = {"ResourcePath", "RequestType", "Settings", "GuestRequest", NULL};
   static const char *const guest_allowed[] = {"ResourceType", "RequestType", "Settings", NULL};
+  /* hcsshim's legacy WCOW NIC remove sends no ResourceType beside the NIC's
+     ResourcePath (internal/uvm/network.go removeNIC). */
+  static char network_name[] = "Network";
+  static const sj_value network = {SJ_STRING, 0, 0, network_name, 7, NULL, NULL, 0};
   const sj_value *path = sj_get(doc, "ResourcePath");
   const sj_value *request = sj_get(doc, "RequestType");
   const sj_value *settings = sj_get(doc, "Settings");
   const sj_value *guest = sj_get(doc, "GuestRequest");
+  const sj_value *type = NULL;
+  const sj_value *kind = NULL;
   const char *extra = unknown_member(doc, allowed);
   if (extra != NULL) return INVALID("configuration", "document.%.60s is not allowed", extra);
   if (path != NULL && path->type != SJ_STRING) return INVALID("configuration", "document.ResourcePath must be a string");
@@ -689,26 +801,28 @@ static HRESULT modify_request(compute_system *s, const sj_value *doc, char **out
     return INVALID("configuration", "document.RequestType must be Add, Remove or Update");
   }
   if (guest != NULL) {
-    const sj_value *type = sj_get(guest, "ResourceType");
-    const sj_value *kind = sj_get(guest, "RequestType");
     if (guest->type != SJ_OBJECT || unknown_member(guest, guest_allowed) != NULL) {
       return INVALID("configuration", "document.GuestRequest must be {ResourceType, RequestType, Settings?}");
     }
-    if (type == NULL || type->type != SJ_STRING) {
+    type = sj_get(guest, "ResourceType");
+    kind = sj_get(guest, "RequestType");
+    if (type != NULL && type->type != SJ_STRING) {
       return INVALID("configuration", "document.GuestRequest.ResourceType must be a string");
     }
     if (!is_request_type(kind)) {
       return INVALID("configuration", "document.GuestRequest.RequestType must be Add, Remove or Update");
     }
-    if (path != NULL || request != NULL || settings != NULL) {
-      return INVALID("configuration", "a GuestRequest takes no ResourcePath, RequestType or Settings");
+    if (path == NULL && request == NULL && settings == NULL) {
+      if (type == NULL) return INVALID("configuration", "document.GuestRequest.ResourceType: required");
+      return guest_request(s, type, kind, sj_get(guest, "Settings"), out);
     }
-    return guest_request(s, type, kind, sj_get(guest, "Settings"), out);
   }
   if (path == NULL || request == NULL) {
     return INVALID("configuration", "it needs a ResourcePath and RequestType, or a GuestRequest");
   }
-  return host_nic_request(s, path, request, settings, out);
+  if (guest == NULL) return host_nic_request(s, path, request, settings, out);
+  return combined_request(s, path, request, settings, type != NULL ? type : &network, kind,
+                          sj_get(guest, "Settings"), out);
 }
 
 static int only_space(const char *text, size_t length) {

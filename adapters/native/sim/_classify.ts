@@ -72,6 +72,10 @@ export function classifyModify(guest: "lcow" | "wcow", text: string): Classified
     return { op: GENERIC, target: undefined, document: undefined };
   }
   const request = field(doc, "GuestRequest");
-  if (request !== undefined) return classifyGuest(guest, doc, request);
+  // A host request that carries a GuestRequest too (hcsshim's legacy path) is
+  // the NIC's hot-add or hot-remove: it is named by its host part.
+  if (request !== undefined && field(doc, "ResourcePath") === undefined) {
+    return classifyGuest(guest, doc, request);
+  }
   return classifyHost(doc);
 }

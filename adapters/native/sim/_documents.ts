@@ -28,7 +28,9 @@ export const modifyDocumentSchema = compiledSchema(
     RequestType: requestTypeSchema.optional(),
     Settings: z.unknown().optional(),
     GuestRequest: z.strictObject({
-      ResourceType: z.string(),
+      // Optional only beside a ResourcePath: hcsshim's legacy WCOW NIC remove
+      // sends a GuestRequest without one (internal/uvm/network.go removeNIC).
+      ResourceType: z.string().optional(),
       RequestType: requestTypeSchema,
       Settings: z.unknown().optional(),
     }).optional(),
@@ -76,7 +78,17 @@ export const vmNicSettingsSchema = compiledSchema(
   }),
 );
 
-/** An LCOW guest network adapter (Network Add settings). */
+/**
+ * An LCOW guest network adapter: the Settings of a Network Add and Remove,
+ * as the guest decodes them (hcsshim internal/protocol/guestresource/
+ * resources.go LCOWNetworkAdapter, LCOWIPConfig, LCOWRoute: every field
+ * `omitempty`, so hcsshim leaves out a 0 `PrefixLength` or `Metric`, an empty
+ * `NextHop` or `DestinationPrefix`). The adapter and namespace IDs podnet
+ * always sends are required; an IP configuration needs its address (the
+ * guest cannot parse one without it: internal/guest/network/netns.go). A
+ * route needs a next hop or a destination: checked as the guest does, when
+ * the adapter is added (`_guest.ts`).
+ */
 export const lcowAdapterSchema = compiledSchema(
   "sim lcowAdapterSchema",
   z.strictObject({
@@ -90,27 +102,21 @@ export const lcowAdapterSchema = compiledSchema(
     IPConfigs: z.array(
       z.strictObject({
         IPAddress: z.string().refine(isIpAddress, "must be an IP address"),
-        PrefixLength: z.int().min(0).max(128),
+        PrefixLength: z.int().min(0).max(128).optional(),
       }).refine(
-        (c) => !isIpv4(c.IPAddress) || c.PrefixLength <= 32,
+        (c) => !isIpv4(c.IPAddress) || (c.PrefixLength ?? 0) <= 32,
         { message: "an IPv4 prefix length must be 0..32", path: ["PrefixLength"] },
       ),
     ).optional(),
     Routes: z.array(z.strictObject({
-      // An on-link route has no next hop.
+      // An on-link route has no next hop; a default route may have no destination.
       NextHop: z.string().refine(isIpAddress, "must be an IP address").optional(),
-      DestinationPrefix: z.string().refine(isCidr, "must be a CIDR prefix"),
+      DestinationPrefix: z.string().refine(isCidr, "must be a CIDR prefix").optional(),
       Metric: u16Schema.optional(),
     })).optional(),
     PolicyBasedRouting: z.boolean().optional(),
     EnableLowMetric: z.boolean().optional(),
   }),
-);
-
-/** LCOW Network Remove settings. */
-export const lcowRemoveSchema = compiledSchema(
-  "sim lcowRemoveSchema",
-  z.strictObject({ NamespaceID: guidSchema, ID: guidSchema }),
 );
 
 /** An HCN document as a WCOW guest receives it: any fields, an ID GUID. */

@@ -5,7 +5,6 @@ import {
   describeIssue,
   hcnDocumentSchema,
   lcowAdapterSchema,
-  lcowRemoveSchema,
   wcowNetworkAddSchema,
   wcowNetworkRemoveSchema,
 } from "./_documents.ts";
@@ -45,9 +44,66 @@ function requireVmNic(world: World, nicId: string, action: string): void {
   }
 }
 
+/** At most this many search domains in resolv.conf (hcsshim internal/guest/network/network.go maxDNSSearches). */
+const MAX_DNS_SEARCHES = 6;
+
+/**
+ * A comma-separated list as the Linux guest reads it: split on commas, each
+ * entry trimmed and lower-cased (hcsshim internal/guest/runtime/hcsv2/
+ * network.go dnsConfig).
+ */
+function guestList(text: string | undefined): string[] {
+  if (text === undefined || text.length === 0) return [];
+  return text.split(",").map((entry) => entry.trim().toLowerCase());
+}
+
+/**
+ * The guest's checks of an adapter it adds, beyond its shape; each failure
+ * is the guest's generic E_FAIL (hcsshim internal/bridgeutils/commonutils
+ * falls back to HrFail for an error without an HRESULT).
+ */
+function checkLcowAdapter(world: World, adapter: z.infer<typeof lcowAdapterSchema>): string[] {
+  // internal/guest/network/netns.go configureLink: a route without a
+  // destination is a default route through its next hop.
+  for (const [i, route] of (adapter.Routes ?? []).entries()) {
+    if (route.NextHop === undefined && route.DestinationPrefix === undefined) {
+      throw fail(
+        HRESULT.E_FAIL,
+        `Cannot add adapter ${adapter.ID} in the guest: route ${i}: ` +
+          `gw and destination cannot both be nil`,
+      );
+    }
+  }
+  // The namespace's resolv.conf holds the search domains of all its
+  // adapters, unique, and the guest refuses more than 6 (hcsv2/network.go
+  // dnsConfig; internal/guest/network/network.go GenerateResolvConfContent).
+  // The real guest fails when it writes resolv.conf for the pod's sandbox;
+  // the simulator fails the add that makes the list too long.
+  const search = guestList(adapter.DNSSuffix);
+  const all = new Set(search);
+  for (const other of world.guestAdapters.values()) {
+    if (other.namespaceId !== adapter.NamespaceID) continue;
+    for (const domain of other.dnsSearch ?? []) all.add(domain);
+  }
+  if (all.size > MAX_DNS_SEARCHES) {
+    throw fail(
+      HRESULT.E_FAIL,
+      `Cannot add adapter ${adapter.ID} in the guest: namespace ${adapter.NamespaceID} ` +
+        `would have ${all.size} DNS search domains: searches has more than ` +
+        `${MAX_DNS_SEARCHES} domains`,
+    );
+  }
+  return search;
+}
+
 function lcowNetwork(world: World, request: GuestRequest): void {
+  // hcsv2/uvm.go modifyNetwork takes Add and Remove only; anything else is
+  // "the RequestType %q is not supported", a plain error: E_FAIL.
+  if (request.RequestType === "Update") {
+    throw fail(HRESULT.E_FAIL, `the RequestType "Update" is not supported`);
+  }
+  const adapter = parse(lcowAdapterSchema, request.Settings, `LCOW network adapter`);
   if (request.RequestType === "Add") {
-    const adapter = parse(lcowAdapterSchema, request.Settings, "LCOW network adapter");
     requireVmNic(world, adapter.ID, "add");
     if (world.guestAdapters.has(adapter.ID)) {
       throw fail(
@@ -55,23 +111,23 @@ function lcowNetwork(world: World, request: GuestRequest): void {
         `Cannot add adapter ${adapter.ID} in the guest: it is already added`,
       );
     }
+    const search = checkLcowAdapter(world, adapter);
     world.guestAdapters.set(adapter.ID, {
       id: adapter.ID,
       state: "added",
       namespaceId: adapter.NamespaceID,
+      ...(adapter.DNSSuffix === undefined ? {} : { dnsSearch: search }),
     });
     return;
   }
-  const target = parse(lcowRemoveSchema, request.Settings, "LCOW network remove");
-  const existing = world.guestAdapters.get(target.ID);
-  if (existing === undefined || existing.namespaceId !== target.NamespaceID) {
-    throw fail(
-      HRESULT.ERROR_NOT_FOUND,
-      `Cannot remove adapter ${target.ID} in the guest: namespace ${target.NamespaceID} ` +
-        `has no such adapter`,
-    );
+  // hcsv2/uvm.go modifyNetwork: a Remove for a namespace the guest does not
+  // know succeeds ("namespace not found for adapter removal, skipping"), and
+  // hcsv2/network.go RemoveAdapter returns no error for an adapter the
+  // namespace does not hold.
+  const existing = world.guestAdapters.get(adapter.ID);
+  if (existing !== undefined && existing.namespaceId === adapter.NamespaceID) {
+    world.guestAdapters.delete(adapter.ID);
   }
-  world.guestAdapters.delete(target.ID);
 }
 
 function wcowNamespace(world: World, request: GuestRequest): void {
@@ -157,10 +213,13 @@ export function applyGuestRequest(world: World, request: GuestRequest): void {
       `The ${world.guest.toUpperCase()} guest does not support ${resource} requests`,
     );
   }
+  if (world.guest === "lcow") {
+    lcowNetwork(world, request);
+    return;
+  }
   if (request.RequestType === "Update") {
     throw fail(HRESULT.E_NOTIMPL, `The simulated guest does not model ${resource} Update`);
   }
-  if (world.guest === "lcow") lcowNetwork(world, request);
-  else if (resource === "NetworkNamespace") wcowNamespace(world, request);
+  if (resource === "NetworkNamespace") wcowNamespace(world, request);
   else wcowNetwork(world, request);
 }

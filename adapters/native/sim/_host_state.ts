@@ -32,6 +32,7 @@ const stateSchema = z.strictObject({
     id: guid,
     state: z.enum(["preadded", "added"]),
     namespaceId: guid.optional(),
+    dnsSearch: z.array(z.string()).optional(),
   })),
   guestNamespaces: z.array(z.strictObject({ id: guid, document: hostDocumentSchema })),
   faults: z.strictObject({
@@ -144,7 +145,12 @@ export function loadHostState(
   }
   world.guestAdapters.clear();
   for (const a of s.guestAdapters) {
-    world.guestAdapters.set(a.id, { id: a.id, state: a.state, namespaceId: a.namespaceId });
+    world.guestAdapters.set(a.id, {
+      id: a.id,
+      state: a.state,
+      namespaceId: a.namespaceId,
+      ...(a.dnsSearch === undefined ? {} : { dnsSearch: a.dnsSearch.slice() }),
+    });
   }
   world.guestNamespaces.clear();
   for (const n of s.guestNamespaces) world.guestNamespaces.set(n.id, structuredClone(n.document));
@@ -176,6 +182,7 @@ export function exportHostState(
       id: a.id,
       state: a.state,
       ...(a.namespaceId === undefined ? {} : { namespaceId: a.namespaceId }),
+      ...(a.dnsSearch === undefined ? {} : { dnsSearch: a.dnsSearch.slice() }),
     })),
     guestNamespaces: [...world.guestNamespaces].map(([id, document]) => ({
       id,

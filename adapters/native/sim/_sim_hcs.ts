@@ -7,7 +7,7 @@ import { describeIssue, modifyDocumentSchema, propertyQuerySchema } from "./_doc
 import { applyGuestRequest } from "./_guest.ts";
 import { hcsFailure } from "./_records.ts";
 import type { Runner } from "./_runner.ts";
-import { applyHostRequest } from "./_vm_nics.ts";
+import { applyHostAndGuest, applyHostRequest } from "./_vm_nics.ts";
 import type { World } from "./_world.ts";
 
 const OPEN = "HcsOpenComputeSystem";
@@ -83,18 +83,18 @@ export class SimHcs implements HcsApi {
         );
       }
       const doc = parsed.data;
-      if (doc.GuestRequest !== undefined) {
-        if (
-          doc.ResourcePath !== undefined || doc.RequestType !== undefined ||
-          doc.Settings !== undefined
-        ) {
+      const guest = doc.GuestRequest;
+      const hostPart = doc.ResourcePath !== undefined || doc.RequestType !== undefined ||
+        doc.Settings !== undefined;
+      if (guest !== undefined && !hostPart) {
+        if (guest.ResourceType === undefined) {
           throw hcsFailure(
             MODIFY,
             HRESULT.HCS_E_INVALID_JSON,
-            "Invalid configuration: a GuestRequest takes no ResourcePath, RequestType or Settings",
+            "Invalid configuration: document.GuestRequest.ResourceType: required",
           );
         }
-        applyGuestRequest(this.world, doc.GuestRequest);
+        applyGuestRequest(this.world, { ...guest, ResourceType: guest.ResourceType });
         this.world.guestRequests.push((raw as { GuestRequest: JsonObject }).GuestRequest);
         return;
       }
@@ -105,11 +105,22 @@ export class SimHcs implements HcsApi {
           "Invalid configuration: it needs a ResourcePath and RequestType, or a GuestRequest",
         );
       }
-      applyHostRequest(this.world, {
+      const host = {
         ResourcePath: doc.ResourcePath,
         RequestType: doc.RequestType,
         ...(doc.Settings === undefined ? {} : { Settings: doc.Settings }),
-      });
+      };
+      if (guest === undefined) {
+        applyHostRequest(this.world, host);
+      } else {
+        applyHostAndGuest(this.world, host, {
+          ...guest,
+          // hcsshim's legacy WCOW NIC remove sends no ResourceType beside the
+          // NIC's ResourcePath (internal/uvm/network.go removeNIC).
+          ResourceType: guest.ResourceType ?? "Network",
+        });
+        this.world.guestRequests.push((raw as { GuestRequest: JsonObject }).GuestRequest);
+      }
       this.world.hostRequests.push(raw as JsonObject);
     });
   }

@@ -2,6 +2,8 @@ import { normalizeGuid } from "../../../domain/guid.ts";
 import { HRESULT } from "../hresult.ts";
 import { describeIssue, vmNicSettingsSchema } from "./_documents.ts";
 import { hcsFailure } from "./_records.ts";
+import type { JsonObject } from "../../../ports/json.ts";
+import { applyGuestRequest, type GuestRequest } from "./_guest.ts";
 import type { NicIovSettings, World } from "./_world.ts";
 
 /** The resource path of a VM NIC, before its GUID. */
@@ -154,5 +156,37 @@ export function applyHostRequest(world: World, request: HostRequest): void {
       existing.iovSettings = mergedIov(existing.iovSettings, settings.IovSettings);
       return;
     }
+  }
+}
+
+/**
+ * Applies a host request that carries a GuestRequest too, as one: hcsshim's
+ * legacy path sends a NIC's hot-add or hot-remove and its guest request in
+ * one ModifySettingRequest (internal/uvm/network.go addNIC, removeNIC), and
+ * real hosts take it. The NIC comes before its guest adapter on an Add and
+ * goes after it on a Remove; when either part fails, neither is applied.
+ */
+export function applyHostAndGuest(world: World, host: HostRequest, guest: GuestRequest): void {
+  const vmNics = [...world.vmNics.values()].map((n) => structuredClone(n));
+  const adapters = [...world.guestAdapters.values()].map((a) => structuredClone(a));
+  const namespaces: [string, JsonObject][] = [...world.guestNamespaces].map((
+    [id, doc],
+  ) => [id, structuredClone(doc)]);
+  try {
+    if (host.RequestType === "Remove") {
+      applyGuestRequest(world, guest);
+      applyHostRequest(world, host);
+    } else {
+      applyHostRequest(world, host);
+      applyGuestRequest(world, guest);
+    }
+  } catch (error) {
+    world.vmNics.clear();
+    for (const n of vmNics) world.vmNics.set(n.id, n);
+    world.guestAdapters.clear();
+    for (const a of adapters) world.guestAdapters.set(a.id, a);
+    world.guestNamespaces.clear();
+    for (const [id, doc] of namespaces) world.guestNamespaces.set(id, doc);
+    throw error;
   }
 }

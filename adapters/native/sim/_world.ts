@@ -34,6 +34,8 @@ export interface GuestAdapter {
   state: "preadded" | "added";
   /** LCOW: the namespace the adapter was added to. */
   readonly namespaceId: string | undefined;
+  /** LCOW: its DNS search domains as the guest parsed its `DNSSuffix` (when it had one). */
+  readonly dnsSearch?: readonly string[];
 }
 
 /** What an open handle refers to. */

@@ -110,7 +110,7 @@ function badArgument(argument: string, reason: string): never {
  * | HCN query not JSON, no `SchemaVersion` 2.x, bad `Filter` | HCN_E_INVALID_JSON 0x803B001B |
  * | open of an unknown or stopped VM | HCS_E_SYSTEM_NOT_FOUND 0xC037010E |
  * | modify / properties on a stopped VM's handle | HCS_E_SYSTEM_ALREADY_STOPPED 0xC0370110 |
- * | modify document not JSON; unknown field, wrong type or malformed GUID, MAC, IP address, CIDR or range (u16, prefix length 0..32 for IPv4, 0..128 for IPv6) anywhere in it; both or neither of ResourcePath and GuestRequest | HCS_E_INVALID_JSON 0xC037010D |
+ * | modify document not JSON; unknown field, wrong type or malformed GUID, MAC, IP address, CIDR or range (u16, prefix length 0..32 for IPv4, 0..128 for IPv6) anywhere in it; neither ResourcePath nor GuestRequest; a GuestRequest alone without ResourceType | HCS_E_INVALID_JSON 0xC037010D |
  * | ResourcePath other than `VirtualMachine/Devices/NetworkAdapters/<guid>` | E_INVALIDARG 0x80070057 |
  * | VM NIC add of an existing NIC | ERROR_ALREADY_EXISTS 0x800700B7 |
  * | VM NIC add/update for a missing endpoint | HCN_E_ENDPOINT_NOT_FOUND 0x803B0002 |
@@ -119,15 +119,33 @@ function badArgument(argument: string, reason: string): never {
  * | VM NIC remove/update of a missing NIC (hcsshim internal/hcs/errors.go `ErrElementNotFound`) | ERROR_NOT_FOUND 0x80070490 |
  * | guest request after `disconnectGuest()` | HCS_E_CONNECTION_CLOSED 0x8037010A |
  * | guest request without the namespace capability, LCOW `NetworkNamespace`, unknown ResourceType | HCS_E_UNKNOWN_MESSAGE 0xC037010B |
- * | guest `Update` request | E_NOTIMPL 0x80004001 |
+ * | LCOW `Network` `Update` (hcsshim hcsv2/uvm.go modifyNetwork: only Add and Remove) | E_FAIL 0x80004005 |
+ * | LCOW adapter add with a route that has neither `NextHop` nor `DestinationPrefix` (hcsshim internal/guest/network/netns.go) | E_FAIL 0x80004005 |
+ * | LCOW adapter add that gives its namespace more than 6 DNS search domains (`DNSSuffix` split on commas, trimmed, lower-cased, unique across the namespace's adapters: hcsshim hcsv2/network.go dnsConfig, internal/guest/network/network.go) | E_FAIL 0x80004005 |
+ * | WCOW guest `Update` request | E_NOTIMPL 0x80004001 |
  * | guest adapter add (LCOW add, WCOW add) before the VM NIC exists | ERROR_NOT_FOUND 0x80070490 |
  * | WCOW add without a prior pre-add | ERROR_NOT_FOUND 0x80070490 |
  * | guest adapter added or pre-added twice | HCN_E_ENDPOINT_ALREADY_ATTACHED 0x803B0014 |
  * | WCOW namespace added twice | HCN_E_ENDPOINT_NAMESPACE_ALREADY_EXISTS 0x803B002B |
- * | remove of an unknown guest adapter or namespace (LCOW: also another namespace's adapter) | ERROR_NOT_FOUND 0x80070490 |
+ * | WCOW remove of an unknown guest adapter or namespace | ERROR_NOT_FOUND 0x80070490 |
  * | GetComputeSystemProperties type other than `GuestConnection` | E_INVALIDARG 0x80070057 |
  *
+ * What it accepts that a stricter reading might not, as real hosts do: an
+ * LCOW `Network` `Remove` of an adapter the guest does not have, or in
+ * another namespace, succeeds and changes nothing (hcsshim hcsv2/uvm.go
+ * modifyNetwork, hcsv2/network.go RemoveAdapter); the LCOW adapter's optional
+ * fields may be left out (`PrefixLength` and `Metric` when 0, a route's
+ * `NextHop` or `DestinationPrefix`; hcsshim guestresource/resources.go); a
+ * host request that also carries a `GuestRequest` (hcsshim's legacy
+ * ModifySettingRequest, internal/uvm/network.go addNIC, removeNIC) is applied
+ * as one: the NIC before its guest adapter on an Add, after it on a Remove,
+ * neither when either part fails; beside a ResourcePath, a GuestRequest
+ * without ResourceType is a `Network` request. Such a request is traced with
+ * its host operation (`vm.add-nic`, `vm.remove-nic`).
+ *
  * Modelling choices worth knowing:
+ * - too many DNS search domains fail the guest's adapter add; a real guest
+ *   fails later, writing the pod sandbox's resolv.conf;
  * - NIC `Settings` are HCS's NetworkAdapter (`EndpointId`, `MacAddress`,
  *   `IovSettings`, each optional in the schema); an `Update` changes only
  *   the fields it carries and the NIC keeps them (see `vmNics()`);

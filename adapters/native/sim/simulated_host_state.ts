@@ -99,6 +99,8 @@ export interface SimulatedHostState {
     readonly id: string;
     readonly state: "preadded" | "added";
     readonly namespaceId?: string;
+    /** LCOW: the search domains its `DNSSuffix` gave, as the guest parsed them. */
+    readonly dnsSearch?: readonly string[];
   }[];
   /** The guest's namespaces (WCOW), with the document each was added with. */
   readonly guestNamespaces: readonly { readonly id: string; readonly document: JsonObject }[];
