@@ -91,7 +91,7 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-const OPTIONS = { n: 10, warmup: 1 } as const;
+const OPTIONS = { n: 20, warmup: 2 } as const;
 
 for (const guest of ["lcow", "wcow"] as const) {
   const addGroup = `add one NIC to a running ${N}-NIC pod, ${guest.toUpperCase()}`;

@@ -4,17 +4,12 @@
  * the setup body and its rollback (`_setup.ts`), the teardown body
  * (`_teardown.ts`), the migration reset (`_reset.ts`), reading the host
  * (`_host_reads.ts`), binding NICs as a pipeline (`_bind_plan.ts`), undoing
- * them (`_unbind_plan.ts`), the record and its writes (`_pod_record.ts`,
- * `_recorder.ts`).
+ * them (`_unbind_plan.ts`), the operations on a running pod
+ * (`_living_dispatch.ts` and one file each), the record and its writes
+ * (`_pod_record.ts`, `_recorder.ts`).
  *
- * | state | setup | teardown | save | resume | patch | resetAfterMigration |
- * |---|---|---|---|---|---|---|
- * | NotConfigured | setup | noop | reject | reject | reject | reject |
- * | Configured | reject | teardown | snapshot → SourceMigrating | noop | reject | reset |
- * | Invalid | reject | teardown (retry) | reject | reject | reject | reset (retry) |
- * | TornDown | reject | noop | reject | reject | reject | reject |
- * | SourceMigrating | reject | drop → TornDown | snapshot (same) | → Configured | reject | reject |
- * | DestinationMigrating | reject | drop → TornDown | reject | bind ports → Configured | record destination | reject |
+ * What each operation does in each state is `TRANSITIONS` in `state.ts`,
+ * the one copy of the table.
  *
  * @module
  */
