@@ -418,8 +418,9 @@ export class ResetError extends PodnetError {
  *
  * @example
  * ```ts
- * import { NicChangeError } from "@podnet/hcs";
- * const err = new NicChangeError("add", "pod-a", "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d", true, new Error("boom"));
+ * import { NicChangeError, NotFoundError } from "@podnet/hcs";
+ * const endpointId = "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d";
+ * const err = new NicChangeError("add", "pod-a", endpointId, true, new NotFoundError("endpoint", endpointId));
  * console.log(err.code, err.undone); // NIC_CHANGE_FAILED true
  * ```
  */
