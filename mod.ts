@@ -14,6 +14,10 @@
  * What each operation does in each state is {@linkcode TRANSITIONS} (a
  * rejected call throws `InvalidStateError` and changes nothing).
  *
+ * A running pod's NICs change with `addEndpoint()`, `removeEndpoint()`,
+ * `updateEndpoint()` (SR-IOV) and `sync()`; a failure there touches only the
+ * NIC concerned (`NicChangeError`).
+ *
  * @example Set up and tear down a pod on the simulated host
  * ```ts
  * import { createPorts, NetworkController } from "@podnet/hcs";
@@ -52,6 +56,8 @@
 export { NetworkController } from "./domain/network_controller.ts";
 export { MAX_HOST_CONCURRENCY } from "./domain/controller_options.ts";
 export type {
+  AddEndpointOptions,
+  EndpointUpdate,
   NetworkControllerOptions,
   OperationOptions,
   RestoreOptions,
@@ -63,10 +69,14 @@ export {
   TRANSITIONS,
 } from "./domain/state.ts";
 export type { ControllerOperation, ControllerState, TransitionAction } from "./domain/state.ts";
-export type { NicBinding, StepProgress } from "./domain/binding.ts";
+export type { NicBinding, NicIov, StepProgress } from "./domain/binding.ts";
 export type { ControllerEvent, StepPhase } from "./domain/controller_event.ts";
 export type { ControllerStep, NicStep, TeardownStep } from "./domain/steps.ts";
 export type { Snapshot } from "./domain/snapshot.ts";
+export type { SyncResult } from "./domain/_sync.ts";
+export type { FinishResult } from "./domain/_finish_interrupted.ts";
+export { checkIovSettings, INTERRUPT_MODERATIONS } from "./domain/iov.ts";
+export type { InterruptModeration, IovSettings } from "./domain/iov.ts";
 
 // Stores
 export { MemoryStore } from "./adapters/store/memory_store.ts";
@@ -82,6 +92,7 @@ export {
   InvalidHostDataError,
   InvalidStateError,
   NativeLoadError,
+  NicChangeError,
   NotFoundError,
   OperationTimeoutError,
   PodnetError,

@@ -63,8 +63,8 @@ export type {
 export type { StateStore } from "./ports/state_store.ts";
 export { applyRecordChanges, parseRecordChanges } from "./domain/record_change.ts";
 export type { RecordChange } from "./domain/record_change.ts";
-export { MAX_SNAPSHOT_DEPTH, parseSnapshot } from "./domain/snapshot.ts";
-export type { Snapshot } from "./domain/snapshot.ts";
+export { MAX_SNAPSHOT_DEPTH, parseSnapshot, RECORDED_OPERATIONS } from "./domain/snapshot.ts";
+export type { RecordedOperationName, Snapshot } from "./domain/snapshot.ts";
 // What a snapshot and a record change hold (also in @podnet/hcs)
 export type { NicBinding, StepProgress } from "./domain/binding.ts";
 export type { NicStep } from "./domain/steps.ts";

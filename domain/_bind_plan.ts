@@ -17,6 +17,7 @@ import type { BindingRecord } from "./_pod_record.ts";
 import type { JsonObject } from "../ports/json.ts";
 import type { OperationContext } from "./_operation_context.ts";
 import { Plan, type StepRef } from "./_step_engine.ts";
+import { applyIov } from "./_iov_step.ts";
 import type { GuestNicConfig } from "../ports/guest_network.ts";
 import type { HostEndpoint } from "../ports/host_network.ts";
 
@@ -33,6 +34,19 @@ export interface NamespaceToAdd {
   readonly id: string;
 }
 
+/** Where binds go in a plan shared with other steps (sync). */
+export interface BindPlanOptions {
+  /** Added to every host rank (adds before or after other host steps). */
+  readonly hostRankBase?: number;
+  /** Added to every guest rank. */
+  readonly guestRankBase?: number;
+  /**
+   * Whether a NIC's later steps are skipped once one of its steps failed
+   * (for plans that go on after a failure, so one NIC's failure stays its own).
+   */
+  readonly guardEach?: boolean;
+}
+
 /**
  * Binds the NICs (in attach order) and adds the namespace, if given. Stops
  * at the first failure after the steps in flight have settled; resolves the
@@ -43,14 +57,34 @@ export async function bindNics(
   nics: readonly NicToBind[],
   namespace: NamespaceToAdd | undefined,
 ): Promise<readonly unknown[]> {
+  const plan = new Plan();
+  planBinds(ctx, plan, nics, namespace);
+  const result = await plan.run({
+    hostConcurrency: ctx.settings.hostConcurrency,
+    signal: ctx.signal,
+    onFailure: "stop",
+  });
+  return result.failures;
+}
+
+/** Adds the steps that bind `nics` (and add the namespace) to `plan`. */
+export function planBinds(
+  ctx: OperationContext,
+  plan: Plan,
+  nics: readonly NicToBind[],
+  namespace: NamespaceToAdd | undefined,
+  options: BindPlanOptions = {},
+): void {
   const { ports, runner, signal } = ctx;
   const w = ctx.settings.hostConcurrency;
-  const plan = new Plan();
   const call = { signal };
+  const h = options.hostRankBase ?? 0;
+  const g = options.guestRankBase ?? 0;
+  const guard = options.guardEach === true;
   let nsAdd: StepRef | undefined;
   if (namespace !== undefined) {
     const { document, id } = namespace;
-    nsAdd = plan.add("guest", w, () =>
+    nsAdd = plan.add("guest", g + w, () =>
       runner.change(
         "guest-namespace-add",
         { namespace: true },
@@ -66,34 +100,63 @@ export async function bindNics(
       endpoint,
       policyBasedRouting: ctx.record.policyBasedRouting,
     };
-    const prepare = plan.add("guest", i < w ? i : w + 1 + 2 * (i - w), () =>
-      runner.change(
-        "guest-prepare",
-        { binding, step: "guest-prepare" },
-        () => ports.guest.prepare(config, call),
-      ));
+    let failed = false;
+    // Unguarded, the step is the call itself (no extra turns that would
+    // let the engine start another step before a failure stops it).
+    const step = (run: () => Promise<void>) =>
+      guard
+        ? async () => {
+          if (failed) return;
+          try {
+            await run();
+          } catch (error) {
+            failed = true;
+            throw error;
+          }
+        }
+        : run;
+    const prepare = plan.add(
+      "guest",
+      g + (i < w ? i : w + 1 + 2 * (i - w)),
+      step(() =>
+        runner.change(
+          "guest-prepare",
+          { binding, step: "guest-prepare" },
+          () => ports.guest.prepare(config, call),
+        )
+      ),
+    );
     const vmNic = {
       nicId: binding.nicId,
       endpointId: binding.endpointId,
       ...(binding.macAddress === undefined ? {} : { macAddress: binding.macAddress }),
     };
-    const add = plan.add("host", i, () =>
-      runner.change(
-        "vm-add",
-        { binding, step: "vm-add" },
-        () => ports.vm.addNic(vmNic, call).then(() => true),
-      ), [prepare]);
-    previousAttach = plan.add("guest", w + 2 + 2 * i, () =>
-      runner.change(
-        "guest-attach",
-        { binding, step: "guest-attach" },
-        () => ports.guest.attach(config, call).then(() => true),
-      ), [add, previousAttach, nsAdd]);
+    const add = plan.add(
+      "host",
+      h + i,
+      step(() => {
+        const added = runner.change(
+          "vm-add",
+          { binding, step: "vm-add" },
+          () => ports.vm.addNic(vmNic, call).then(() => true),
+        );
+        const iov = binding.iov;
+        if (iov === undefined || iov.progress === "done") return added;
+        return added.then(() => applyIov(ctx, binding, iov.settings));
+      }),
+      [prepare],
+    );
+    previousAttach = plan.add(
+      "guest",
+      g + w + 2 + 2 * i,
+      step(() =>
+        runner.change(
+          "guest-attach",
+          { binding, step: "guest-attach" },
+          () => ports.guest.attach(config, call).then(() => true),
+        )
+      ),
+      [add, previousAttach, nsAdd],
+    );
   });
-  const result = await plan.run({
-    hostConcurrency: w,
-    signal,
-    onFailure: "stop",
-  });
-  return result.failures;
 }

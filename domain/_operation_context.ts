@@ -9,6 +9,7 @@ import { CancelledError } from "./errors.ts";
 import type { PodRecord } from "./_pod_record.ts";
 import type { Recorder } from "./_recorder.ts";
 import type { StepRunner } from "./_step_runner.ts";
+import type { ControllerState } from "./state.ts";
 import type { NetworkPorts } from "../ports/network_ports.ts";
 
 /** The context of one running operation. */
@@ -42,4 +43,23 @@ export function abortReason(reason: unknown): string {
     ? (reason as { name?: unknown }).name
     : undefined;
   return name === "TimeoutError" ? "its deadline passed" : "the caller aborted it";
+}
+
+/**
+ * What an operation's body needs from its controller besides the context:
+ * moving the state (logged and evented), writing or deleting the record,
+ * and a context under another signal (setup's rollback runs under the
+ * teardown's takeover signal, not the caller's).
+ */
+export interface ControllerHooks {
+  /** Ends the running operation in state `to` (logged, evented). */
+  end(to: ControllerState): void;
+  /** Writes the record; a failure is logged (the pod goes on). */
+  persist(): Promise<void>;
+  /** Deletes the record; a failure is logged. */
+  forget(): Promise<void>;
+  /** Aborted when a teardown takes over the running operation. */
+  readonly takeover: AbortSignal | undefined;
+  /** The same context under another signal. */
+  withSignal(signal: AbortSignal | undefined): OperationContext;
 }

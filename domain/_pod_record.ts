@@ -7,7 +7,8 @@
  *
  * @module
  */
-import type { NicBinding, StepProgress } from "./binding.ts";
+import type { NicBinding, NicIov, StepProgress } from "./binding.ts";
+import type { IovSettings } from "./iov.ts";
 import type { RecordChange } from "./record_change.ts";
 import type { Snapshot } from "./snapshot.ts";
 import type { ControllerState } from "./state.ts";
@@ -22,6 +23,8 @@ export interface BindingRecord {
   readonly endpointName: string;
   readonly macAddress?: string;
   readonly progress: Readonly<Record<NicStep, StepProgress>>;
+  /** The SR-IOV settings and how far applying them got, when set. */
+  readonly iov?: NicIov | undefined;
   /**
    * Whether the binding is listed (in `bindings` and the record): from the
    * moment one of its steps is about to start. A NIC that setup planned but
@@ -33,6 +36,7 @@ export interface BindingRecord {
 /** A binding's fields the record changes. */
 interface Mutable {
   progress: Record<NicStep, StepProgress>;
+  iov?: NicIov | undefined;
   listed: boolean;
   /** Its place in the attach order (plan order), to list it in place. */
   readonly order: number;
@@ -53,6 +57,8 @@ export interface PlannedNic {
   readonly endpointId: string;
   readonly endpointName: string;
   readonly macAddress?: string | undefined;
+  /** SR-IOV settings to apply right after the hot-add. */
+  readonly iov?: IovSettings | undefined;
 }
 
 /** The pod's record. */
@@ -150,6 +156,7 @@ export class PodRecord {
       endpointName: nic.endpointName,
       ...(nic.macAddress === undefined ? {} : { macAddress: nic.macAddress }),
       progress: { "guest-prepare": "none", "vm-add": "none", "guest-attach": "none" },
+      ...(nic.iov === undefined ? {} : { iov: { settings: nic.iov, progress: "none" } }),
       listed: false,
       order: this.#nextOrder++,
     };
@@ -188,6 +195,14 @@ export class PodRecord {
     if (b.listed) this.#changes.push({ type: "progress", nicId: b.nicId, step, progress });
   }
 
+  /** Sets a binding's IOV settings and progress (`null`: none). */
+  setIov(binding: BindingRecord, iov: NicIov | null): void {
+    const b = this.#own(binding);
+    if (iov === null) delete b.iov;
+    else b.iov = iov;
+    if (b.listed) this.#changes.push({ type: "iov", nicId: b.nicId, iov });
+  }
+
   /** Restores bindings from a snapshot, listed. */
   restore(bindings: readonly NicBinding[]): void {
     this.#bindings = bindings.map((b) => ({
@@ -196,6 +211,7 @@ export class PodRecord {
       endpointName: b.endpointName,
       ...(b.macAddress === undefined ? {} : { macAddress: b.macAddress }),
       progress: { ...b.progress },
+      ...(b.iov === undefined ? {} : { iov: b.iov }),
       listed: true,
       order: this.#nextOrder++,
     }));
@@ -244,6 +260,7 @@ export class PodRecord {
       endpointName: b.endpointName,
       ...(b.macAddress === undefined ? {} : { macAddress: b.macAddress }),
       progress: Object.freeze({ ...b.progress }),
+      ...(b.iov === undefined ? {} : { iov: b.iov }),
     });
   }
 
@@ -275,7 +292,7 @@ export class PodRecord {
 export function isComplete(b: BindingRecord): boolean {
   const p = b.progress;
   return p["guest-prepare"] !== "pending" && p["vm-add"] === "done" &&
-    p["guest-attach"] === "done";
+    p["guest-attach"] === "done" && (b.iov === undefined || b.iov.progress === "done");
 }
 
 /** Whether a binding has nothing left to undo. */

@@ -53,7 +53,10 @@ export class Recorder {
 
   /** Writes the record without waiting; a failure is reported to `onLost`. */
   touch(): void {
-    if (this.#store === undefined) return;
+    if (this.#store === undefined) {
+      this.#record.takeChanges();
+      return;
+    }
     this.save().catch(this.#onLost);
   }
 
@@ -68,7 +71,11 @@ export class Recorder {
   }
 
   #request(kind: Request["kind"]): Promise<void> {
-    if (this.#store === undefined) return Promise.resolve();
+    if (this.#store === undefined) {
+      // Nothing to write them to: changes kept would grow with every step.
+      this.#record.takeChanges();
+      return Promise.resolve();
+    }
     const done = new Promise<void>((resolve, reject) => {
       this.#requests.push({ kind, resolve, reject });
     });

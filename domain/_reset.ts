@@ -14,7 +14,8 @@
  *    VM that came without the source's NICs does not fail the reset), and
  *    believed the second time;
  * 4. binds the remaining destination endpoints with the setup pipeline,
- *    under their derived NIC IDs. The guest keeps the pod's namespace ID
+ *    under their derived NIC IDs, applying again the SR-IOV settings the
+ *    source's NIC in the same place of the attach order had. The guest keeps the pod's namespace ID
  *    (the one the snapshot carries), as hcsshim's does; the WCOW guest
  *    namespace is only added when it is not there yet.
  *
@@ -56,6 +57,8 @@ export async function resetAfterMigration(
       nicId: deriveNicId(r.podId, endpoint.id),
     }));
     const existing = r.bindings();
+    // SR-IOV settings go with the NIC's place in the attach order (ethN).
+    const iovAt = existing.map((b) => b.iov?.settings);
     let keep = 0;
     for (const b of existing) {
       if (b.nicId !== wanted[keep]?.nicId || !isComplete(b)) break;
@@ -75,12 +78,13 @@ export async function resetAfterMigration(
     }
     if (stopped !== undefined) throw stopped;
     const rest = wanted.slice(keep);
-    const nics = rest.map(({ endpoint, nicId }) => {
+    const nics = rest.map(({ endpoint, nicId }, i) => {
       const binding = r.plan({
         nicId,
         endpointId: endpoint.id,
         endpointName: endpoint.name,
         macAddress: endpoint.macAddress,
+        iov: iovAt[keep + i],
       });
       return { binding, endpoint };
     });

@@ -10,6 +10,7 @@ import type { StepProgress } from "./binding.ts";
 import type { ControllerEvent, StepPhase } from "./controller_event.ts";
 import { NotFoundError, TeardownStepError } from "./errors.ts";
 import type { BindingRecord, PodRecord } from "./_pod_record.ts";
+import type { IovSettings } from "./iov.ts";
 import type { Recorder } from "./_recorder.ts";
 import type { ControllerStep, NicStep, TeardownStep } from "./steps.ts";
 import { afterFailure, type UndoOutcome, undoOutcome } from "./_undo_policy.ts";
@@ -25,10 +26,15 @@ export interface StepContext {
   readonly emit: ((event: ControllerEvent) => void) | undefined;
 }
 
-/** What a changing step records its progress in: a NIC step of a binding, or the guest namespace. */
+/**
+ * What a changing step records its progress in: a NIC step of a binding,
+ * the guest namespace, or a binding's IOV settings (`settings` are recorded
+ * with the progress; a definitive failure puts back what was recorded).
+ */
 export type ChangeTarget =
   | { readonly binding: BindingRecord; readonly step: NicStep }
-  | { readonly namespace: true };
+  | { readonly namespace: true }
+  | { readonly binding: BindingRecord; readonly iov: IovSettings };
 
 /** The IDs a step is about. */
 export interface StepSubject {
@@ -80,11 +86,19 @@ export class StepRunner {
   ): Promise<void> {
     const record = this.#ctx.record;
     const binding = "binding" in target ? target.binding : undefined;
+    const earlierIov = binding?.iov;
     const set = (progress: StepProgress): void => {
-      if ("binding" in target) record.setProgress(target.binding, target.step, progress);
+      if ("iov" in target) {
+        record.setIov(
+          target.binding,
+          progress === "none" ? earlierIov ?? null : { settings: target.iov, progress },
+        );
+      } else if ("step" in target) record.setProgress(target.binding, target.step, progress);
       else record.setNamespaceProgress(progress);
     };
-    const before = "binding" in target
+    const before = "iov" in target
+      ? "none"
+      : "step" in target
       ? target.binding.progress[target.step]
       : record.guestNamespace?.progress ?? "none";
     const wasListed = binding?.listed ?? true;

@@ -48,11 +48,35 @@ export async function unbindNics(
   ctx: OperationContext,
   request: UnbindRequest,
 ): Promise<UnbindResult> {
+  const plan = new Plan();
+  const failures = planUnbinds(ctx, plan, request);
+  const result = await plan.run({
+    hostConcurrency: ctx.settings.hostConcurrency,
+    signal: ctx.signal,
+    onFailure: "continue",
+  });
+  // Bindings that had nothing to undo at all go too.
+  ctx.record.dropFinished();
+  return { failures, cut: result.incomplete || ctx.signal?.aborted === true };
+}
+
+/**
+ * Adds the steps that undo the bindings (and the namespace) to `plan`, its
+ * ranks after `hostRankBase` and `guestRankBase`; returns the list the
+ * failed steps go to as they fail. The caller runs the plan (going on after
+ * failures) and then calls `record.dropFinished()`.
+ */
+export function planUnbinds(
+  ctx: OperationContext,
+  plan: Plan,
+  request: UnbindRequest,
+  hostRankBase = 0,
+  guestRankBase = 0,
+): TeardownStepError[] {
   const { ports, runner, record, recorder, signal } = ctx;
   const call = { signal };
   const guestNamespaceId = record.namespaceId;
   const failures: TeardownStepError[] = [];
-  const plan = new Plan();
   const nicSteps: StepRef[] = [];
   // A step cut off by this operation's own abort is not a failure of its own.
   // Its outcome is written with the next undo's "pending" or at the end.
@@ -82,7 +106,7 @@ export async function unbindNics(
     const needsRemove = p["vm-add"] !== "none";
     let detach: StepRef | undefined;
     if (p["guest-prepare"] !== "none" || p["guest-attach"] !== "none") {
-      detach = plan.add("guest", rank, async () => {
+      detach = plan.add("guest", guestRankBase + rank, async () => {
         const prepared = p["guest-prepare"];
         const attached = p["guest-attach"];
         await begin(() => {
@@ -108,7 +132,7 @@ export async function unbindNics(
         endpointId: b.endpointId,
         ...(b.macAddress === undefined ? {} : { macAddress: b.macAddress }),
       };
-      nicSteps.push(plan.add("host", rank, async () => {
+      nicSteps.push(plan.add("host", hostRankBase + rank, async () => {
         const added = p["vm-add"];
         await begin(() => record.setProgress(b, "vm-add", "pending"));
         const result = await runner.undo(
@@ -125,7 +149,7 @@ export async function unbindNics(
   });
   const gns = record.guestNamespace;
   if (request.namespace && gns !== null && gns.progress !== "none") {
-    plan.add("guest", reversed.length, async () => {
+    plan.add("guest", guestRankBase + reversed.length, async () => {
       const progress = record.guestNamespace?.progress ?? "none";
       await begin(() => record.setNamespaceProgress("pending"));
       const result = await runner.undo(
@@ -138,12 +162,5 @@ export async function unbindNics(
       settle(result);
     }, nicSteps);
   }
-  const result = await plan.run({
-    hostConcurrency: ctx.settings.hostConcurrency,
-    signal,
-    onFailure: "continue",
-  });
-  // Bindings that had nothing to undo at all go too.
-  record.dropFinished();
-  return { failures, cut: result.incomplete || signal?.aborted === true };
+  return failures;
 }

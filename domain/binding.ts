@@ -5,6 +5,7 @@
  * @module
  */
 import type { NicStep } from "./steps.ts";
+import type { IovSettings } from "./iov.ts";
 
 /**
  * How far one step got: not done, maybe done (started but its outcome is
@@ -41,4 +42,27 @@ export interface NicBinding {
   readonly macAddress?: string;
   /** How far each step of the NIC got. */
   readonly progress: Readonly<Record<NicStep, StepProgress>>;
+  /**
+   * The NIC's SR-IOV settings, when `updateEndpoint()` (or `addEndpoint()`
+   * with `iov`) set them, and how far applying them got: `done` applied,
+   * `pending` maybe applied (applied again by a retry or recovery), `none`
+   * not applied yet (a NIC re-added by a migration reset).
+   */
+  readonly iov?: NicIov;
+}
+
+/**
+ * A binding's SR-IOV settings and how far applying them got.
+ *
+ * @example
+ * ```ts
+ * import type { NicIov } from "@podnet/hcs";
+ * const iov: NicIov = { settings: { offloadWeight: 100 }, progress: "done" };
+ * ```
+ */
+export interface NicIov {
+  /** The settings. */
+  readonly settings: IovSettings;
+  /** How far applying them got. */
+  readonly progress: StepProgress;
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import type { ControllerEvent } from "./controller_event.ts";
+import type { IovSettings } from "./iov.ts";
 import { requireMethods, requireObject } from "./arguments.ts";
 import { InvalidArgumentError } from "./errors.ts";
 import { requireGuid } from "./guid.ts";
@@ -73,6 +74,34 @@ export interface OperationOptions {
    * starts no new step and cuts off the calls in flight.
    */
   readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * Options of `addEndpoint()`.
+ *
+ * @example
+ * ```ts
+ * import type { AddEndpointOptions } from "@podnet/hcs";
+ * const opts: AddEndpointOptions = { iov: { offloadWeight: 100 } };
+ * ```
+ */
+export interface AddEndpointOptions extends OperationOptions {
+  /** SR-IOV settings to apply right after the hot-add. */
+  readonly iov?: IovSettings | undefined;
+}
+
+/**
+ * What `updateEndpoint()` changes.
+ *
+ * @example
+ * ```ts
+ * import type { EndpointUpdate } from "@podnet/hcs";
+ * const update: EndpointUpdate = { iov: { interruptModeration: "Low" } };
+ * ```
+ */
+export interface EndpointUpdate {
+  /** The NIC's SR-IOV settings. */
+  readonly iov: IovSettings;
 }
 
 /**

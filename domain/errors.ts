@@ -40,6 +40,7 @@ export type PodnetErrorCode =
   | "TEARDOWN_FAILED"
   | "TEARDOWN_STEP_FAILED"
   | "RESET_FAILED"
+  | "NIC_CHANGE_FAILED"
   | "SNAPSHOT_INVALID"
   | "STORE_FAILED"
   | "NATIVE_LOAD_FAILED"
@@ -465,6 +466,65 @@ export class ResetError extends PodnetError {
       cause,
       hint: "call resetAfterMigration() again, or teardown()",
     });
+  }
+}
+
+/**
+ * Adding, removing or updating one NIC of a running pod failed, or a
+ * `sync()` did. The pod stays `Configured` and its other NICs untouched;
+ * `cause` is the first failure. `undone` says whether the NIC concerned is
+ * as it was before the call: an add undone, an update that certainly did
+ * not apply. When it is false the binding stays in `bindings` with its
+ * progress (a failed remove always): `removeEndpoint()` or `teardown()`
+ * finishes it, a retried `updateEndpoint()` applies the settings again.
+ *
+ * @example
+ * ```ts
+ * import { NicChangeError, NotFoundError } from "@podnet/hcs";
+ * const endpointId = "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d";
+ * const err = new NicChangeError("add", "pod-a", endpointId, true, new NotFoundError("endpoint", endpointId));
+ * console.log(err.code, err.undone); // NIC_CHANGE_FAILED true
+ * ```
+ */
+export class NicChangeError extends PodnetError {
+  /** The operation: `add`, `remove`, `update` or `sync`. */
+  readonly operation: "add" | "remove" | "update" | "sync";
+  /** The endpoint concerned (`sync`: the first that failed, if any). */
+  readonly endpointId: string | undefined;
+  /** Whether the NIC concerned is as it was before the call. */
+  readonly undone: boolean;
+  /**
+   * Creates the error.
+   *
+   * @param operation the operation
+   * @param podId the pod
+   * @param endpointId the endpoint concerned
+   * @param undone whether the NIC concerned is as it was before
+   * @param cause the first failure
+   */
+  constructor(
+    operation: "add" | "remove" | "update" | "sync",
+    podId: string,
+    endpointId: string | undefined,
+    undone: boolean,
+    cause: unknown,
+  ) {
+    const what = operation === "sync"
+      ? `sync the network of pod ${podId}`
+      : operation === "add"
+      ? `add endpoint ${endpointId} to pod ${podId}`
+      : operation === "remove"
+      ? `remove endpoint ${endpointId} from pod ${podId}`
+      : `update the NIC of endpoint ${endpointId} in pod ${podId}`;
+    super(
+      "NIC_CHANGE_FAILED",
+      what,
+      undone ? "nothing was changed" : "the NIC stays in bindings, unfinished",
+      { cause },
+    );
+    this.operation = operation;
+    this.endpointId = endpointId;
+    this.undone = undone;
   }
 }
 

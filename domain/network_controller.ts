@@ -1,10 +1,12 @@
 /**
  * The pod network controller: one per pod. It looks every call up in the
  * transition table, runs one operation at a time, and delegates the work:
- * reading the host (`_host_reads.ts`), binding NICs as a pipeline
- * (`_bind_plan.ts`), undoing them (`_unbind_plan.ts`), the migration reset
- * (`_reset.ts`), the record and its writes (`_pod_record.ts`,
- * `_recorder.ts`).
+ * the setup body and its rollback (`_setup.ts`), the teardown body
+ * (`_teardown.ts`), the migration reset (`_reset.ts`), reading the host
+ * (`_host_reads.ts`), binding NICs as a pipeline (`_bind_plan.ts`), undoing
+ * them (`_unbind_plan.ts`), the operations on a running pod
+ * (`_living_dispatch.ts` and one file each), the record and its writes
+ * (`_pod_record.ts`, `_recorder.ts`).
  *
  * The table itself is `TRANSITIONS` in `state.ts` (docs/architecture.md shows it).
  *
@@ -14,41 +16,53 @@ import { getLogger, type Logger } from "@logtape/logtape";
 import type { NicBinding } from "./binding.ts";
 import type { ControllerEvent } from "./controller_event.ts";
 import {
+  type AddEndpointOptions,
   checkOptions,
   checkPorts,
   type ControllerSettings,
+  type EndpointUpdate,
   type NetworkControllerOptions,
   type OperationOptions,
   type RestoreOptions,
 } from "./controller_options.ts";
-import {
-  CancelledError,
-  InvalidArgumentError,
-  InvalidStateError,
-  SetupError,
-  TeardownError,
-} from "./errors.ts";
+import { CancelledError, InvalidArgumentError, InvalidStateError } from "./errors.ts";
 import { requireGuid } from "./guid.ts";
-import { deriveNicId } from "./nic_id.ts";
 import { parseSnapshot, type Snapshot } from "./snapshot.ts";
 import { type ControllerOperation, type ControllerState, TRANSITIONS } from "./state.ts";
-import { bindNics } from "./_bind_plan.ts";
-import { readHost } from "./_host_reads.ts";
-import { abortReason, type OperationContext, stopReason } from "./_operation_context.ts";
+import { abortReason, type ControllerHooks, type OperationContext } from "./_operation_context.ts";
 import { PodRecord } from "./_pod_record.ts";
 import { Recorder } from "./_recorder.ts";
 import { resetAfterMigration } from "./_reset.ts";
 import { SerialQueue } from "./_serial_queue.ts";
 import { StepRunner } from "./_step_runner.ts";
 import { endSpan, startOperationSpan } from "./_tracing.ts";
-import { unbindNics } from "./_unbind_plan.ts";
+import { runSetup } from "./_setup.ts";
+import { type EndpointArgument, runLiving } from "./_living_dispatch.ts";
+import type { SyncResult } from "./_sync.ts";
+import type { FinishResult } from "./_finish_interrupted.ts";
+import { checkIovSettings } from "./iov.ts";
+import { runTeardown } from "./_teardown.ts";
 import type { NetworkPorts } from "../ports/network_ports.ts";
 
 /** Stands for "no ports yet" when a controller is built from a snapshot. */
 const NO_PORTS: NetworkPorts = Object.freeze({}) as NetworkPorts;
 
 /** The operations a teardown cuts off rather than waits for. */
-const PREEMPTIBLE: ReadonlySet<ControllerOperation> = new Set(["setup", "resetAfterMigration"]);
+const PREEMPTIBLE: ReadonlySet<ControllerOperation> = new Set([
+  "setup",
+  "resetAfterMigration",
+  "addEndpoint",
+  "removeEndpoint",
+  "updateEndpoint",
+  "sync",
+  "finishInterrupted",
+]);
+
+/** The operations on a running pod, as a record names them while they run. */
+const LIVING: ReadonlySet<string> = new Set(["add", "remove", "update", "sync"]);
+
+/** What an operation takes besides its options. */
+type Argument = string | NetworkPorts | EndpointArgument | undefined;
 
 /**
  * Manages the network of one pod in a utility VM.
@@ -181,7 +195,10 @@ export class NetworkController {
   ): NetworkController {
     const s = parseSnapshot(snapshot);
     const c = NetworkController.#fromSnapshot(s, options, checkPorts(ports));
-    c.#moveTo(s.operation === null ? s.state : "Invalid", "import");
+    // An operation on a running pod leaves it running: finishInterrupted() ends it.
+    const living = s.operation !== null && LIVING.has(s.operation) && s.state === "Configured";
+    c.#moveTo(s.operation === null || living ? s.state : "Invalid", "import");
+    if (living) c.#record.setState({ operation: s.operation });
     return c;
   }
 
@@ -203,6 +220,7 @@ export class NetworkController {
     r.restore(s.bindings);
     r.setGuestNamespace(s.guestNamespace);
     r.setState({ destinationNamespaceId: s.destinationNamespaceId });
+    r.takeChanges();
     return c;
   }
 
@@ -390,11 +408,152 @@ export class NetworkController {
     return this.#dispatch("resetAfterMigration", options, undefined).then(() => undefined);
   }
 
+  /**
+   * Binds one more endpoint of the pod's namespace to the running pod, after
+   * its other NICs (same NIC ID rule and steps as setup; `iov` settings are
+   * applied right after the hot-add). An endpoint already bound is a no-op
+   * (resolves `false`). On failure only this NIC is undone and the pod
+   * stays `Configured`: `NicChangeError.undone` says whether the undo
+   * completed; if not, the NIC stays in `bindings` and `removeEndpoint()` or
+   * `teardown()` finishes it. A `teardown()` cuts it off and takes over.
+   *
+   * @example
+   * ```ts
+   * import type { NetworkController } from "@podnet/hcs";
+   * declare const controller: NetworkController;
+   * await controller.addEndpoint("b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d");
+   * ```
+   *
+   * @param endpointId the endpoint (GUID; braces and case tolerated)
+   * @param options abort signal, and SR-IOV settings to apply
+   * @returns whether a NIC was added
+   * @throws {InvalidArgumentError} when the ID or settings are bad (nothing changed)
+   * @throws {NicChangeError} when the add failed (a `NotFoundError` cause: the
+   *   endpoint is not in the namespace, nothing changed)
+   * @throws {InvalidStateError} unless `Configured`
+   */
+  async addEndpoint(endpointId: string, options: AddEndpointOptions = {}): Promise<boolean> {
+    const id = requireGuid("endpointId", endpointId);
+    const iov = options?.iov === undefined
+      ? undefined
+      : checkIovSettings("options.iov", options.iov);
+    return await this.#dispatch("addEndpoint", options, { endpointId: id, iov }) as boolean;
+  }
+
+  /**
+   * Takes one NIC off the running pod: guest detach, then hot-remove. A VM
+   * or guest confirmed gone counts as removed. On failure the binding stays
+   * with its progress and the pod stays `Configured`; a retry finishes it.
+   *
+   * @example
+   * ```ts
+   * import type { NetworkController } from "@podnet/hcs";
+   * declare const controller: NetworkController;
+   * await controller.removeEndpoint("b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d");
+   * ```
+   *
+   * @param endpointId the endpoint (GUID; braces and case tolerated)
+   * @param options abort signal
+   * @throws {NotFoundError} when the pod holds no NIC of the endpoint (nothing changed)
+   * @throws {NicChangeError} when a step failed (`undone` is false)
+   * @throws {InvalidStateError} unless `Configured`
+   */
+  async removeEndpoint(endpointId: string, options: OperationOptions = {}): Promise<void> {
+    const id = requireGuid("endpointId", endpointId);
+    await this.#dispatch("removeEndpoint", options, { endpointId: id, iov: undefined });
+  }
+
+  /**
+   * Applies SR-IOV settings to the NIC of one endpoint: an HCS modify with
+   * `RequestType: "Update"` (no guest request). The settings are recorded
+   * with the binding, kept by `save()`, and applied again when
+   * `resetAfterMigration()` re-adds the NIC.
+   *
+   * @example
+   * ```ts
+   * import type { NetworkController } from "@podnet/hcs";
+   * declare const controller: NetworkController;
+   * await controller.updateEndpoint("b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d", {
+   *   iov: { offloadWeight: 100, queuePairsRequested: 4, interruptModeration: "Adaptive" },
+   * });
+   * ```
+   *
+   * @param endpointId the endpoint (GUID; braces and case tolerated)
+   * @param update the settings
+   * @param options abort signal
+   * @throws {InvalidArgumentError} when a setting is bad (before any call)
+   * @throws {NotFoundError} when the pod holds no NIC of the endpoint
+   * @throws {NicChangeError} when the update failed (`undone`: certainly not applied)
+   * @throws {InvalidStateError} unless `Configured`
+   */
+  async updateEndpoint(
+    endpointId: string,
+    update: EndpointUpdate,
+    options: OperationOptions = {},
+  ): Promise<void> {
+    const id = requireGuid("endpointId", endpointId);
+    if (typeof update !== "object" || update === null) {
+      throw new InvalidArgumentError("update", "must be an object");
+    }
+    const iov = checkIovSettings("update.iov", update.iov);
+    await this.#dispatch("updateEndpoint", options, { endpointId: id, iov });
+  }
+
+  /**
+   * Reads the namespace afresh and brings the VM in line: endpoints that
+   * appeared are added (in eth order among themselves, after the existing
+   * NICs), NICs whose endpoints left the namespace or no longer exist are
+   * removed, in one pipeline within `hostConcurrency`.
+   *
+   * @example
+   * ```ts
+   * import type { NetworkController } from "@podnet/hcs";
+   * declare const controller: NetworkController;
+   * const { added, removed } = await controller.sync();
+   * ```
+   *
+   * @param options abort signal
+   * @returns the endpoints added and removed
+   * @throws {NicChangeError} when a NIC's change failed (the others went ahead)
+   * @throws {InvalidStateError} unless `Configured`
+   */
+  async sync(options: OperationOptions = {}): Promise<SyncResult> {
+    return await this.#dispatch("sync", options, undefined) as SyncResult;
+  }
+
+  /**
+   * After `NetworkController.recover()` of a record written while
+   * `addEndpoint()`, `removeEndpoint()`, `updateEndpoint()` or `sync()`
+   * ran: takes every unfinished NIC off (an interrupted add is undone, an
+   * interrupted remove finished) and applies SR-IOV settings whose outcome
+   * is unknown again. A failed operation's leftovers (a NIC whose undo did
+   * not complete) are tidied the same way. Complete NICs are left alone;
+   * with nothing to finish it does nothing.
+   *
+   * @example
+   * ```ts
+   * import { NetworkController, type Snapshot } from "@podnet/hcs";
+   * import type { NetworkPorts } from "@podnet/hcs/ports";
+   * declare const snapshot: Snapshot;
+   * declare const ports: NetworkPorts;
+   * const c = NetworkController.recover(snapshot, ports);
+   * if (c.state === "Configured") await c.finishInterrupted();
+   * ```
+   *
+   * @param options abort signal
+   * @returns the endpoints whose NIC was removed or updated
+   * @throws {NicChangeError} when a step failed (call again)
+   * @throws {InvalidStateError} unless `Configured`
+   */
+  async finishInterrupted(options: OperationOptions = {}): Promise<FinishResult> {
+    return await this.#dispatch("finishInterrupted", options, undefined) as FinishResult;
+  }
+
   #dispatch(
     operation: ControllerOperation,
     options: OperationOptions,
-    argument: string | NetworkPorts | undefined,
-  ): Promise<Snapshot | void> {
+    argument: Argument,
+  ): Promise<unknown> {
     let signal: AbortSignal | undefined;
     try {
       signal = checkSignal(options);
@@ -414,8 +573,8 @@ export class NetworkController {
   async #perform(
     operation: ControllerOperation,
     signal: AbortSignal | undefined,
-    argument: string | NetworkPorts | undefined,
-  ): Promise<Snapshot | void> {
+    argument: Argument,
+  ): Promise<unknown> {
     const span = startOperationSpan(operation, this.#record);
     this.#runner.span = span;
     try {
@@ -435,8 +594,8 @@ export class NetworkController {
   async #act(
     operation: ControllerOperation,
     signal: AbortSignal | undefined,
-    argument: string | NetworkPorts | undefined,
-  ): Promise<Snapshot | void> {
+    argument: Argument,
+  ): Promise<unknown> {
     const r = this.#record;
     const action = TRANSITIONS[r.state][operation];
     if (action === "reject") throw new InvalidStateError(operation, r.state);
@@ -449,15 +608,29 @@ export class NetworkController {
       case "noop":
         return;
       case "setup":
-        return await this.#preemptible(operation, signal, (ctx) => this.#setup(ctx));
+        return await this.#preemptible(
+          operation,
+          signal,
+          (ctx) => runSetup(ctx, this.#hooks(operation)),
+        );
       case "teardown":
-        return await this.#teardown(signal);
+        return await runTeardown(this.#context(signal), this.#hooks(operation));
       case "reset":
         if (r.destinationNamespaceId === null) return;
         return await this.#preemptible(
           operation,
           signal,
           (ctx) => resetAfterMigration(ctx, (to) => this.#moveTo(to, operation)),
+        );
+      case "add-endpoint":
+      case "remove-endpoint":
+      case "update-endpoint":
+      case "sync":
+      case "finish":
+        return await this.#preemptible(
+          operation,
+          signal,
+          (ctx) => runLiving(action, ctx, this.#hooks(operation), argument as EndpointArgument),
         );
       case "drop":
         r.clear();
@@ -491,11 +664,11 @@ export class NetworkController {
   }
 
   /** Runs an operation that a teardown may cut off. */
-  async #preemptible(
+  async #preemptible<T>(
     operation: ControllerOperation,
     signal: AbortSignal | undefined,
-    body: (ctx: OperationContext) => Promise<void>,
-  ): Promise<void> {
+    body: (ctx: OperationContext) => Promise<T>,
+  ): Promise<T> {
     // One signal for the whole operation, aborted by the caller's signal or
     // by a teardown; the calls' time limits hang off it.
     const calls = new AbortController();
@@ -504,7 +677,7 @@ export class NetworkController {
     if (signal?.aborted) follow();
     this.#running = { operation, calls, takeover: new AbortController() };
     try {
-      await body(this.#context(calls.signal));
+      return await body(this.#context(calls.signal));
     } finally {
       this.#running = undefined;
       signal?.removeEventListener("abort", follow);
@@ -523,102 +696,15 @@ export class NetworkController {
     };
   }
 
-  async #setup(ctx: OperationContext): Promise<void> {
-    const r = this.#record;
-    this.#begin("setup");
-    let failure: unknown;
-    let connected = Promise.resolve();
-    try {
-      const view = await readHost(ctx, r.namespaceId);
-      connected = view.connected;
-      r.setGuestNamespace({ progress: "none", document: view.namespace.document });
-      const nics = view.endpoints.map((endpoint) => {
-        const binding = r.plan({
-          nicId: deriveNicId(r.podId, endpoint.id),
-          endpointId: endpoint.id,
-          endpointName: endpoint.name,
-          macAddress: endpoint.macAddress,
-        });
-        return { binding, endpoint };
-      });
-      const failures = await bindNics(
-        ctx,
-        nics,
-        { document: view.namespace.document, id: view.namespace.id },
-      );
-      await connected;
-      failure = failures[0];
-      if (failures.length === 0 && !ctx.signal?.aborted) {
-        this.#end("Configured", "setup");
-        await this.#persist();
-        return;
-      }
-    } catch (error) {
-      failure = error;
-    }
-    await connected;
-    r.forgetUnlisted();
-    await this.#failSetup(stopReason("setup", ctx.signal) ?? failure);
-  }
-
-  async #failSetup(cause: unknown): Promise<never> {
-    const takeover = this.#running?.takeover.signal;
-    const s = this.#settings;
-    // A teardown waiting to run does the undoing itself, under its own signal.
-    if (!s.rollbackOnSetupFailure || takeover?.aborted) {
-      this.#end("Invalid", "setup");
-      await this.#persist();
-      throw new SetupError(s.podId, false, cause);
-    }
-    // The rollback ignores the caller's abort (leaving NICs behind would be
-    // worse than overrunning it; every call still has its time limit), but a
-    // teardown that arrives cuts it off and takes over.
-    const ctx = this.#context(takeover);
-    const { failures, cut } = await unbindNics(ctx, {
-      bindings: this.#record.bindings(),
-      namespace: true,
-    });
-    if (failures.length > 0 || cut) {
-      this.#end("Invalid", "setup");
-      await this.#persist();
-      const rollbackError = failures.length > 0
-        ? new TeardownError(s.podId, [...failures])
-        : stopReason("setup", takeover);
-      throw new SetupError(s.podId, false, cause, rollbackError);
-    }
-    this.#record.clear();
-    this.#end("TornDown", "setup");
-    await this.#forget();
-    throw new SetupError(s.podId, true, cause);
-  }
-
-  async #teardown(signal: AbortSignal | undefined): Promise<void> {
-    this.#begin("teardown");
-    await this.#persist();
-    const ctx = this.#context(signal);
-    const { failures, cut } = await unbindNics(ctx, {
-      bindings: this.#record.bindings(),
-      namespace: true,
-    });
-    if (failures.length > 0 || cut) {
-      this.#end("Invalid", "teardown");
-      await this.#persist();
-      const cancelled = cut ? stopReason("teardown", signal) : undefined;
-      if (failures.length === 0 && cancelled !== undefined) throw cancelled;
-      throw new TeardownError(
-        this.podId,
-        [...failures],
-        cancelled === undefined ? undefined : { cause: cancelled },
-      );
-    }
-    this.#record.clear();
-    this.#end("TornDown", "teardown");
-    await this.#forget();
-  }
-
-  /** Marks an operation as running in the record. */
-  #begin(operation: "setup" | "teardown"): void {
-    this.#record.setState({ operation });
+  /** What the operation bodies need from this controller, for `operation`. */
+  #hooks(operation: ControllerOperation): ControllerHooks {
+    return {
+      end: (to) => this.#end(to, operation),
+      persist: () => this.#persist(),
+      forget: () => this.#forget(),
+      takeover: this.#running?.takeover.signal,
+      withSignal: (signal) => this.#context(signal),
+    };
   }
 
   /** Ends the running operation in state `to`. */

@@ -6,7 +6,7 @@
  * @module
  */
 import { z } from "zod";
-import type { NicBinding, StepProgress } from "./binding.ts";
+import type { NicBinding, NicIov, StepProgress } from "./binding.ts";
 import { SnapshotError } from "./errors.ts";
 import { type Snapshot, snapshotParts as p } from "./snapshot.ts";
 import type { NicStep } from "./steps.ts";
@@ -20,7 +20,9 @@ import type { NicStep } from "./steps.ts";
  * - `namespace-progress`: how far the guest namespace step got;
  * - `bind`: a binding is listed, after the binding `after` (`null`: first);
  * - `progress`: how far one step of a binding got;
- * - `drop`: a binding with nothing left to undo is forgotten.
+ * - `drop`: a binding with nothing left to undo is forgotten;
+ * - `iov`: a binding's SR-IOV settings and how far applying them got
+ *   (`null`: none).
  *
  * @example
  * ```ts
@@ -49,7 +51,8 @@ export type RecordChange =
     readonly step: NicStep;
     readonly progress: StepProgress;
   }
-  | { readonly type: "drop"; readonly nicId: string };
+  | { readonly type: "drop"; readonly nicId: string }
+  | { readonly type: "iov"; readonly nicId: string; readonly iov: NicIov | null };
 
 /**
  * Every kind of change and the shape of its fields: the one list a new kind
@@ -73,6 +76,7 @@ const CHANGE_KINDS = {
     progress: p.progress,
   },
   drop: { nicId: p.guid },
+  iov: { nicId: p.guid, iov: p.iov.nullable() },
 } as const;
 
 type Kind = keyof typeof CHANGE_KINDS;
@@ -189,6 +193,12 @@ export function applyRecordChanges(
       case "drop":
         bindings.splice(at(c.nicId, i), 1);
         break;
+      case "iov": {
+        const index = at(c.nicId, i);
+        const { iov: _, ...b } = bindings[index] as NicBinding;
+        bindings[index] = c.iov === null ? b : { ...b, iov: c.iov };
+        break;
+      }
     }
   });
   return {

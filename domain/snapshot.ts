@@ -17,6 +17,7 @@ import { deriveNicId } from "./nic_id.ts";
 import { CONTROLLER_STATES, type ControllerState } from "./state.ts";
 import { jsonDepth } from "./_json.ts";
 import { podIdProblem } from "./_pod_id.ts";
+import { INTERRUPT_MODERATIONS } from "./iov.ts";
 import type { JsonObject } from "../ports/json.ts";
 
 /**
@@ -45,7 +46,7 @@ export interface Snapshot {
   /** The controller's state when the snapshot was taken. */
   readonly state: ControllerState;
   /** The operation that was running when the snapshot was written, if any. */
-  readonly operation: "setup" | "teardown" | "reset" | null;
+  readonly operation: RecordedOperationName | null;
   /** The PBR option the NICs were configured with. */
   readonly policyBasedRouting: boolean;
   /** The guest namespace step and the namespace document captured at setup. */
@@ -56,6 +57,38 @@ export interface Snapshot {
   /** The bindings, in attach order. */
   readonly bindings: readonly NicBinding[];
 }
+
+/**
+ * The operations a record names while they run: `setup`, `teardown`,
+ * `reset` (migration), and on a running pod `add`, `remove`, `update` and
+ * `sync` (`addEndpoint()`, `removeEndpoint()`, `updateEndpoint()`, `sync()`).
+ *
+ * @example
+ * ```ts
+ * import { RECORDED_OPERATIONS } from "@podnet/hcs/ports";
+ * console.log(RECORDED_OPERATIONS.includes("sync")); // true
+ * ```
+ */
+export const RECORDED_OPERATIONS = [
+  "setup",
+  "teardown",
+  "reset",
+  "add",
+  "remove",
+  "update",
+  "sync",
+] as const;
+
+/**
+ * One operation a record names while it runs.
+ *
+ * @example
+ * ```ts
+ * import type { RecordedOperationName } from "@podnet/hcs/ports";
+ * const op: RecordedOperationName = "add";
+ * ```
+ */
+export type RecordedOperationName = typeof RECORDED_OPERATIONS[number];
 
 /**
  * How deep a snapshot may nest (the namespace document included). Deeper
@@ -81,6 +114,15 @@ const json: z.ZodType<unknown> = z.lazy(() =>
     z.record(z.string(), json),
   ])
 );
+const u32 = z.number().int().min(0).max(0xffff_ffff);
+const iov = z.strictObject({
+  settings: z.strictObject({
+    offloadWeight: u32.optional(),
+    queuePairsRequested: u32.optional(),
+    interruptModeration: z.enum(INTERRUPT_MODERATIONS).optional(),
+  }),
+  progress,
+});
 const common = {
   podId: z.string().superRefine((id, ctx) => {
     const problem = podIdProblem(id);
@@ -88,7 +130,7 @@ const common = {
   }),
   namespaceId: guid,
   state: z.enum(CONTROLLER_STATES),
-  operation: z.enum(["setup", "teardown", "reset"]).nullable(),
+  operation: z.enum(RECORDED_OPERATIONS).nullable(),
   policyBasedRouting: z.boolean(),
   guestNamespace: z.strictObject({
     progress,
@@ -113,6 +155,7 @@ const v2 = z.strictObject({
       "vm-add": progress,
       "guest-attach": progress,
     }),
+    iov: iov.optional(),
   })),
 });
 
@@ -148,6 +191,7 @@ export const snapshotParts = {
   operation: common.operation,
   guestNamespace: common.guestNamespace,
   binding: v2.shape.bindings.element,
+  iov,
 } as const;
 
 const schema = z.discriminatedUnion("schemaVersion", [v2, v1], {

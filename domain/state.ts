@@ -49,6 +49,11 @@ export const CONTROLLER_OPERATIONS = [
   "resume",
   "patch",
   "resetAfterMigration",
+  "addEndpoint",
+  "removeEndpoint",
+  "updateEndpoint",
+  "sync",
+  "finishInterrupted",
 ] as const;
 
 /**
@@ -83,7 +88,12 @@ export type TransitionAction =
   | "resume-source"
   | "bind-ports"
   | "patch"
-  | "reset";
+  | "reset"
+  | "add-endpoint"
+  | "remove-endpoint"
+  | "update-endpoint"
+  | "sync"
+  | "finish";
 
 /**
  * What each {@linkcode TransitionAction} does, and the state it leads to.
@@ -106,6 +116,14 @@ export const TRANSITION_ACTIONS: { readonly [A in TransitionAction]: string } = 
   patch: "records the destination's namespace ID (state unchanged)",
   reset: "when `patch()` recorded a destination namespace, swaps the source's NICs for " +
     "the destination's endpoints (→ Configured, or Invalid and retryable); else nothing",
+  "add-endpoint": "binds one more endpoint of the namespace after the others (state unchanged, " +
+    "failed or not)",
+  "remove-endpoint": "undoes one binding (state unchanged, failed or not)",
+  "update-endpoint": "applies a NIC's SR-IOV settings on the VM (state unchanged, failed or not)",
+  sync: "removes the NICs whose endpoints left the namespace and adds the endpoints that " +
+    "arrived (state unchanged, failed or not)",
+  finish: "after `recover()` of a record written during a NIC change, undoes an interrupted " +
+    "add, finishes an interrupted remove, applies an interrupted update again; else nothing",
 };
 
 /**
@@ -128,6 +146,11 @@ export const TRANSITIONS: {
     resume: "reject",
     patch: "reject",
     resetAfterMigration: "reject",
+    addEndpoint: "reject",
+    removeEndpoint: "reject",
+    updateEndpoint: "reject",
+    sync: "reject",
+    finishInterrupted: "reject",
   },
   Configured: {
     setup: "reject",
@@ -136,6 +159,11 @@ export const TRANSITIONS: {
     resume: "noop",
     patch: "reject",
     resetAfterMigration: "reset",
+    addEndpoint: "add-endpoint",
+    removeEndpoint: "remove-endpoint",
+    updateEndpoint: "update-endpoint",
+    sync: "sync",
+    finishInterrupted: "finish",
   },
   Invalid: {
     setup: "reject",
@@ -144,6 +172,11 @@ export const TRANSITIONS: {
     resume: "reject",
     patch: "reject",
     resetAfterMigration: "reset",
+    addEndpoint: "reject",
+    removeEndpoint: "reject",
+    updateEndpoint: "reject",
+    sync: "reject",
+    finishInterrupted: "reject",
   },
   TornDown: {
     setup: "reject",
@@ -152,6 +185,11 @@ export const TRANSITIONS: {
     resume: "reject",
     patch: "reject",
     resetAfterMigration: "reject",
+    addEndpoint: "reject",
+    removeEndpoint: "reject",
+    updateEndpoint: "reject",
+    sync: "reject",
+    finishInterrupted: "reject",
   },
   SourceMigrating: {
     setup: "reject",
@@ -160,6 +198,11 @@ export const TRANSITIONS: {
     resume: "resume-source",
     patch: "reject",
     resetAfterMigration: "reject",
+    addEndpoint: "reject",
+    removeEndpoint: "reject",
+    updateEndpoint: "reject",
+    sync: "reject",
+    finishInterrupted: "reject",
   },
   DestinationMigrating: {
     setup: "reject",
@@ -168,5 +211,10 @@ export const TRANSITIONS: {
     resume: "bind-ports",
     patch: "patch",
     resetAfterMigration: "reject",
+    addEndpoint: "reject",
+    removeEndpoint: "reject",
+    updateEndpoint: "reject",
+    sync: "reject",
+    finishInterrupted: "reject",
   },
 };

@@ -9,6 +9,7 @@
  * | `guest-namespace-add` | adds the pod namespace in the guest (WCOW) | guest |
  * | `guest-prepare` | tells the guest a NIC is coming (WCOW pre-add) | guest |
  * | `vm-add` | hot-adds the NIC to the utility VM | host |
+ * | `vm-update` | applies the NIC's SR-IOV settings (HCS `Update`) | host |
  * | `guest-attach` | moves the NIC into the pod namespace | guest |
  * | `guest-detach` | takes the NIC out of the guest | guest |
  * | `vm-remove` | hot-removes the NIC from the VM | host |
@@ -30,6 +31,7 @@ export type ControllerStep =
   | "read-namespace"
   | "read-endpoint"
   | "guest-namespace-add"
+  | "vm-update"
   | NicStep
   | TeardownStep;
 

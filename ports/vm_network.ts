@@ -1,9 +1,10 @@
 /**
- * The VM side: hot-adding and hot-removing NICs on the utility VM.
+ * The VM side: hot-adding, updating and hot-removing NICs on the utility VM.
  *
  * @module
  */
 import type { CallOptions } from "./call_options.ts";
+import type { IovSettings } from "../domain/iov.ts";
 
 /**
  * A NIC of the utility VM, bound to a host endpoint.
@@ -45,6 +46,13 @@ export interface VmNetwork {
   addNic(nic: VmNic, options?: CallOptions): Promise<void>;
   /** Hot-removes a NIC. */
   removeNic(nic: VmNic, options?: CallOptions): Promise<void>;
+  /**
+   * Optional: applies a NIC's SR-IOV settings (HCS modify, `RequestType:
+   * "Update"`). A NIC the VM does not have is a `NotFoundError`. Without
+   * it, `updateEndpoint()` fails with an `InvalidArgumentError` naming
+   * `ports.vm`.
+   */
+  updateNic?(nic: VmNic, iov: IovSettings, options?: CallOptions): Promise<void>;
   /**
    * Optional: gets ready to change the VM without changing it (opens its
    * handle). Setup and reset call it while they read the host; a failure here

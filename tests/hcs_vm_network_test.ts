@@ -124,3 +124,28 @@ Deno.test("a hot-add that hangs times out", async () => {
     return true;
   });
 });
+
+Deno.test("updateNic sends an Update with IovSettings; bad settings are refused before anything is sent", async () => {
+  const { hcs, system, vm } = setup();
+  using _ = system;
+  for (const iov of [{}, { offloadWeight: -1 }, { queuePairsRequested: 1.5 }, { other: 1 }]) {
+    await assert.rejects(
+      vm.updateNic({ nicId: NIC, endpointId: EP }, iov as never),
+      InvalidArgumentError,
+    );
+  }
+  assert.deepEqual(hcs.callNames(), [], "not even the compute system was opened");
+  await vm.updateNic({ nicId: NIC, endpointId: EP, macAddress: "00-15-5D-52-C0-0A" }, {
+    offloadWeight: 0,
+    interruptModeration: "Off",
+  });
+  assert.deepEqual(hcs.modifyDocuments(), [{
+    ResourcePath: `VirtualMachine/Devices/NetworkAdapters/${NIC}`,
+    RequestType: "Update",
+    Settings: {
+      EndpointId: EP,
+      MacAddress: "00-15-5D-52-C0-0A",
+      IovSettings: { OffloadWeight: 0, InterruptModeration: "Off" },
+    },
+  }]);
+});

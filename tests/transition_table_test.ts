@@ -19,6 +19,7 @@ import { FakeWorld, readFixture } from "./_fakes/fake_ports.ts";
 
 const fixture = await readFixture("pod-3nic");
 const NS = fixture.namespace.ID;
+const EP0 = (fixture.endpoints[0]?.ID ?? "").toLowerCase();
 
 async function inState(state: ControllerState) {
   const world = new FakeWorld("wcow").load(fixture);
@@ -70,6 +71,11 @@ const expected: Record<Exclude<TransitionAction, "reject" | "noop">, ControllerS
   "bind-ports": "Configured",
   patch: "same",
   reset: "same",
+  "add-endpoint": "same",
+  "remove-endpoint": "same",
+  "update-endpoint": "same",
+  sync: "same",
+  finish: "same",
 };
 
 function call(
@@ -90,6 +96,16 @@ function call(
       return c.patch(NS.toUpperCase());
     case "resetAfterMigration":
       return c.resetAfterMigration();
+    case "addEndpoint":
+      return c.addEndpoint(EP0);
+    case "removeEndpoint":
+      return c.removeEndpoint(EP0);
+    case "updateEndpoint":
+      return c.updateEndpoint(EP0, { iov: { offloadWeight: 50 } });
+    case "sync":
+      return c.sync();
+    case "finishInterrupted":
+      return c.finishInterrupted();
   }
 }
 
@@ -156,6 +172,21 @@ for (const state of CONTROLLER_STATES) {
       }
       if (action === "teardown") assert.ok(world.clean, "teardown leaves nothing");
       if (action === "setup") assert.equal(c.bindings.length, 3);
+      if (action === "remove-endpoint") {
+        assert.deepEqual(
+          c.bindings.map((b) => b.endpointId),
+          before.bindings.filter((b) => b.endpointId !== EP0).map((b) => b.endpointId),
+        );
+      }
+      if (action === "update-endpoint") {
+        assert.deepEqual(c.bindings.find((b) => b.endpointId === EP0)?.iov, {
+          settings: { offloadWeight: 50 },
+          progress: "done",
+        });
+      }
+      if (action === "add-endpoint" || action === "sync" || action === "finish") {
+        assert.deepEqual(c.bindings, before.bindings, "nothing to add, remove or finish");
+      }
     });
   }
 }

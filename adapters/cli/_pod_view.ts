@@ -1,4 +1,4 @@
-import type { StepProgress } from "../../domain/binding.ts";
+import type { NicIov, StepProgress } from "../../domain/binding.ts";
 import type { Snapshot } from "../../domain/snapshot.ts";
 import { NIC_STEPS, type NicStep } from "../../domain/steps.ts";
 import type { HostRecord } from "./_host_records.ts";
@@ -26,6 +26,8 @@ export interface PodView {
     readonly endpointName: string;
     readonly macAddress?: string;
     readonly progress: Readonly<Record<NicStep, StepProgress>>;
+    /** SR-IOV settings set by `nic update` (or `nic add --iov-*`), and how far applying them got. */
+    readonly iov?: NicIov;
   }[];
 }
 
@@ -63,6 +65,22 @@ export function describePod(view: PodView): string[] {
         `${b.macAddress === undefined ? "" : `  ${b.macAddress}`}`,
       `        ${NIC_STEPS.map((step) => `${step} ${b.progress[step]}`).join(", ")}`,
     );
+    if (b.iov !== undefined) lines.push(`        ${describeIov(b.iov)}`);
   }
   return lines;
+}
+
+/** A NIC's SR-IOV settings as one line ("iov OffloadWeight 50, ... (done)"). */
+function describeIov(iov: NicIov): string {
+  const s = iov.settings;
+  const parts = [
+    ...(s.offloadWeight === undefined ? [] : [`OffloadWeight ${s.offloadWeight}`]),
+    ...(s.queuePairsRequested === undefined
+      ? []
+      : [`QueuePairsRequested ${s.queuePairsRequested}`]),
+    ...(s.interruptModeration === undefined
+      ? []
+      : [`InterruptModeration ${s.interruptModeration}`]),
+  ];
+  return `iov ${parts.join(", ")} (${iov.progress === "done" ? "applied" : iov.progress})`;
 }

@@ -21,6 +21,7 @@ import { describeUnreadable, fileOf, scanPods, type Unreadable, unreadableOf } f
 import { openStateDir } from "./_state_dir.ts";
 import { StepLog } from "./_step_log.ts";
 import { tearDownPod } from "./_tear_down.ts";
+import { finishLiving, isLivingOperation } from "./_finish_living.ts";
 
 /** `podnet recover --help`. */
 export const RECOVER_HELP = `Usage: deno task podnet recover [options]
@@ -29,7 +30,9 @@ Finishes what crashed or killed processes left: for every pod whose record
 was written in the middle of an operation (setup, teardown or a migration
 reset), whose podnet setup or teardown never answered, or that a failed
 operation left Invalid, everything that was or may have been done is torn
-down. A setup cut short is torn down rather than
+down. A running pod whose nic add, nic remove, nic update or sync was cut
+short keeps running: the interrupted add is undone, the interrupted remove
+finished, an update whose outcome is unknown applied again (finished). A setup cut short is torn down rather than
 finished: the runtime that asked for it did not get an answer and will ask
 again. Running pods (Configured) and pods in a migration are left as they
 are; a record with nothing done on the host is removed. A teardown that
@@ -51,8 +54,18 @@ ${COMMON_HELP}`;
 interface PodResult {
   /** The pod (absent only for a record file that no longer says whose it is). */
   readonly podId?: string;
-  /** torn-down, left, forgotten (nothing on the host), busy, unreadable or failed. */
-  readonly action: "torn-down" | "left" | "forgotten" | "busy" | "unreadable" | "failed";
+  /**
+   * torn-down, finished (a NIC operation on a running pod was finished, the
+   * pod kept), left, forgotten (nothing on the host), busy, unreadable or failed.
+   */
+  readonly action:
+    | "torn-down"
+    | "finished"
+    | "left"
+    | "forgotten"
+    | "busy"
+    | "unreadable"
+    | "failed";
   /** The record that could not be read (unreadable). */
   readonly file?: string;
   /** The state recorded before (absent when nothing was recorded). */
@@ -146,6 +159,23 @@ async function recoverPod(
       ...failed(podId, was, error, c),
       next: `${nextCommand("teardown", podId, c)} --vm ID --guest lcow|wcow`,
     };
+  }
+  // A running pod whose NIC operation was cut short: finish that, keep the pod.
+  if (isLivingOperation(snapshot)) {
+    ctx.say(
+      `pod ${podId}: recorded Configured during ${operation}, VM ${host.vmId} ` +
+        `(${host.guest.toUpperCase()}): finishing it`,
+    );
+    const log = new StepLog(ctx.json ? undefined : (line) => ctx.io.out(line));
+    try {
+      const result = await finishLiving(snapshot, host, hosts, store, settings, log);
+      if (result.error === undefined) {
+        return { podId, action: "finished", was, state: result.state };
+      }
+      return { ...failed(podId, was, result.error, c), state: result.state };
+    } catch (error) {
+      return failed(podId, was, error, c);
+    }
   }
   ctx.say(
     `pod ${podId}: recorded ${snapshot.state}` +

@@ -27,6 +27,7 @@ import { describePod, podView } from "./_pod_view.ts";
 import { loadRecord, lockPod } from "./_records.ts";
 import { openStateDir } from "./_state_dir.ts";
 import { StepLog } from "./_step_log.ts";
+import { Timeline, TIMELINE_HELP, TIMELINE_OPTION } from "./_timeline.ts";
 
 /** `podnet setup --help`. */
 export const SETUP_HELP =
@@ -46,6 +47,7 @@ record, and the command to run next, are printed.
   --timeout SECONDS         deadline of the whole setup (then it is undone)
   --call-timeout SECONDS    time limit of each host call (default 30)
   --host-concurrency N      host NIC calls in flight at once (default 1)
+${TIMELINE_HELP}
 ${COMMON_HELP}`;
 
 const OPTIONS = {
@@ -57,6 +59,7 @@ const OPTIONS = {
   guest: { type: "string" },
   "policy-based-routing": { type: "boolean", default: false },
   "no-rollback": { type: "boolean", default: false },
+  ...TIMELINE_OPTION,
 } as const;
 
 /** `podnet setup`. */
@@ -82,7 +85,10 @@ export async function setup(ctx: Ctx, args: string[]): Promise<ExitCode> {
   await hosts.check();
   const ports = hosts.portsFor(vmId, guest, settings.callTimeoutMs);
   try {
-    const log = new StepLog(ctx.json ? undefined : (line) => ctx.io.out(line));
+    const log = new StepLog(
+      ctx.json ? undefined : (line) => ctx.io.out(line),
+      values.timeline ? new Timeline() : undefined,
+    );
     const options: NetworkControllerOptions = {
       podId,
       namespaceId,
@@ -114,13 +120,21 @@ export async function setup(ctx: Ctx, args: string[]): Promise<ExitCode> {
     try {
       await controller.setup({ signal });
     } catch (error) {
+      log.printTimeline();
       return await failed(ctx, error, controller, head, log, store, hostRecords, c);
     }
+    log.printTimeline();
     await hostRecords.save({ ...record, operation: null });
     const view = podView(podId, await store.load(podId), { ...record, operation: null });
     ctx.say("");
     for (const line of describePod(view)) ctx.say(line);
-    ctx.emit({ ...head, state: controller.state, bindings: view.bindings, steps: log.steps });
+    ctx.emit({
+      ...head,
+      state: controller.state,
+      bindings: view.bindings,
+      steps: log.steps,
+      ...log.timelineJson(),
+    });
     return EXIT_CODES.OK;
   } finally {
     await ports.close();
@@ -181,6 +195,7 @@ async function failed(
     ...(recordError === undefined ? {} : { recordError }),
     next,
     steps: log.steps,
+    ...log.timelineJson(),
   });
   return EXIT_CODES.FAILED;
 }

@@ -1,5 +1,6 @@
 import type { ControllerEvent } from "../../domain/controller_event.ts";
 import { oneLine } from "./_output.ts";
+import type { Timeline } from "./_timeline.ts";
 
 /** One step event as `--json` reports it (the error as its message). */
 export interface StepRecord {
@@ -19,14 +20,33 @@ export interface StepRecord {
 export class StepLog {
   readonly steps: StepRecord[] = [];
   readonly #say: ((line: string) => void) | undefined;
+  /** The waterfall of `--timeline`, when asked for. */
+  readonly timeline: Timeline | undefined;
 
-  /** `say` prints a line; `undefined` prints nothing (`--json`). */
-  constructor(say: ((line: string) => void) | undefined) {
+  /**
+   * `say` prints a line; `undefined` prints nothing (`--json`). `timeline`
+   * also follows the steps (`--timeline`).
+   */
+  constructor(say: ((line: string) => void) | undefined, timeline?: Timeline) {
     this.#say = say;
+    this.timeline = timeline;
+  }
+
+  /** Prints the waterfall after the steps, when `--timeline` asked for it. */
+  printTimeline(): void {
+    if (this.timeline === undefined || this.#say === undefined) return;
+    this.#say("");
+    for (const line of this.timeline.lines()) this.#say(line);
+  }
+
+  /** The waterfall for `--json` (`{}` without `--timeline`). */
+  timelineJson(): { timeline?: ReturnType<Timeline["toJson"]> } {
+    return this.timeline === undefined ? {} : { timeline: this.timeline.toJson() };
   }
 
   /** The controller's `onEvent`. */
   readonly onEvent = (e: ControllerEvent): void => {
+    this.timeline?.onEvent(e);
     if (e.type === "transition") {
       this.#say?.(`  state ${e.from ?? "(record)"} -> ${e.to} (${e.operation})`);
       return;

@@ -20,6 +20,7 @@ import { describePod, podView } from "./_pod_view.ts";
 import { loadRecord, lockPod } from "./_records.ts";
 import { openStateDir } from "./_state_dir.ts";
 import { StepLog } from "./_step_log.ts";
+import { Timeline, TIMELINE_HELP, TIMELINE_OPTION } from "./_timeline.ts";
 import { hostOf, tearDownPod } from "./_tear_down.ts";
 
 /** `podnet teardown --help`. */
@@ -37,6 +38,7 @@ with no record has nothing to undo (exit 0).
   --timeout SECONDS         deadline of the whole teardown
   --call-timeout SECONDS    time limit of each host call (default 30)
   --host-concurrency N      host NIC calls in flight at once (default 1)
+${TIMELINE_HELP}
 ${COMMON_HELP}`;
 
 const OPTIONS = {
@@ -45,6 +47,7 @@ const OPTIONS = {
   pod: { type: "string" },
   vm: { type: "string" },
   guest: { type: "string" },
+  ...TIMELINE_OPTION,
 } as const;
 
 /** `podnet teardown`. */
@@ -78,11 +81,15 @@ export async function teardown(ctx: Ctx, args: string[]): Promise<ExitCode> {
       `(${host.guest.toUpperCase()}), recorded ${snapshot.state}` +
       (snapshot.operation === null ? "" : ` during ${snapshot.operation}`),
   );
-  const log = new StepLog(ctx.json ? undefined : (line) => ctx.io.out(line));
+  const log = new StepLog(
+    ctx.json ? undefined : (line) => ctx.io.out(line),
+    values.timeline ? new Timeline() : undefined,
+  );
   const result = await tearDownPod(snapshot, host, hosts, store, hostRecords, settings, log);
+  log.printTimeline();
   if (result.error === undefined) {
     ctx.say(`pod ${podId}: torn down, nothing left on record`);
-    ctx.emit({ podId, state: result.state, steps: log.steps });
+    ctx.emit({ podId, state: result.state, steps: log.steps, ...log.timelineJson() });
     return EXIT_CODES.OK;
   }
   const error = result.error;
@@ -116,6 +123,7 @@ export async function teardown(ctx: Ctx, args: string[]): Promise<ExitCode> {
     recorded,
     next,
     steps: log.steps,
+    ...log.timelineJson(),
   });
   return EXIT_CODES.FAILED;
 }

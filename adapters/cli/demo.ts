@@ -3,8 +3,8 @@
  * Windows host, shown step by step, with optional fault injection.
  *
  * ```
- * deno task demo [--guest lcow|wcow] [--fixture PATH] [--fail STEP[:N]] [--json] [--verbose]
- *   [--log-format text|json]
+ * deno task demo [--guest lcow|wcow] [--fixture PATH] [--fail STEP[:N]] [--timeline] [--json]
+ *   [--verbose] [--log-format text|json]
  * ```
  *
  * @module
@@ -22,6 +22,21 @@ import type { Inventory } from "../native/sim/inventory.ts";
 import type { TraceEntry } from "../native/sim/trace_entry.ts";
 import { FAILABLE_STEPS } from "./fault_steps.ts";
 import { startLogging } from "./_logging.ts";
+import { Timeline } from "./_timeline.ts";
+import type { LatencyProfile } from "../native/sim/latency.ts";
+
+/** Call latencies of the simulated host under `--timeline`, of the order a real host shows. */
+const TIMELINE_LATENCY: LatencyProfile = {
+  "vm.add-nic": { minMs: 40, maxMs: 80 },
+  "vm.remove-nic": { minMs: 30, maxMs: 60 },
+  "vm.update-nic": { minMs: 10, maxMs: 20 },
+  "guest.namespace-add": { minMs: 8, maxMs: 15 },
+  "guest.namespace-remove": { minMs: 8, maxMs: 15 },
+  "guest.nic-add": { minMs: 10, maxMs: 25 },
+  "guest.nic-preadd": { minMs: 5, maxMs: 10 },
+  "guest.nic-remove": { minMs: 10, maxMs: 20 },
+  "*": { minMs: 1, maxMs: 3 },
+};
 
 export { FAILABLE_STEPS } from "./fault_steps.ts";
 
@@ -37,6 +52,9 @@ Options:
   --fail STEP[:N]      fail the Nth call (default 1st) of STEP with E_FAIL, to watch
                        the rollback; STEP is one of:
                        ${Object.keys(FAILABLE_STEPS).join(", ")}
+  --timeline           give the simulated host call latencies like a real one's and,
+                       after each operation, draw a waterfall of its steps
+                       (host =, guest #, read -)
   --json               print one JSON document instead of the step log
   --verbose            also print podnet's log records (LogTape) to stderr
   --log-format FORMAT  text (for people, the default) or json (one record a line)
@@ -84,6 +102,7 @@ export async function runDemo(args: string[], io: Output): Promise<number> {
         fixture: { type: "string" },
         fail: { type: "string" },
         json: { type: "boolean", default: false },
+        timeline: { type: "boolean", default: false },
         verbose: { type: "boolean", default: false },
         "log-format": { type: "string", default: "text" },
         help: { type: "boolean", short: "h", default: false },
@@ -134,7 +153,9 @@ export async function runDemo(args: string[], io: Output): Promise<number> {
     return 2;
   }
 
-  const host = new SimulatedHost({ guest });
+  const host = new SimulatedHost(
+    v.timeline ? { guest, latency: TIMELINE_LATENCY, seed: 1 } : { guest },
+  );
   let namespaceId: string;
   try {
     host.loadFixture(fixture);
@@ -146,7 +167,7 @@ export async function runDemo(args: string[], io: Output): Promise<number> {
   // Log records go to stderr, so that --json output stays one document.
   const stopLogging = v.verbose ? await startLogging(logFormat, io.err) : undefined;
   try {
-    return await run(host, guest, namespaceId, fault, v.json, io);
+    return await run(host, guest, namespaceId, fault, v.json, io, v.timeline);
   } finally {
     await stopLogging?.();
   }
@@ -159,13 +180,22 @@ async function run(
   fault: { on: string; nth: number; step: string } | undefined,
   json: boolean,
   io: Output,
+  withTimeline = false,
 ): Promise<number> {
   const podId = "demo-pod";
   const transitions: { operation: string; from: string | null; to: string }[] = [];
   const say = json ? () => {} : io.out;
   let lastNic: string | undefined;
   let stage: "setup" | "rollback" | "teardown" = "setup";
+  let timeline = withTimeline ? new Timeline() : undefined;
+  const drawTimeline = () => {
+    if (timeline === undefined) return;
+    say("");
+    for (const line of timeline.lines()) say(line);
+    timeline = new Timeline();
+  };
   const onEvent = (e: ControllerEvent) => {
+    timeline?.onEvent(e);
     if (e.type === "transition") {
       transitions.push({ operation: e.operation, from: e.from, to: e.to });
       say(`  state: ${e.from} -> ${e.to} (${e.operation})`);
@@ -221,6 +251,7 @@ async function run(
     // The failed step was shown as it happened; the summary goes to stderr.
     failure = e;
   }
+  drawTimeline();
   say("");
   say("teardown:");
   stage = "teardown";
@@ -237,6 +268,7 @@ async function run(
       say(`teardown attempt ${attempt} failed${failed}`);
     }
   }
+  drawTimeline();
   ports[Symbol.dispose]();
   const leftovers = host.inventory();
   say("");

@@ -23,6 +23,8 @@ The network of pods in Hyper-V utility VMs, across processes.
 Commands:
   setup      hot-add the pod's NICs to its VM and wire them into the guest
   teardown   undo everything recorded for a pod
+  nic        add, remove or update one NIC of a running pod: nic add|remove|update
+  sync       bring a running pod's NICs in line with its namespace
   status     what is recorded for a pod (or every pod)
   list       every pod with a record, one line each
   recover    tear down what crashed or killed processes left mid-operation
@@ -52,6 +54,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   "sim inventory": () => import("./_sim.ts").then((m) => [m.SIM_INVENTORY_HELP, m.simInventory]),
   "sim fault": () => import("./_sim.ts").then((m) => [m.SIM_FAULT_HELP, m.simFault]),
   "sim endpoint": () => import("./_sim.ts").then((m) => [m.SIM_ENDPOINT_HELP, m.simEndpoint]),
+  nic: () => import("./_nic.ts").then((m) => [m.NIC_HELP, m.nic]),
+  sync: () => import("./_sync.ts").then((m) => [m.SYNC_HELP, m.sync]),
 };
 
 /** The `--help` of each group of commands (`podnet sim --help`). */

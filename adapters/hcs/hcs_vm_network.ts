@@ -1,6 +1,7 @@
 /**
- * The `VmNetwork` port over HCS: hot-adds and hot-removes the utility VM's
- * NICs with HcsModifyComputeSystem (windows-api.md section 3).
+ * The `VmNetwork` port over HCS: hot-adds, updates (SR-IOV settings) and
+ * hot-removes the utility VM's NICs with HcsModifyComputeSystem
+ * (windows-api.md section 3).
  *
  * @module
  */
@@ -9,6 +10,7 @@ import { requireGuid } from "../../domain/guid.ts";
 import type { CallOptions } from "../../ports/call_options.ts";
 import type { JsonObject } from "../../ports/json.ts";
 import type { VmNetwork, VmNic } from "../../ports/vm_network.ts";
+import { checkIovSettings, type IovSettings } from "../../domain/iov.ts";
 import type { ComputeSystem } from "./compute_system.ts";
 
 const logger = getLogger(["podnet", "hcs"]);
@@ -19,7 +21,7 @@ const NETWORK_ADAPTERS = "VirtualMachine/Devices/NetworkAdapters";
 /**
  * The host NIC request types podnet sends.
  */
-export type VmNicRequestType = "Add" | "Remove";
+export type VmNicRequestType = "Add" | "Remove" | "Update";
 
 /**
  * Builds the HcsModifyComputeSystem document that hot-adds or hot-removes a
@@ -27,8 +29,12 @@ export type VmNicRequestType = "Add" | "Remove";
  * canonical form) before the NIC ID enters the resource path; a bad one is
  * an `InvalidArgumentError`. `MacAddress` is omitted when unknown.
  */
-export function buildVmNicRequest(requestType: VmNicRequestType, nic: VmNic): JsonObject {
-  return requestDocument(requestType, canonicalNic(nic));
+export function buildVmNicRequest(
+  requestType: VmNicRequestType,
+  nic: VmNic,
+  iov?: IovSettings,
+): JsonObject {
+  return requestDocument(requestType, canonicalNic(nic), iov && checkIovSettings("iov", iov));
 }
 
 /** A NIC with its IDs validated and in canonical form. */
@@ -45,9 +51,20 @@ function canonicalNic(nic: VmNic): CanonicalNic {
   return { nicId, endpointId, macAddress };
 }
 
-function requestDocument(requestType: VmNicRequestType, nic: CanonicalNic): JsonObject {
+function requestDocument(
+  requestType: VmNicRequestType,
+  nic: CanonicalNic,
+  iov?: IovSettings,
+): JsonObject {
   const settings: JsonObject = { EndpointId: nic.endpointId };
   if (nic.macAddress !== undefined) settings.MacAddress = nic.macAddress;
+  if (iov !== undefined) {
+    const doc: JsonObject = {};
+    if (iov.offloadWeight !== undefined) doc.OffloadWeight = iov.offloadWeight;
+    if (iov.queuePairsRequested !== undefined) doc.QueuePairsRequested = iov.queuePairsRequested;
+    if (iov.interruptModeration !== undefined) doc.InterruptModeration = iov.interruptModeration;
+    settings.IovSettings = doc;
+  }
   return {
     ResourcePath: `${NETWORK_ADAPTERS}/${nic.nicId}`,
     RequestType: requestType,
@@ -94,6 +111,23 @@ export class HcsVmNetwork implements VmNetwork {
       notFound: { kind: "NIC", id: nicId },
     });
     logger.debug("Removed NIC {nicId} from the VM", { nicId, endpointId });
+  }
+
+  /**
+   * Applies the NIC's SR-IOV settings (`RequestType: "Update"`); bad
+   * settings are an `InvalidArgumentError` before any call.
+   */
+  async updateNic(nic: VmNic, iov: IovSettings, options: CallOptions = {}): Promise<void> {
+    const canonical = canonicalNic(nic);
+    const settings = checkIovSettings("iov", iov);
+    const { nicId, endpointId } = canonical;
+    logger.debug("Updating NIC {nicId} of the VM", { nicId, endpointId });
+    await this.#system.modify(
+      requestDocument("Update", canonical, settings),
+      `update NIC ${nicId}`,
+      { ...signalOf(options), notFound: { kind: "NIC", id: nicId } },
+    );
+    logger.debug("Updated NIC {nicId} of the VM", { nicId, endpointId });
   }
 
   /** Opens the VM's compute system handle now (changes nothing). */

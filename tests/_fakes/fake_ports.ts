@@ -10,6 +10,7 @@ import type { NetworkPorts } from "../../ports/network_ports.ts";
 import type { VmNetwork, VmNic } from "../../ports/vm_network.ts";
 import { NotFoundError } from "../../domain/errors.ts";
 import type { CallOptions } from "../../ports/call_options.ts";
+import type { IovSettings } from "../../domain/iov.ts";
 
 export interface Fixture {
   namespace: JsonObject & { ID: string };
@@ -26,6 +27,7 @@ type Method =
   | "getEndpoint"
   | "addNic"
   | "removeNic"
+  | "updateNic"
   | "addNamespace"
   | "removeNamespace"
   | "prepare"
@@ -44,6 +46,8 @@ export class FakeWorld {
   readonly namespaces = new Map<string, HostNamespace>();
   readonly endpoints = new Map<string, HostEndpoint>();
   readonly vmNics = new Set<string>();
+  /** The SR-IOV settings last applied to each NIC. */
+  readonly iov = new Map<string, IovSettings>();
   readonly guestNics = new Map<string, "prepared" | "attached">();
   readonly guestNamespaces = new Set<string>();
   readonly calls: string[] = [];
@@ -139,6 +143,12 @@ export class FakeWorld {
       removeNic: (nic: VmNic, o) =>
         this.#call("removeNic", nic.nicId, o, () => {
           if (!this.vmNics.delete(nic.nicId)) throw new NotFoundError("NIC", nic.nicId);
+          this.iov.delete(nic.nicId);
+        }),
+      updateNic: (nic: VmNic, iov: IovSettings, o) =>
+        this.#call("updateNic", nic.nicId, o, () => {
+          if (!this.vmNics.has(nic.nicId)) throw new NotFoundError("NIC", nic.nicId);
+          this.iov.set(nic.nicId, { ...this.iov.get(nic.nicId), ...iov });
         }),
     };
     const wcow = this.platform === "wcow";

@@ -1,0 +1,75 @@
+/**
+ * `addEndpoint()`: binds one more endpoint of the pod's namespace to a
+ * running pod, after its other NICs, with the setup steps (WCOW prepare,
+ * hot-add, SR-IOV settings when given, guest attach). On failure only this
+ * NIC is undone; the pod stays `Configured`.
+ *
+ * @module
+ */
+import { NicChangeError, NotFoundError } from "./errors.ts";
+import type { IovSettings } from "./iov.ts";
+import { deriveNicId } from "./nic_id.ts";
+import { bindNics } from "./_bind_plan.ts";
+import { bindingOf, undoFailedAdds } from "./_living.ts";
+import { type ControllerHooks, type OperationContext, stopReason } from "./_operation_context.ts";
+import { type BindingRecord, isComplete } from "./_pod_record.ts";
+import { unbindNics } from "./_unbind_plan.ts";
+
+/** Adds the endpoint's NIC; resolves whether it added one (false: already bound). */
+export async function runAddEndpoint(
+  ctx: OperationContext,
+  hooks: ControllerHooks,
+  endpointId: string,
+  iov: IovSettings | undefined,
+): Promise<boolean> {
+  const { record: r, ports, runner } = ctx;
+  const existing = bindingOf(ctx, endpointId);
+  if (existing !== undefined && isComplete(existing)) return false;
+  r.setState({ operation: "add" });
+  const call = { signal: ctx.signal };
+  let binding: BindingRecord | undefined;
+  let failure: unknown;
+  try {
+    if (existing !== undefined) {
+      // What an earlier add left unfinished goes first: then the NIC is added anew.
+      const undo = await unbindNics(ctx, { bindings: [existing], namespace: false });
+      if (undo.failures.length > 0 || undo.cut) {
+        throw undo.failures[0] ?? stopReason("addEndpoint", ctx.signal);
+      }
+    }
+    // Both reads at once (the add waits for neither more than it must);
+    // both have settled before anything else happens.
+    const [ns, ep] = await Promise.allSettled([
+      runner.read("read-namespace", {}, () => ports.host.getNamespace(r.namespaceId, call)),
+      runner.read("read-endpoint", { endpointId }, () => ports.host.getEndpoint(endpointId, call)),
+    ]);
+    if (ns.status === "rejected") throw ns.reason;
+    if (!ns.value.endpointIds.some((id) => id.toLowerCase() === endpointId)) {
+      throw new NotFoundError(`endpoint in namespace ${r.namespaceId}`, endpointId);
+    }
+    if (ep.status === "rejected") throw ep.reason;
+    const endpoint = ep.value;
+    binding = r.plan({
+      nicId: deriveNicId(r.podId, endpoint.id),
+      endpointId: endpoint.id,
+      endpointName: endpoint.name,
+      macAddress: endpoint.macAddress,
+      iov,
+    });
+    const failures = await bindNics(ctx, [{ binding, endpoint }], undefined);
+    failure = failures[0] ?? stopReason("addEndpoint", ctx.signal);
+  } catch (error) {
+    failure = error;
+  }
+  r.forgetUnlisted();
+  if (failure === undefined) {
+    hooks.end("Configured");
+    await hooks.persist();
+    return true;
+  }
+  const left = binding ?? existing;
+  const undone = await undoFailedAdds(hooks, left === undefined ? [] : [left]);
+  hooks.end("Configured");
+  await hooks.persist();
+  throw new NicChangeError("add", r.podId, endpointId, undone, failure);
+}
