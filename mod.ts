@@ -109,22 +109,13 @@ export type { ErrorRecord, HcsErrorEvent, PodnetErrorCode } from "./domain/error
 // Ports over the DLLs (real or simulated)
 export { createPorts } from "./adapters/create_ports.ts";
 export type { CreatePortsOptions, HostPorts } from "./adapters/create_ports.ts";
-export { MAX_TIMEOUT_MS } from "./adapters/native/time_limit.ts";
+export { MAX_TIMEOUT_MS } from "./adapters/async/time_limit.ts";
 export { DEFAULT_HCN_TIMEOUT_MS } from "./adapters/hcn/hcn_host_network.ts";
 export { DEFAULT_HCS_TIMEOUT_MS } from "./adapters/hcs/compute_system.ts";
 
 // On Windows: the real DLLs
-export { createWindowsPorts } from "./adapters/native/ffi/create_windows_ports.ts";
-export type {
-  WindowsPorts,
-  WindowsPortsOptions,
-} from "./adapters/native/ffi/create_windows_ports.ts";
-export { WindowsLibraries } from "./adapters/native/ffi/windows_libraries.ts";
-export type {
-  HcsLibrary,
-  WindowsLibrariesOptions,
-} from "./adapters/native/ffi/windows_libraries.ts";
-export type {
-  WindowsLibraryName,
-  WindowsLibraryPaths,
-} from "./adapters/native/ffi/library_paths.ts";
+export { createWindowsPorts } from "./adapters/ffi/create_windows_ports.ts";
+export type { WindowsPorts, WindowsPortsOptions } from "./adapters/ffi/create_windows_ports.ts";
+export { WindowsLibraries } from "./adapters/ffi/windows_libraries.ts";
+export type { HcsLibrary, WindowsLibrariesOptions } from "./adapters/ffi/windows_libraries.ts";
+export type { WindowsLibraryName, WindowsLibraryPaths } from "./adapters/ffi/library_paths.ts";

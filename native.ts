@@ -24,36 +24,36 @@
  *
  * @module
  */
-export type { HcnApi, HcnEndpointHandle, HcnNamespaceHandle } from "./adapters/native/hcn_api.ts";
-export type { HcsApi, HcsSystemHandle } from "./adapters/native/hcs_api.ts";
-export type { NativeCallOptions } from "./adapters/native/native_call_options.ts";
+export type { HcnApi, HcnEndpointHandle, HcnNamespaceHandle } from "./adapters/dll/hcn_api.ts";
+export type { HcsApi, HcsSystemHandle } from "./adapters/dll/hcs_api.ts";
+export type { NativeCallOptions } from "./adapters/dll/native_call_options.ts";
 export { ComputeSystem } from "./adapters/hcs/compute_system.ts";
 export type {
   ComputeSystemCallOptions,
   ComputeSystemOptions,
   NotFoundTarget,
 } from "./adapters/hcs/compute_system.ts";
-export { FfiHcnApi } from "./adapters/native/ffi/ffi_hcn_api.ts";
-export { FfiHcsApi } from "./adapters/native/ffi/ffi_hcs_api.ts";
-export { FfiComputecoreApi } from "./adapters/native/ffi/ffi_computecore_api.ts";
-export { WindowsHcsApi } from "./adapters/native/ffi/windows_hcs_api.ts";
-export { LazyLibrary } from "./adapters/native/ffi/lazy_library.ts";
-export { COMPUTENETWORK_SYMBOLS } from "./adapters/native/ffi/computenetwork_symbols.ts";
-export { VMCOMPUTE_SYMBOLS } from "./adapters/native/ffi/vmcompute_symbols.ts";
-export { COMPUTECORE_SYMBOLS } from "./adapters/native/ffi/computecore_symbols.ts";
-export { OLE32_SYMBOLS } from "./adapters/native/ffi/ole32_symbols.ts";
-export { KERNEL32_SYMBOLS } from "./adapters/native/ffi/kernel32_symbols.ts";
+export { FfiHcnApi } from "./adapters/ffi/ffi_hcn_api.ts";
+export { FfiHcsApi } from "./adapters/ffi/ffi_hcs_api.ts";
+export { FfiComputecoreApi } from "./adapters/ffi/ffi_computecore_api.ts";
+export { WindowsHcsApi } from "./adapters/ffi/windows_hcs_api.ts";
+export { LazyLibrary } from "./adapters/ffi/lazy_library.ts";
+export { COMPUTENETWORK_SYMBOLS } from "./adapters/ffi/computenetwork_symbols.ts";
+export { VMCOMPUTE_SYMBOLS } from "./adapters/ffi/vmcompute_symbols.ts";
+export { COMPUTECORE_SYMBOLS } from "./adapters/ffi/computecore_symbols.ts";
+export { OLE32_SYMBOLS } from "./adapters/ffi/ole32_symbols.ts";
+export { KERNEL32_SYMBOLS } from "./adapters/ffi/kernel32_symbols.ts";
 export {
   HRESULT,
   isGuestGoneHResult,
   isNotFoundHResult,
   isVmGoneHResult,
-} from "./adapters/native/hresult.ts";
-export { hresultError, parseErrorRecord } from "./adapters/native/error_record.ts";
+} from "./adapters/dll/hresult.ts";
+export { hresultError, parseErrorRecord } from "./adapters/dll/error_record.ts";
 // What the above refer to (also in @podnet/hcs and @podnet/hcs/ports)
 export type { CallOptions } from "./ports/call_options.ts";
 export type { JsonObject, JsonValue } from "./ports/json.ts";
 export { HResultError, PodnetError } from "./domain/errors.ts";
 export type { ErrorRecord, HcsErrorEvent, PodnetErrorCode } from "./domain/errors.ts";
-export type { HcsLibrary } from "./adapters/native/ffi/windows_libraries.ts";
-export type { WindowsLibraryName } from "./adapters/native/ffi/library_paths.ts";
+export type { HcsLibrary } from "./adapters/ffi/windows_libraries.ts";
+export type { WindowsLibraryName } from "./adapters/ffi/library_paths.ts";

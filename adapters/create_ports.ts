@@ -12,10 +12,10 @@ import { WcowGuestNetwork } from "./guest/wcow.ts";
 import { HcnHostNetwork } from "./hcn/hcn_host_network.ts";
 import { ComputeSystem } from "./hcs/compute_system.ts";
 import { HcsVmNetwork } from "./hcs/hcs_vm_network.ts";
-import type { HcnApi } from "./native/hcn_api.ts";
-import type { HcsApi } from "./native/hcs_api.ts";
+import type { HcnApi } from "./dll/hcn_api.ts";
+import type { HcsApi } from "./dll/hcs_api.ts";
 import type { GuestTransport } from "./guest/guest_transport.ts";
-import { checkTimeoutMs } from "./native/time_limit.ts";
+import { checkTimeoutMs } from "./async/time_limit.ts";
 
 /** What the ports call on computenetwork.dll. */
 const HCN_METHODS = [

@@ -21,7 +21,7 @@ export interface HcnQueryCase {
   readonly outBytes: number;
 }
 
-/** Builds the case from `tests/data/pod-3nic.json`; throws when the sizes drift. */
+/** Builds the case from `adapters/sim/fixtures/pod-3nic.json`; throws when the sizes drift. */
 export async function hcnQueryCase(): Promise<HcnQueryCase> {
   const fixture = await readFixture();
   const source = fixture.endpoints.find((e) => e.ID === EP0);

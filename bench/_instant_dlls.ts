@@ -7,8 +7,8 @@
  *
  * @module
  */
-import type { HcnApi, HcnEndpointHandle, HcnNamespaceHandle } from "../adapters/native/hcn_api.ts";
-import type { HcsApi, HcsSystemHandle } from "../adapters/native/hcs_api.ts";
+import type { HcnApi, HcnEndpointHandle, HcnNamespaceHandle } from "../adapters/dll/hcn_api.ts";
+import type { HcsApi, HcsSystemHandle } from "../adapters/dll/hcs_api.ts";
 
 /** Host data the instant DLLs serve. */
 export interface InstantHostData {

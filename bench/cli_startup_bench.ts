@@ -84,7 +84,7 @@ async function compile(): Promise<Entry | string> {
       "compile",
       ...PERMISSIONS,
       "--no-check",
-      "--include=tests/data/pod-3nic.json",
+      "--include=adapters/sim/fixtures/pod-3nic.json",
       "-o",
       `${dir}/podnet`,
       ENTRY,

@@ -19,7 +19,7 @@
 import { NetworkController } from "../domain/network_controller.ts";
 import { createPorts } from "../adapters/create_ports.ts";
 import { MemoryStore } from "../adapters/store/memory_store.ts";
-import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
+import { SimulatedHost } from "../adapters/sim/simulated_host.ts";
 import { FakeWorld, type Fixture } from "../tests/_fakes/fake_ports.ts";
 import { podFixture } from "../tests/_fakes/generated_fixture.ts";
 import { instantDlls } from "./_instant_dlls.ts";

@@ -10,12 +10,12 @@
  * Every call decodes and frees both returned strings, as the bindings do.
  * Every bench function is `async`: deno bench awaits only async functions.
  */
-import { COMPUTENETWORK_SYMBOLS } from "../adapters/native/ffi/computenetwork_symbols.ts";
-import { FfiHcnApi } from "../adapters/native/ffi/ffi_hcn_api.ts";
-import { guidBytes } from "../adapters/native/ffi/guid_layout.ts";
-import { nativeLibrariesOf, WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
-import { decodeWide, encodeWide } from "../adapters/native/ffi/wide_string.ts";
-import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
+import { COMPUTENETWORK_SYMBOLS } from "../adapters/ffi/computenetwork_symbols.ts";
+import { FfiHcnApi } from "../adapters/ffi/ffi_hcn_api.ts";
+import { guidBytes } from "../adapters/ffi/guid_layout.ts";
+import { nativeLibrariesOf, WindowsLibraries } from "../adapters/ffi/windows_libraries.ts";
+import { decodeWide, encodeWide } from "../adapters/ffi/wide_string.ts";
+import { SimulatedHost } from "../adapters/sim/simulated_host.ts";
 import { openStandins } from "../tests/native/standins.ts";
 import { EP0, hcnQueryCase } from "./_hcn_query_case.ts";
 

@@ -18,13 +18,13 @@
  *
  * Every bench function is `async`: deno bench awaits only async functions.
  */
-import { COMPUTENETWORK_SYMBOLS } from "../adapters/native/ffi/computenetwork_symbols.ts";
-import { FfiComputecoreApi } from "../adapters/native/ffi/ffi_computecore_api.ts";
-import { FfiHcnApi } from "../adapters/native/ffi/ffi_hcn_api.ts";
-import { FfiHcsApi } from "../adapters/native/ffi/ffi_hcs_api.ts";
-import { guidBytes } from "../adapters/native/ffi/guid_layout.ts";
-import { nativeLibrariesOf, WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
-import { decodeWide, encodeWide } from "../adapters/native/ffi/wide_string.ts";
+import { COMPUTENETWORK_SYMBOLS } from "../adapters/ffi/computenetwork_symbols.ts";
+import { FfiComputecoreApi } from "../adapters/ffi/ffi_computecore_api.ts";
+import { FfiHcnApi } from "../adapters/ffi/ffi_hcn_api.ts";
+import { FfiHcsApi } from "../adapters/ffi/ffi_hcs_api.ts";
+import { guidBytes } from "../adapters/ffi/guid_layout.ts";
+import { nativeLibrariesOf, WindowsLibraries } from "../adapters/ffi/windows_libraries.ts";
+import { decodeWide, encodeWide } from "../adapters/ffi/wide_string.ts";
 import { openStandins } from "../tests/native/standins.ts";
 import { EP0, hcnQueryCase } from "./_hcn_query_case.ts";
 

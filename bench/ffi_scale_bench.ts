@@ -21,15 +21,15 @@
  */
 import process from "node:process";
 import { NetworkController } from "../domain/network_controller.ts";
-import { COMPUTECORE_SYMBOLS } from "../adapters/native/ffi/computecore_symbols.ts";
-import { createWindowsPorts } from "../adapters/native/ffi/create_windows_ports.ts";
-import { FfiComputecoreApi } from "../adapters/native/ffi/ffi_computecore_api.ts";
+import { COMPUTECORE_SYMBOLS } from "../adapters/ffi/computecore_symbols.ts";
+import { createWindowsPorts } from "../adapters/ffi/create_windows_ports.ts";
+import { FfiComputecoreApi } from "../adapters/ffi/ffi_computecore_api.ts";
 import {
   type HcsLibrary,
   nativeLibrariesOf,
   WindowsLibraries,
-} from "../adapters/native/ffi/windows_libraries.ts";
-import { encodeWide } from "../adapters/native/ffi/wide_string.ts";
+} from "../adapters/ffi/windows_libraries.ts";
+import { encodeWide } from "../adapters/ffi/wide_string.ts";
 import {
   openStandins,
   type PodFixture,

@@ -14,7 +14,7 @@
 import { parseEndpointDocument } from "../adapters/hcn/_schemas.ts";
 
 const fixture = JSON.parse(
-  await Deno.readTextFile(new URL("../tests/data/pod-3nic.json", import.meta.url)),
+  await Deno.readTextFile(new URL("../adapters/sim/fixtures/pod-3nic.json", import.meta.url)),
 );
 const EP0 = "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d";
 const eth0 = fixture.endpoints.find((e: { ID: string }) => e.ID === EP0);

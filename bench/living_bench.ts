@@ -18,7 +18,7 @@
 import { NetworkController } from "../domain/network_controller.ts";
 import { deriveNicId } from "../domain/nic_id.ts";
 import { createPorts } from "../adapters/create_ports.ts";
-import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
+import { SimulatedHost } from "../adapters/sim/simulated_host.ts";
 import { podFixture } from "../tests/_fakes/generated_fixture.ts";
 import type { JsonObject } from "../ports/json.ts";
 

@@ -16,7 +16,7 @@
  */
 import { NetworkController } from "../domain/network_controller.ts";
 import { createPorts } from "../adapters/create_ports.ts";
-import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
+import { SimulatedHost } from "../adapters/sim/simulated_host.ts";
 import { podFixture } from "../tests/_fakes/generated_fixture.ts";
 import { type ReferencePod, referenceSetup, referenceTeardown } from "./_hcsshim_order.ts";
 

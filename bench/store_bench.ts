@@ -19,7 +19,7 @@ import type { Snapshot } from "../domain/snapshot.ts";
 import { createPorts } from "../adapters/create_ports.ts";
 import { FileStore } from "../adapters/store/file_store.ts";
 import { MemoryStore } from "../adapters/store/memory_store.ts";
-import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
+import { SimulatedHost } from "../adapters/sim/simulated_host.ts";
 import { readFixture } from "../tests/_fakes/fake_ports.ts";
 
 const POD = "default/long-lived-0";

@@ -72,7 +72,7 @@ type Argument = string | NetworkPorts | EndpointArgument | undefined;
  * import { createPorts, NetworkController } from "@podnet/hcs";
  * import { SimulatedHost } from "@podnet/hcs/sim";
  *
- * declare const fixture: { namespace: { ID: string } }; // e.g. tests/data/pod-3nic.json
+ * declare const fixture: { namespace: { ID: string } }; // e.g. adapters/sim/fixtures/pod-3nic.json
  * const host = new SimulatedHost({ guest: "lcow" });
  * host.loadFixture(fixture);
  * using ports = createPorts({ hcn: host.hcn, hcs: host.hcs, vmId: host.vmId, guest: "lcow" });

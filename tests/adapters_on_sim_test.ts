@@ -7,7 +7,7 @@ import {
   VmUnavailableError,
 } from "../domain/errors.ts";
 import { createPorts, type HostPorts } from "../adapters/create_ports.ts";
-import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
+import { SimulatedHost } from "../adapters/sim/simulated_host.ts";
 import type { GuestNicConfig, GuestPlatform } from "../ports/guest_network.ts";
 import type { HostEndpoint } from "../ports/host_network.ts";
 import { readFixture } from "./_fakes/recording_apis.ts";

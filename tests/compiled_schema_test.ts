@@ -9,8 +9,8 @@ import {
 } from "../adapters/_compiled_schema.ts";
 // The modules whose schemas run on every call (compiled on first use).
 import "../adapters/hcn/_schemas.ts";
-import "../adapters/native/sim/_documents.ts";
-import "../adapters/native/sim/_hcn_query.ts";
+import "../adapters/sim/_documents.ts";
+import "../adapters/sim/_hcn_query.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -57,7 +57,7 @@ Deno.test({
       import { SimulatedHost } from "./sim.ts";
       import { compilePendingSchemas, uncompiledSchemas } from "./adapters/_compiled_schema.ts";
       compilePendingSchemas();
-      const fixture = JSON.parse(await Deno.readTextFile("tests/data/pod-3nic.json"));
+      const fixture = JSON.parse(await Deno.readTextFile("adapters/sim/fixtures/pod-3nic.json"));
       const host = new SimulatedHost({ guest: "lcow" });
       host.loadFixture(fixture);
       let bound = 0;

@@ -11,7 +11,7 @@ import { ResetError } from "../domain/errors.ts";
 import { deriveNicId } from "../domain/nic_id.ts";
 import { createPorts } from "../adapters/create_ports.ts";
 import { MemoryStore } from "../adapters/store/memory_store.ts";
-import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
+import { SimulatedHost } from "../adapters/sim/simulated_host.ts";
 import { readFixture } from "./_fakes/fake_ports.ts";
 import { destinationEndpointId, migratedFixture } from "./_fakes/migration_fixture.ts";
 

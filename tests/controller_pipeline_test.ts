@@ -10,7 +10,7 @@ import { NetworkController } from "../domain/network_controller.ts";
 import type { ControllerEvent } from "../domain/controller_event.ts";
 import { createPorts } from "../adapters/create_ports.ts";
 import { MemoryStore } from "../adapters/store/memory_store.ts";
-import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
+import { SimulatedHost } from "../adapters/sim/simulated_host.ts";
 import { podFixture } from "./_fakes/generated_fixture.ts";
 
 const GUEST_STEPS = new Set([

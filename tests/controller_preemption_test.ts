@@ -14,8 +14,8 @@ import {
 } from "../domain/errors.ts";
 import { createPorts } from "../adapters/create_ports.ts";
 import { MemoryStore } from "../adapters/store/memory_store.ts";
-import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
-import { HRESULT } from "../adapters/native/hresult.ts";
+import { SimulatedHost } from "../adapters/sim/simulated_host.ts";
+import { HRESULT } from "../adapters/dll/hresult.ts";
 import { readFixture } from "./_fakes/fake_ports.ts";
 import { migratedFixture } from "./_fakes/migration_fixture.ts";
 

@@ -28,8 +28,8 @@ import {
   VmUnavailableError,
 } from "../domain/errors.ts";
 import { createPorts } from "../adapters/create_ports.ts";
-import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
-import { HRESULT } from "../adapters/native/hresult.ts";
+import { SimulatedHost } from "../adapters/sim/simulated_host.ts";
+import { HRESULT } from "../adapters/dll/hresult.ts";
 import { oneLine } from "../adapters/cli/_output.ts";
 import { readFixture } from "./_fakes/fake_ports.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { hresultError, parseErrorRecord } from "../adapters/native/error_record.ts";
+import { hresultError, parseErrorRecord } from "../adapters/dll/error_record.ts";
 import { HResultError } from "../domain/errors.ts";
 
 Deno.test("parseErrorRecord: HCS ResultError with events", () => {

@@ -152,6 +152,7 @@ const EXPECTED: Record<string, readonly string[]> = {
     "SimulatedVmNic",
     "TraceEntry",
     "TraceOutcome",
+    "defaultFixture",
     "isSimOp",
   ],
   "native.ts": [

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { InvalidArgumentError } from "../domain/errors.ts";
-import { WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
+import { WindowsLibraries } from "../adapters/ffi/windows_libraries.ts";
 import { openHarness, readFixture } from "./native/standins.ts";
 
 // Admission control of WindowsLibraries: at most maxInFlight native calls on

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { NotFoundError, OperationTimeoutError } from "../domain/errors.ts";
 import { createPorts } from "../adapters/create_ports.ts";
-import { FfiComputecoreApi } from "../adapters/native/ffi/ffi_computecore_api.ts";
-import { FfiHcnApi } from "../adapters/native/ffi/ffi_hcn_api.ts";
-import { WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
-import type { HcsApi } from "../adapters/native/hcs_api.ts";
-import { HRESULT } from "../adapters/native/hresult.ts";
+import { FfiComputecoreApi } from "../adapters/ffi/ffi_computecore_api.ts";
+import { FfiHcnApi } from "../adapters/ffi/ffi_hcn_api.ts";
+import { WindowsLibraries } from "../adapters/ffi/windows_libraries.ts";
+import type { HcsApi } from "../adapters/dll/hcs_api.ts";
+import { HRESULT } from "../adapters/dll/hresult.ts";
 import type { GuestPlatform } from "../ports/guest_network.ts";
 import type { HostEndpoint } from "../ports/host_network.ts";
 import { openStandins, readFixture, type Standins } from "./native/standins.ts";

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { COMPUTECORE_SYMBOLS } from "../adapters/native/ffi/computecore_symbols.ts";
-import { KERNEL32_SYMBOLS } from "../adapters/native/ffi/kernel32_symbols.ts";
-import { OLE32_SYMBOLS } from "../adapters/native/ffi/ole32_symbols.ts";
-import { decodeWide, encodeWide } from "../adapters/native/ffi/wide_string.ts";
-import { HRESULT } from "../adapters/native/hresult.ts";
+import { COMPUTECORE_SYMBOLS } from "../adapters/ffi/computecore_symbols.ts";
+import { KERNEL32_SYMBOLS } from "../adapters/ffi/kernel32_symbols.ts";
+import { OLE32_SYMBOLS } from "../adapters/ffi/ole32_symbols.ts";
+import { decodeWide, encodeWide } from "../adapters/ffi/wide_string.ts";
+import { HRESULT } from "../adapters/dll/hresult.ts";
 import { CLEAN_COUNTERS, openStandins, type Standins } from "./native/standins.ts";
 
 // The computecore stand-in's own behaviour, through raw symbols (no binding

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { HResultError } from "../domain/errors.ts";
-import { HRESULT } from "../adapters/native/hresult.ts";
+import { HRESULT } from "../adapters/dll/hresult.ts";
 import { openHarness, readFixture } from "./native/standins.ts";
 
 // computecore.dll through the FFI bindings: what only HCS v2 has. Operations

@@ -3,14 +3,11 @@ import { OperationTimeoutError, SetupError, TeardownError } from "../domain/erro
 import type { ControllerEvent } from "../domain/controller_event.ts";
 import { NetworkController } from "../domain/network_controller.ts";
 import { createPorts } from "../adapters/create_ports.ts";
-import {
-  createWindowsPorts,
-  type WindowsPorts,
-} from "../adapters/native/ffi/create_windows_ports.ts";
-import { type HcsLibrary, WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
-import type { HcsApi } from "../adapters/native/hcs_api.ts";
-import { HRESULT } from "../adapters/native/hresult.ts";
-import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
+import { createWindowsPorts, type WindowsPorts } from "../adapters/ffi/create_windows_ports.ts";
+import { type HcsLibrary, WindowsLibraries } from "../adapters/ffi/windows_libraries.ts";
+import type { HcsApi } from "../adapters/dll/hcs_api.ts";
+import { HRESULT } from "../adapters/dll/hresult.ts";
+import { SimulatedHost } from "../adapters/sim/simulated_host.ts";
 import type { GuestPlatform } from "../ports/guest_network.ts";
 import { HCS_LIBRARIES, openStandins, readFixture, type Standins } from "./native/standins.ts";
 import { deriveNicId } from "../domain/nic_id.ts";

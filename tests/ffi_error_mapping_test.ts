@@ -5,17 +5,14 @@ import {
   NotFoundError,
   VmUnavailableError,
 } from "../domain/errors.ts";
-import {
-  createWindowsPorts,
-  type WindowsPorts,
-} from "../adapters/native/ffi/create_windows_ports.ts";
+import { createWindowsPorts, type WindowsPorts } from "../adapters/ffi/create_windows_ports.ts";
 import {
   HRESULT,
   isGuestGoneHResult,
   isNotFoundHResult,
   isVmGoneHResult,
-} from "../adapters/native/hresult.ts";
-import type { HcsLibrary } from "../adapters/native/ffi/windows_libraries.ts";
+} from "../adapters/dll/hresult.ts";
+import type { HcsLibrary } from "../adapters/ffi/windows_libraries.ts";
 import type { GuestPlatform } from "../ports/guest_network.ts";
 import { HCS_LIBRARIES, openStandins, readFixture, type Standins } from "./native/standins.ts";
 

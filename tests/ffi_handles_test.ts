@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { HResultError } from "../domain/errors.ts";
-import { COMPUTENETWORK_SYMBOLS } from "../adapters/native/ffi/computenetwork_symbols.ts";
-import { FfiHcnApi } from "../adapters/native/ffi/ffi_hcn_api.ts";
-import { FfiComputecoreApi } from "../adapters/native/ffi/ffi_computecore_api.ts";
-import { FfiHcsApi } from "../adapters/native/ffi/ffi_hcs_api.ts";
-import { WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
-import type { HcnNamespaceHandle } from "../adapters/native/hcn_api.ts";
-import { guidBytes } from "../adapters/native/ffi/guid_layout.ts";
-import { encodeWide } from "../adapters/native/ffi/wide_string.ts";
-import { HRESULT } from "../adapters/native/hresult.ts";
+import { COMPUTENETWORK_SYMBOLS } from "../adapters/ffi/computenetwork_symbols.ts";
+import { FfiHcnApi } from "../adapters/ffi/ffi_hcn_api.ts";
+import { FfiComputecoreApi } from "../adapters/ffi/ffi_computecore_api.ts";
+import { FfiHcsApi } from "../adapters/ffi/ffi_hcs_api.ts";
+import { WindowsLibraries } from "../adapters/ffi/windows_libraries.ts";
+import type { HcnNamespaceHandle } from "../adapters/dll/hcn_api.ts";
+import { guidBytes } from "../adapters/ffi/guid_layout.ts";
+import { encodeWide } from "../adapters/ffi/wide_string.ts";
+import { HRESULT } from "../adapters/dll/hresult.ts";
 import { HCS_LIBRARIES, openHarness, openStandins, readFixture } from "./native/standins.ts";
 
 const QUERY = '{"SchemaVersion":{"Major":2,"Minor":0},"Flags":0}';

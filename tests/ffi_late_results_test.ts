@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { OperationTimeoutError, SetupError } from "../domain/errors.ts";
 import { NetworkController } from "../domain/network_controller.ts";
 import type { ControllerEvent } from "../domain/controller_event.ts";
-import { createWindowsPorts } from "../adapters/native/ffi/create_windows_ports.ts";
-import { type HcsLibrary, WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
+import { createWindowsPorts } from "../adapters/ffi/create_windows_ports.ts";
+import { type HcsLibrary, WindowsLibraries } from "../adapters/ffi/windows_libraries.ts";
 import type { GuestPlatform } from "../ports/guest_network.ts";
 import {
   HCS_LIBRARIES,

@@ -8,8 +8,8 @@
 import assert from "node:assert/strict";
 import { InvalidArgumentError, NotFoundError } from "../domain/errors.ts";
 import { NetworkController } from "../domain/network_controller.ts";
-import { createWindowsPorts } from "../adapters/native/ffi/create_windows_ports.ts";
-import { WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
+import { createWindowsPorts } from "../adapters/ffi/create_windows_ports.ts";
+import { WindowsLibraries } from "../adapters/ffi/windows_libraries.ts";
 import { HCS_LIBRARIES, openStandins, readFixture } from "./native/standins.ts";
 
 const fixture = await readFixture();

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { HResultError, InvalidArgumentError } from "../domain/errors.ts";
-import { COMPUTENETWORK_SYMBOLS } from "../adapters/native/ffi/computenetwork_symbols.ts";
-import { guidBytes } from "../adapters/native/ffi/guid_layout.ts";
-import { decodeWide, encodeWide } from "../adapters/native/ffi/wide_string.ts";
-import { HRESULT } from "../adapters/native/hresult.ts";
+import { COMPUTENETWORK_SYMBOLS } from "../adapters/ffi/computenetwork_symbols.ts";
+import { guidBytes } from "../adapters/ffi/guid_layout.ts";
+import { decodeWide, encodeWide } from "../adapters/ffi/wide_string.ts";
+import { HRESULT } from "../adapters/dll/hresult.ts";
 import { HCS_LIBRARIES, openHarness, openStandins, readFixture } from "./native/standins.ts";
 
 const QUERY = '{"SchemaVersion":{"Major":2,"Minor":0},"Flags":0}';

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { HResultError, OperationTimeoutError } from "../domain/errors.ts";
 import { NetworkController } from "../domain/network_controller.ts";
-import { createWindowsPorts } from "../adapters/native/ffi/create_windows_ports.ts";
-import { WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
-import { HRESULT } from "../adapters/native/hresult.ts";
+import { createWindowsPorts } from "../adapters/ffi/create_windows_ports.ts";
+import { WindowsLibraries } from "../adapters/ffi/windows_libraries.ts";
+import { HRESULT } from "../adapters/dll/hresult.ts";
 import { HCS_LIBRARIES, openHarness, openStandins, readFixture } from "./native/standins.ts";
 
 const QUERY = '{"SchemaVersion":{"Major":2,"Minor":0},"Flags":0}';

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { COMPUTENETWORK_SYMBOLS } from "../adapters/native/ffi/computenetwork_symbols.ts";
-import { guidBytes } from "../adapters/native/ffi/guid_layout.ts";
-import { encodeWide } from "../adapters/native/ffi/wide_string.ts";
+import { COMPUTENETWORK_SYMBOLS } from "../adapters/ffi/computenetwork_symbols.ts";
+import { guidBytes } from "../adapters/ffi/guid_layout.ts";
+import { encodeWide } from "../adapters/ffi/wide_string.ts";
 import { CLEAN_COUNTERS, openStandins } from "./native/standins.ts";
 
 // The stand-ins' own checks, through raw symbols (no binding in between):

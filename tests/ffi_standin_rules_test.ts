@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { HResultError } from "../domain/errors.ts";
-import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
-import type { HcnApi } from "../adapters/native/hcn_api.ts";
-import type { HcsApi, HcsSystemHandle } from "../adapters/native/hcs_api.ts";
-import { HRESULT } from "../adapters/native/hresult.ts";
+import { SimulatedHost } from "../adapters/sim/simulated_host.ts";
+import type { HcnApi } from "../adapters/dll/hcn_api.ts";
+import type { HcsApi, HcsSystemHandle } from "../adapters/dll/hcs_api.ts";
+import { HRESULT } from "../adapters/dll/hresult.ts";
 import { HCS_LIBRARIES, openHarness, readFixture } from "./native/standins.ts";
 
 // The stand-in libraries check documents like the simulated host does: the

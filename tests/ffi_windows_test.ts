@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { HResultError } from "../domain/errors.ts";
 import { isCanonicalGuid, normalizeGuid } from "../domain/guid.ts";
-import { FfiHcnApi } from "../adapters/native/ffi/ffi_hcn_api.ts";
-import { WindowsHcsApi } from "../adapters/native/ffi/windows_hcs_api.ts";
-import { type HcsLibrary, WindowsLibraries } from "../adapters/native/ffi/windows_libraries.ts";
-import type { HcsApi } from "../adapters/native/hcs_api.ts";
-import { HRESULT, isNotFoundHResult, isVmGoneHResult } from "../adapters/native/hresult.ts";
+import { FfiHcnApi } from "../adapters/ffi/ffi_hcn_api.ts";
+import { WindowsHcsApi } from "../adapters/ffi/windows_hcs_api.ts";
+import { type HcsLibrary, WindowsLibraries } from "../adapters/ffi/windows_libraries.ts";
+import type { HcsApi } from "../adapters/dll/hcs_api.ts";
+import { HRESULT, isNotFoundHResult, isVmGoneHResult } from "../adapters/dll/hresult.ts";
 import { HCS_LIBRARIES, openHarness } from "./native/standins.ts";
 
 // Each test runs against the real DLLs from System32 (on Windows with the

@@ -11,7 +11,7 @@ import {
 import { buildLcowAdapter, LcowGuestNetwork } from "../adapters/guest/lcow.ts";
 import { HcnHostNetwork } from "../adapters/hcn/hcn_host_network.ts";
 import { ComputeSystem } from "../adapters/hcs/compute_system.ts";
-import { HRESULT } from "../adapters/native/hresult.ts";
+import { HRESULT } from "../adapters/dll/hresult.ts";
 import type { GuestNicConfig } from "../ports/guest_network.ts";
 import type { HostEndpoint } from "../ports/host_network.ts";
 import type { JsonObject, JsonValue } from "../ports/json.ts";

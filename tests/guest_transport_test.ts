@@ -19,9 +19,9 @@ import type {
   GuestModificationRequest,
   GuestTransport,
 } from "../adapters/guest/guest_transport.ts";
-import { HRESULT } from "../adapters/native/hresult.ts";
-import { hresultError } from "../adapters/native/error_record.ts";
-import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
+import { HRESULT } from "../adapters/dll/hresult.ts";
+import { hresultError } from "../adapters/dll/error_record.ts";
+import { SimulatedHost } from "../adapters/sim/simulated_host.ts";
 import type { CallOptions } from "../ports/call_options.ts";
 import { readFixture } from "./_fakes/fake_ports.ts";
 

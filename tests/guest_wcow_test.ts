@@ -10,7 +10,7 @@ import { WcowGuestNetwork } from "../adapters/guest/wcow.ts";
 import { HcnHostNetwork } from "../adapters/hcn/hcn_host_network.ts";
 import { ComputeSystem } from "../adapters/hcs/compute_system.ts";
 import { HcsVmNetwork } from "../adapters/hcs/hcs_vm_network.ts";
-import { HRESULT } from "../adapters/native/hresult.ts";
+import { HRESULT } from "../adapters/dll/hresult.ts";
 import type { GuestNamespace, GuestNicConfig } from "../ports/guest_network.ts";
 import type { HostEndpoint } from "../ports/host_network.ts";
 import {

@@ -7,7 +7,7 @@ import {
   OperationTimeoutError,
 } from "../domain/errors.ts";
 import { HCN_QUERY, HcnHostNetwork } from "../adapters/hcn/hcn_host_network.ts";
-import { HRESULT } from "../adapters/native/hresult.ts";
+import { HRESULT } from "../adapters/dll/hresult.ts";
 import type { JsonObject } from "../ports/json.ts";
 import { readFixture, RecordingHcn } from "./_fakes/recording_apis.ts";
 

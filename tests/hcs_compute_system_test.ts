@@ -11,8 +11,8 @@ import {
 } from "../domain/errors.ts";
 import { ComputeSystem } from "../adapters/hcs/compute_system.ts";
 import { HcsVmNetwork } from "../adapters/hcs/hcs_vm_network.ts";
-import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
-import { HRESULT } from "../adapters/native/hresult.ts";
+import { SimulatedHost } from "../adapters/sim/simulated_host.ts";
+import { HRESULT } from "../adapters/dll/hresult.ts";
 import { RecordingHcs } from "./_fakes/recording_apis.ts";
 
 const DOC = { ResourcePath: "VirtualMachine/Devices/NetworkAdapters/x", RequestType: "Add" };

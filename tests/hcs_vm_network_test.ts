@@ -7,7 +7,7 @@ import {
 } from "../domain/errors.ts";
 import { ComputeSystem } from "../adapters/hcs/compute_system.ts";
 import { buildVmNicRequest, HcsVmNetwork } from "../adapters/hcs/hcs_vm_network.ts";
-import { HRESULT } from "../adapters/native/hresult.ts";
+import { HRESULT } from "../adapters/dll/hresult.ts";
 import { RecordingHcs } from "./_fakes/recording_apis.ts";
 
 const NIC = "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0";

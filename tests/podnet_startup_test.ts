@@ -39,9 +39,10 @@ Deno.test("podnet status loads no controller, host, simulator, FFI, LogTape or O
     ...await staticGraph(`${CLI}_status.ts`),
   ];
   const heavy = modules.filter((m) =>
-    /network_controller|create_ports|\/native\/|\/guest\/|\/hcn\/|\/hcs\/|_compiled_schema/.test(
-      m,
-    ) ||
+    /network_controller|create_ports|\/(ffi|sim|dll)\/|\/guest\/|\/hcn\/|\/hcs\/|_compiled_schema/
+      .test(
+        m,
+      ) ||
     /^npm:\/?(@logtape|@opentelemetry)|^node:(?!(util|crypto)$)/.test(m)
   );
   assert.deepEqual(heavy, []);

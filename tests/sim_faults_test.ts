@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { HResultError, InvalidArgumentError, PodnetError } from "../domain/errors.ts";
-import { HRESULT } from "../adapters/native/hresult.ts";
+import { HRESULT } from "../adapters/dll/hresult.ts";
 import {
   type FaultAction,
   type HcsSystemHandle,

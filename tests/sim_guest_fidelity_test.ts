@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { HResultError } from "../domain/errors.ts";
-import { HRESULT } from "../adapters/native/hresult.ts";
+import { HRESULT } from "../adapters/dll/hresult.ts";
 import { type HcsSystemHandle, SimulatedHost } from "../sim.ts";
 
 // Each test names the hcsshim file its rule comes from: the simulator fails

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { HResultError, InvalidArgumentError, NotFoundError } from "../domain/errors.ts";
-import { HRESULT } from "../adapters/native/hresult.ts";
+import { HRESULT } from "../adapters/dll/hresult.ts";
 import { SimulatedHost } from "../sim.ts";
 
 const QUERY = '{"SchemaVersion":{"Major":2,"Minor":0},"Flags":0}';

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { HResultError } from "../domain/errors.ts";
-import { HRESULT } from "../adapters/native/hresult.ts";
+import { HRESULT } from "../adapters/dll/hresult.ts";
 import { type HcsSystemHandle, SimulatedHost } from "../sim.ts";
 
 const EP0 = "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d";

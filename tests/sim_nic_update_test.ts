@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { HResultError, InvalidArgumentError, NotFoundError } from "../domain/errors.ts";
-import { HRESULT } from "../adapters/native/hresult.ts";
+import { HRESULT } from "../adapters/dll/hresult.ts";
 import { type HcsSystemHandle, SimulatedHost } from "../sim.ts";
 
 const NS = "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b";

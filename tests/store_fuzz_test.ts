@@ -19,7 +19,7 @@ import type { Snapshot } from "../domain/snapshot.ts";
 import { createPorts } from "../adapters/create_ports.ts";
 import { FileStore } from "../adapters/store/file_store.ts";
 import { chainLine, encodeRecord } from "../adapters/store/_record_format.ts";
-import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
+import { SimulatedHost } from "../adapters/sim/simulated_host.ts";
 import { recordScenarios, type Scenario, type WritePoint } from "./_helpers/record_states.ts";
 
 const SAMPLES = 2000;

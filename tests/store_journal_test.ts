@@ -15,7 +15,7 @@ import { createPorts } from "../adapters/create_ports.ts";
 import { FileStore } from "../adapters/store/file_store.ts";
 import { CountingStore } from "./_fakes/counting_store.ts";
 import { MemoryStore } from "../adapters/store/memory_store.ts";
-import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
+import { SimulatedHost } from "../adapters/sim/simulated_host.ts";
 import type { StateStore } from "../ports/state_store.ts";
 import { readFixture } from "./_fakes/fake_ports.ts";
 import { podFixture } from "./_fakes/generated_fixture.ts";

@@ -15,8 +15,8 @@ import {
 import { NetworkController } from "../domain/network_controller.ts";
 import { SetupError } from "../domain/errors.ts";
 import { createPorts } from "../adapters/create_ports.ts";
-import { SimulatedHost } from "../adapters/native/sim/simulated_host.ts";
-import { HRESULT } from "../adapters/native/hresult.ts";
+import { SimulatedHost } from "../adapters/sim/simulated_host.ts";
+import { HRESULT } from "../adapters/dll/hresult.ts";
 import { readFixture } from "./_fakes/fake_ports.ts";
 
 const exporter = new InMemorySpanExporter();

@@ -7,7 +7,10 @@
  *   (FORBIDDEN_GLOBALS: Deno.*, timers, task queues, I/O, clocks, randomness,
  *   the console).
  * - ports/ imports only ports/, and domain/ for types (`import type`).
- * - adapters/ never import another adapter folder's private `_*.ts` files.
+ * - adapters/ never import another adapter folder's private `_*.ts` files;
+ *   dll/, async/ and store/ import no other adapter folder, ffi/ and sim/
+ *   never each other, and hcn/, hcs/ and guest/ neither of them
+ *   (ADAPTER_LIMITS).
  * - The entry points (deno.json's `exports`) only re-export.
  * - JSDoc examples import as users do (`@podnet/hcs...`), never by a
  *   relative path, anywhere in the project.
@@ -143,6 +146,46 @@ for await (const file of tsFiles("adapters")) {
       name.startsWith("_") && !targetFolder.startsWith(folder) && !folder.startsWith(targetFolder)
     ) {
       problems.push(`${file}:${imp.line}: reaches into another adapter's private ${target}`);
+    }
+  }
+}
+
+/**
+ * What the adapter folders may not import (their own folder always may):
+ * the DLL contract (dll/), the shared async helpers (async/) and the stores
+ * stand alone on domain/ and ports/; the two implementations of the DLL
+ * contract (ffi/, sim/) never see each other; the port adapters (hcn/, hcs/,
+ * guest/) reach a DLL only through the contract, never an implementation.
+ */
+const PORT_ADAPTER_LIMITS = ["adapters/ffi/", "adapters/sim/", "adapters/cli/", "adapters/store/"];
+const ADAPTER_LIMITS: Readonly<Record<string, readonly string[]>> = {
+  "adapters/dll/": ["adapters/"],
+  "adapters/async/": ["adapters/"],
+  "adapters/store/": ["adapters/"],
+  "adapters/sim/": [
+    "adapters/ffi/",
+    "adapters/cli/",
+    "adapters/hcn/",
+    "adapters/hcs/",
+    "adapters/guest/",
+    "adapters/store/",
+  ],
+  "adapters/ffi/": ["adapters/sim/", "adapters/cli/", "adapters/store/"],
+  "adapters/hcn/": PORT_ADAPTER_LIMITS,
+  "adapters/hcs/": PORT_ADAPTER_LIMITS,
+  "adapters/guest/": PORT_ADAPTER_LIMITS,
+};
+
+for (const [folder, limits] of Object.entries(ADAPTER_LIMITS)) {
+  for await (const file of tsFiles(folder.slice(0, -1))) {
+    const text = await Deno.readTextFile(`${root}/${file}`);
+    for (const imp of importsOf(text)) {
+      if (!imp.specifier.startsWith(".")) continue;
+      const target = resolve(file, imp.specifier);
+      if (target.startsWith(folder)) continue;
+      if (limits.some((limit) => target.startsWith(limit))) {
+        problems.push(`${file}:${imp.line}: ${folder} may not import ${target}`);
+      }
     }
   }
 }

@@ -21,12 +21,12 @@
  * @module
  */
 import { join } from "node:path";
-import { COMPUTECORE_SYMBOLS } from "../adapters/native/ffi/computecore_symbols.ts";
-import { COMPUTENETWORK_SYMBOLS } from "../adapters/native/ffi/computenetwork_symbols.ts";
-import { KERNEL32_SYMBOLS } from "../adapters/native/ffi/kernel32_symbols.ts";
-import type { WindowsLibraryName } from "../adapters/native/ffi/library_paths.ts";
-import { OLE32_SYMBOLS } from "../adapters/native/ffi/ole32_symbols.ts";
-import { VMCOMPUTE_SYMBOLS } from "../adapters/native/ffi/vmcompute_symbols.ts";
+import { COMPUTECORE_SYMBOLS } from "../adapters/ffi/computecore_symbols.ts";
+import { COMPUTENETWORK_SYMBOLS } from "../adapters/ffi/computenetwork_symbols.ts";
+import { KERNEL32_SYMBOLS } from "../adapters/ffi/kernel32_symbols.ts";
+import type { WindowsLibraryName } from "../adapters/ffi/library_paths.ts";
+import { OLE32_SYMBOLS } from "../adapters/ffi/ole32_symbols.ts";
+import { VMCOMPUTE_SYMBOLS } from "../adapters/ffi/vmcompute_symbols.ts";
 import { compilerArgs, NATIVE_DIR, standinRecipe } from "../tests/native/standin_build.ts";
 
 const TABLES: Record<WindowsLibraryName, Deno.ForeignLibraryInterface> = {

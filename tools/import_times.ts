@@ -22,7 +22,7 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = new URL("../", import.meta.url);
 const CLI = "adapters/cli/";
-const SIM_HOST = ["adapters/create_ports.ts", "adapters/native/sim/simulated_host.ts"];
+const SIM_HOST = ["adapters/create_ports.ts", "adapters/sim/simulated_host.ts"];
 
 /** The modules a command loads beside the entry (see COMMANDS in adapters/cli/podnet.ts). */
 const PATHS: Record<string, string[]> = {

@@ -1,6 +1,6 @@
 import type { HostPorts } from "../create_ports.ts";
-import type { WindowsLibraries } from "../native/ffi/windows_libraries.ts";
-import type { SimulatedHost } from "../native/sim/simulated_host.ts";
+import type { WindowsLibraries } from "../ffi/windows_libraries.ts";
+import type { SimulatedHost } from "../sim/simulated_host.ts";
 import type { GuestPlatform } from "../../ports/guest_network.ts";
 import { EXIT_CODES } from "./exit_codes.ts";
 import type { Common } from "./_options.ts";
@@ -40,8 +40,8 @@ export class Hosts implements AsyncDisposable {
     if (this.#make !== undefined) return;
     if (this.#common.host === "windows") {
       const [{ createWindowsPorts }, { WindowsLibraries }] = await Promise.all([
-        import("../native/ffi/create_windows_ports.ts"),
-        import("../native/ffi/windows_libraries.ts"),
+        import("../ffi/create_windows_ports.ts"),
+        import("../ffi/windows_libraries.ts"),
       ]);
       this.#make = (vmId, guest, timeout) => {
         this.#libraries ??= new WindowsLibraries();
@@ -51,7 +51,7 @@ export class Hosts implements AsyncDisposable {
     }
     const [{ createPorts }, { SimulatedHost }] = await Promise.all([
       import("../create_ports.ts"),
-      import("../native/sim/simulated_host.ts"),
+      import("../sim/simulated_host.ts"),
     ]);
     const sim = this.#openSim(SimulatedHost);
     this.#make = (vmId, guest, timeout) => {

@@ -20,7 +20,7 @@ import { codeOf, oneLine } from "./_output.ts";
 import { describeUnreadable, fileOf, scanPods, type Unreadable, unreadableOf } from "./_records.ts";
 import { openStateDir } from "./_state_dir.ts";
 import { StepLog } from "./_step_log.ts";
-import { tearDownPod } from "./_tear_down.ts";
+import { tearDownPod } from "./_pod_teardown.ts";
 import { finishLiving, isLivingOperation } from "./_finish_living.ts";
 
 /** `podnet recover --help`. */

@@ -1,7 +1,8 @@
 import type { JsonObject } from "../../ports/json.ts";
-import { isSimOp } from "../native/sim/operations.ts";
-import { SimulatedHost } from "../native/sim/simulated_host.ts";
-import type { FaultAction } from "../native/sim/fault_plan.ts";
+import { isSimOp } from "../sim/operations.ts";
+import { SimulatedHost } from "../sim/simulated_host.ts";
+import { defaultFixture } from "../sim/default_fixture.ts";
+import type { FaultAction } from "../sim/fault_plan.ts";
 import { EXIT_CODES, type ExitCode } from "./exit_codes.ts";
 import { FAILABLE_STEPS } from "./fault_steps.ts";
 import type { Ctx } from "./_command.ts";
@@ -26,7 +27,7 @@ each call updates FILE atomically, under a lock. FILE must not exist yet.
   --sim-state FILE          the file to create
   --guest lcow|wcow         the VM's guest
   --fixture PATH            an HCN namespace and its endpoints as JSON
-                            (default: the 3-NIC pod of tests/data/pod-3nic.json)
+                            (default: the 3-NIC pod of adapters/sim/fixtures/pod-3nic.json)
   --vm ID                   the VM's compute system ID (default podnet-uvm-1)
   --latency-ms N            every call takes N milliseconds (default 0)
 ${SIM_COMMON_HELP}
@@ -105,19 +106,22 @@ export async function simInit(ctx: Ctx, args: string[]): Promise<ExitCode> {
     throw usage(`--latency-ms must be a number >= 0, not ${JSON.stringify(values["latency-ms"])}`);
   }
   await ctx.startLogging(values.verbose, logFormat(values["log-format"]));
-  const fixturePath = nonEmpty(values.fixture, "fixture") ??
-    new URL("../../tests/data/pod-3nic.json", import.meta.url);
+  const fixturePath = nonEmpty(values.fixture, "fixture");
   let fixture: unknown;
   try {
-    fixture = JSON.parse(await Deno.readTextFile(fixturePath));
+    fixture = fixturePath === undefined
+      ? await defaultFixture()
+      : JSON.parse(await Deno.readTextFile(fixturePath));
   } catch (cause) {
-    throw usage(`Cannot read fixture ${String(fixturePath)}`, { cause });
+    throw usage(`Cannot read fixture ${fixturePath}`, { cause });
   }
   const host = new SimulatedHost({ guest, vmId, ...(latency === undefined ? {} : { latency }) });
   try {
     host.loadFixture(fixture);
   } catch (cause) {
-    throw usage(`Cannot load fixture ${String(fixturePath)}`, { cause });
+    throw usage(`Cannot load fixture ${fixturePath ?? "adapters/sim/fixtures/pod-3nic.json"}`, {
+      cause,
+    });
   }
   const state = host.exportState();
   try {

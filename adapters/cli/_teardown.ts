@@ -21,7 +21,7 @@ import { loadRecord, lockPod } from "./_records.ts";
 import { openStateDir } from "./_state_dir.ts";
 import { StepLog } from "./_step_log.ts";
 import { Timeline, TIMELINE_HELP, TIMELINE_OPTION } from "./_timeline.ts";
-import { hostOf, tearDownPod } from "./_tear_down.ts";
+import { hostOf, tearDownPod } from "./_pod_teardown.ts";
 
 /** `podnet teardown --help`. */
 export const TEARDOWN_HELP = `Usage: deno task podnet teardown --pod ID [options]

@@ -17,13 +17,14 @@ import { hintOf } from "./_output.ts";
 import { PodnetError, SetupError, TeardownError } from "../../domain/errors.ts";
 import type { GuestPlatform } from "../../ports/guest_network.ts";
 import { createPorts } from "../create_ports.ts";
-import { SimulatedHost } from "../native/sim/simulated_host.ts";
-import type { Inventory } from "../native/sim/inventory.ts";
-import type { TraceEntry } from "../native/sim/trace_entry.ts";
+import { SimulatedHost } from "../sim/simulated_host.ts";
+import { defaultFixture } from "../sim/default_fixture.ts";
+import type { Inventory } from "../sim/inventory.ts";
+import type { TraceEntry } from "../sim/trace_entry.ts";
 import { FAILABLE_STEPS } from "./fault_steps.ts";
 import { startLogging } from "./_logging.ts";
 import { Timeline } from "./_timeline.ts";
-import type { LatencyProfile } from "../native/sim/latency.ts";
+import type { LatencyProfile } from "../sim/latency.ts";
 
 /** Call latencies of the simulated host under `--timeline`, of the order a real host shows. */
 const TIMELINE_LATENCY: LatencyProfile = {
@@ -143,13 +144,12 @@ export async function runDemo(args: string[], io: Output): Promise<number> {
   }
 
   let fixture: unknown;
-  const fixtureUrl = v.fixture ?? new URL("../../tests/data/pod-3nic.json", import.meta.url);
   try {
-    fixture = JSON.parse(await Deno.readTextFile(fixtureUrl));
+    fixture = v.fixture === undefined
+      ? await defaultFixture()
+      : JSON.parse(await Deno.readTextFile(v.fixture));
   } catch (e) {
-    io.err(
-      `demo: Cannot read fixture ${String(fixtureUrl)}: ${e instanceof Error ? e.message : e}`,
-    );
+    io.err(`demo: Cannot read fixture ${v.fixture}: ${e instanceof Error ? e.message : e}`);
     return 2;
   }
 

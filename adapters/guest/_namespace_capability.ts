@@ -11,8 +11,8 @@ import {
 } from "../../domain/errors.ts";
 import type { CallOptions } from "../../ports/call_options.ts";
 import type { ComputeSystem } from "../hcs/compute_system.ts";
-import { raceSignal } from "../native/race_signal.ts";
-import { withTimeLimit } from "../native/time_limit.ts";
+import { raceSignal } from "../async/race_signal.ts";
+import { withTimeLimit } from "../async/time_limit.ts";
 import type { GuestTransport } from "./guest_transport.ts";
 
 const flag = z.boolean({ error: "must be a boolean" }).nullish();

@@ -9,9 +9,9 @@ import { HResultError, InvalidArgumentError, NotFoundError } from "../../domain/
 import { requireGuid } from "../../domain/guid.ts";
 import type { CallOptions } from "../../ports/call_options.ts";
 import type { HostEndpoint, HostNamespace, HostNetwork } from "../../ports/host_network.ts";
-import type { HcnApi } from "../native/hcn_api.ts";
-import { isNotFoundHResult } from "../native/hresult.ts";
-import { checkTimeoutMs, withTimeLimit } from "../native/time_limit.ts";
+import type { HcnApi } from "../dll/hcn_api.ts";
+import { isNotFoundHResult } from "../dll/hresult.ts";
+import { checkTimeoutMs, withTimeLimit } from "../async/time_limit.ts";
 import { type Normalisation, parseEndpointDocument, parseNamespaceDocument } from "./_schemas.ts";
 
 const logger = getLogger(["podnet", "hcn"]);

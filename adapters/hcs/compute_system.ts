@@ -18,15 +18,10 @@ import {
 } from "../../domain/errors.ts";
 import type { CallOptions } from "../../ports/call_options.ts";
 import type { JsonObject, JsonValue } from "../../ports/json.ts";
-import type { HcsApi, HcsSystemHandle } from "../native/hcs_api.ts";
-import {
-  HRESULT,
-  isGuestGoneHResult,
-  isNotFoundHResult,
-  isVmGoneHResult,
-} from "../native/hresult.ts";
-import { checkTimeoutMs, withTimeLimit } from "../native/time_limit.ts";
-import { raceSignal } from "../native/race_signal.ts";
+import type { HcsApi, HcsSystemHandle } from "../dll/hcs_api.ts";
+import { HRESULT, isGuestGoneHResult, isNotFoundHResult, isVmGoneHResult } from "../dll/hresult.ts";
+import { checkTimeoutMs, withTimeLimit } from "../async/time_limit.ts";
+import { raceSignal } from "../async/race_signal.ts";
 import { foldPropertyKeys } from "./_property_keys.ts";
 
 const logger = getLogger(["podnet", "hcs"]);

@@ -1,7 +1,7 @@
 /**
  * In-memory ports for domain tests: a host, a VM and a guest that record
  * every call and fail on demand. Deliberately simple; the simulated Windows
- * host under adapters/native/sim is the strict one.
+ * host under adapters/sim is the strict one.
  */
 import type { GuestNetwork, GuestNic, GuestNicConfig } from "../../ports/guest_network.ts";
 import type { HostEndpoint, HostNamespace, HostNetwork } from "../../ports/host_network.ts";

@@ -7,15 +7,11 @@
  */
 import { normalizeGuid } from "../../domain/guid.ts";
 import type { JsonObject, JsonValue } from "../../ports/json.ts";
-import { hresultError } from "../../adapters/native/error_record.ts";
-import type {
-  HcnApi,
-  HcnEndpointHandle,
-  HcnNamespaceHandle,
-} from "../../adapters/native/hcn_api.ts";
-import type { HcsApi, HcsSystemHandle } from "../../adapters/native/hcs_api.ts";
-import { HRESULT } from "../../adapters/native/hresult.ts";
-import type { NativeCallOptions } from "../../adapters/native/native_call_options.ts";
+import { hresultError } from "../../adapters/dll/error_record.ts";
+import type { HcnApi, HcnEndpointHandle, HcnNamespaceHandle } from "../../adapters/dll/hcn_api.ts";
+import type { HcsApi, HcsSystemHandle } from "../../adapters/dll/hcs_api.ts";
+import { HRESULT } from "../../adapters/dll/hresult.ts";
+import type { NativeCallOptions } from "../../adapters/dll/native_call_options.ts";
 
 /**
  * One scripted answer to the next call of a DLL function:

@@ -8,10 +8,12 @@
 import { fileURLToPath } from "node:url";
 import { runPodnet } from "../../adapters/cli/podnet.ts";
 
-/** The pod namespace of `tests/data/pod-3nic.json`. */
+/** The pod namespace of `adapters/sim/fixtures/pod-3nic.json`. */
 export const NS = "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b";
 /** The fixture's path. */
-export const FIXTURE = fileURLToPath(new URL("../data/pod-3nic.json", import.meta.url));
+export const FIXTURE = fileURLToPath(
+  new URL("../../adapters/sim/fixtures/pod-3nic.json", import.meta.url),
+);
 /**
  * The command line's entry point: the source, or the script named by
  * `PODNET_ENTRY` (say the bundle of `deno task bundle`:

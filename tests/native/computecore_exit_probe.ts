@@ -7,8 +7,8 @@
  *
  * @module
  */
-import { FfiComputecoreApi } from "../../adapters/native/ffi/ffi_computecore_api.ts";
-import { WindowsLibraries } from "../../adapters/native/ffi/windows_libraries.ts";
+import { FfiComputecoreApi } from "../../adapters/ffi/ffi_computecore_api.ts";
+import { WindowsLibraries } from "../../adapters/ffi/windows_libraries.ts";
 
 const paths = JSON.parse(Deno.args[0] ?? "{}") as Record<string, string>;
 const vm = Deno.args[1] ?? "uvm-probe";

@@ -5,14 +5,11 @@
  *
  * @module
  */
-import { createWindowsPorts } from "../../adapters/native/ffi/create_windows_ports.ts";
-import { FfiHcnApi } from "../../adapters/native/ffi/ffi_hcn_api.ts";
-import { FfiHcsApi } from "../../adapters/native/ffi/ffi_hcs_api.ts";
-import { systemLibraryPath } from "../../adapters/native/ffi/library_paths.ts";
-import {
-  nativeLibrariesOf,
-  WindowsLibraries,
-} from "../../adapters/native/ffi/windows_libraries.ts";
+import { createWindowsPorts } from "../../adapters/ffi/create_windows_ports.ts";
+import { FfiHcnApi } from "../../adapters/ffi/ffi_hcn_api.ts";
+import { FfiHcsApi } from "../../adapters/ffi/ffi_hcs_api.ts";
+import { systemLibraryPath } from "../../adapters/ffi/library_paths.ts";
+import { nativeLibrariesOf, WindowsLibraries } from "../../adapters/ffi/windows_libraries.ts";
 
 const paths = JSON.parse(Deno.args[0] ?? "{}") as Record<string, string>;
 const libraries = new WindowsLibraries(paths);

@@ -15,10 +15,7 @@
  */
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type {
-  WindowsLibraryName,
-  WindowsLibraryPaths,
-} from "../../adapters/native/ffi/library_paths.ts";
+import type { WindowsLibraryName, WindowsLibraryPaths } from "../../adapters/ffi/library_paths.ts";
 
 /** The folder of the C sources. */
 export const NATIVE_DIR: URL = new URL("./", import.meta.url);

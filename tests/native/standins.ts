@@ -6,14 +6,14 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { WindowsLibraryPaths } from "../../adapters/native/ffi/library_paths.ts";
-import { FfiHcnApi } from "../../adapters/native/ffi/ffi_hcn_api.ts";
-import { WindowsHcsApi } from "../../adapters/native/ffi/windows_hcs_api.ts";
+import type { WindowsLibraryPaths } from "../../adapters/ffi/library_paths.ts";
+import { FfiHcnApi } from "../../adapters/ffi/ffi_hcn_api.ts";
+import { WindowsHcsApi } from "../../adapters/ffi/windows_hcs_api.ts";
 import {
   type HcsLibrary,
   WindowsLibraries,
   type WindowsLibrariesOptions,
-} from "../../adapters/native/ffi/windows_libraries.ts";
+} from "../../adapters/ffi/windows_libraries.ts";
 import { buildStandins, copyStandins, type StandinBuild } from "./standin_build.ts";
 
 /** The controls every API stand-in (computenetwork, vmcompute) exports. */
