@@ -122,7 +122,7 @@ Deno.test("demo: bad flags print usage and exit 2", async () => {
 });
 
 Deno.test("demo --fixture with the pod-names fixture orders by ethN", async () => {
-  const path = fileURLToPath(new URL("./data/pod-names.json", import.meta.url));
+  const path = fileURLToPath(new URL("../adapters/sim/fixtures/pod-names.json", import.meta.url));
   const r = await demo(["--json", "--fixture", path]);
   assert.equal(r.code, 0, r.err);
   const report: DemoReport = JSON.parse(r.out);

@@ -23,7 +23,7 @@ import { RecordingHcn } from "./_fakes/recording_apis.ts";
 
 const NS = "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b";
 const NIC = "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0";
-const DATA = fileURLToPath(new URL("./data/", import.meta.url));
+const DATA = fileURLToPath(new URL("../adapters/sim/fixtures/", import.meta.url));
 
 // ---------------------------------------------------------------- the PRNG
 /** mulberry32: small, fast, deterministic. */

@@ -8,7 +8,9 @@ const NS = "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b";
 const EP0 = "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d";
 
 async function fixture(name: string): Promise<unknown> {
-  return JSON.parse(await Deno.readTextFile(new URL(`./data/${name}`, import.meta.url)));
+  return JSON.parse(
+    await Deno.readTextFile(new URL(`../adapters/sim/fixtures/${name}`, import.meta.url)),
+  );
 }
 
 async function loaded(): Promise<SimulatedHost> {

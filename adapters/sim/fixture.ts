@@ -1,6 +1,6 @@
 /**
  * The fixture shape the simulated host loads: one HCN namespace and its
- * endpoints, as in `tests/data/*.json`.
+ * endpoints, as in `adapters/sim/fixtures/*.json`.
  *
  * @module
  */

@@ -447,7 +447,7 @@ export class SimulatedHost {
 
   /**
    * Loads a fixture (`{namespace, endpoints: [...]}`, as in
-   * `tests/data/*.json`): adds its namespace and endpoints. Nothing is added
+   * `adapters/sim/fixtures/*.json`): adds its namespace and endpoints. Nothing is added
    * when it is rejected.
    *
    * @throws InvalidArgumentError for a bad shape, a non-GUID ID or an ID already present

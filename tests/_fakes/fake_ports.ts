@@ -19,7 +19,9 @@ export interface Fixture {
 }
 
 export async function readFixture(name: string): Promise<Fixture> {
-  return JSON.parse(await Deno.readTextFile(new URL(`../data/${name}.json`, import.meta.url)));
+  return JSON.parse(
+    await Deno.readTextFile(new URL(`../../adapters/sim/fixtures/${name}.json`, import.meta.url)),
+  );
 }
 
 type Method =

@@ -2,7 +2,7 @@
  * A pod fixture of any size: one namespace and `n` endpoints named
  * `<container>_eth<i>`, listed in a shuffled order (HNS lists endpoints in no
  * meaningful order), each with an address, a route, DNS and an encapsulation
- * policy like the sample data in tests/data.
+ * policy like the sample data in adapters/sim/fixtures.
  */
 
 /** A generated fixture, in the simulated host's fixture format. */

@@ -251,7 +251,7 @@ export type HcnCallName =
   | "HcnCloseEndpoint"
   | "HcnEnumerateEndpoints";
 
-/** The shape of tests/data/*.json fixtures. */
+/** The shape of adapters/sim/fixtures/*.json fixtures. */
 export interface HcnFixture {
   /** The namespace document. */
   readonly namespace: JsonObject;
@@ -444,8 +444,10 @@ function idOf(document: JsonObject): string {
   return id;
 }
 
-/** Reads a fixture of tests/data/ (e.g. "pod-3nic.json"). */
+/** Reads a fixture of adapters/sim/fixtures/ (e.g. "pod-3nic.json"). */
 export async function readFixture(name: string): Promise<HcnFixture> {
-  const text = await Deno.readTextFile(new URL(`../data/${name}`, import.meta.url));
+  const text = await Deno.readTextFile(
+    new URL(`../../adapters/sim/fixtures/${name}`, import.meta.url),
+  );
   return JSON.parse(text) as HcnFixture;
 }

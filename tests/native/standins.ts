@@ -86,9 +86,11 @@ export interface PodFixture {
   readonly endpoints: ReadonlyArray<Record<string, unknown> & { readonly ID: string }>;
 }
 
-/** Reads a fixture from tests/data. */
+/** Reads a fixture from adapters/sim/fixtures. */
 export async function readFixture(name = "pod-3nic.json"): Promise<PodFixture> {
-  const text = await Deno.readTextFile(new URL(`../data/${name}`, import.meta.url));
+  const text = await Deno.readTextFile(
+    new URL(`../../adapters/sim/fixtures/${name}`, import.meta.url),
+  );
   return JSON.parse(text) as PodFixture;
 }
 
