@@ -1,7 +1,7 @@
 // Fuzzing the HCN endpoint documents podnet reads: the real fixture
 // endpoints mutated field by field (key case, type, blank, extra, missing,
 // huge and risky values), each outcome checked against a small oracle
-// written from shared/docs/windows-api.md section 6 and the rules of
+// written from what hcsshim and the Linux guest do (docs/host_documents.md) and the rules of
 // docs/host_documents.md: what hcsshim's decoder, then the Linux guest, do
 // with the document. An outcome is one of:
 // - both accept, and the guest ends up with the same configuration;

@@ -1,5 +1,5 @@
 /**
- * The `GuestNetwork` port for a Linux guest (LCOW): windows-api.md section 4.
+ * The `GuestNetwork` port for a Linux guest (LCOW); its documents are described in docs/architecture.md.
  *
  * @module
  */

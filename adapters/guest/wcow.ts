@@ -1,5 +1,5 @@
 /**
- * The `GuestNetwork` port for a Windows guest (WCOW): windows-api.md section 4.
+ * The `GuestNetwork` port for a Windows guest (WCOW); its documents are described in docs/architecture.md.
  *
  * @module
  */

@@ -1,7 +1,7 @@
 /**
  * The `VmNetwork` port over HCS: hot-adds, updates (SR-IOV settings) and
  * hot-removes the utility VM's NICs with HcsModifyComputeSystem
- * (windows-api.md section 3).
+ * (docs/architecture.md, "HCS: the compute system and the host NIC document").
  *
  * @module
  */
