@@ -4,8 +4,6 @@
  *
  * @module
  */
-import { NetworkController } from "../../domain/network_controller.ts";
-import type { RestoreOptions } from "../../domain/controller_options.ts";
 import type { Snapshot } from "../../domain/snapshot.ts";
 import type { ControllerState } from "../../domain/state.ts";
 import type { FileStore } from "../store/file_store.ts";
@@ -13,6 +11,7 @@ import type { HostRecord } from "./_host_records.ts";
 import type { Hosts } from "./_hosts.ts";
 import type { CallSettings } from "./_options.ts";
 import type { StepLog } from "./_step_log.ts";
+import { recovered } from "./_pod_teardown.ts";
 
 const LIVING = new Set(["add", "remove", "update", "sync"]);
 
@@ -33,17 +32,7 @@ export async function finishLiving(
 ): Promise<{ readonly state: ControllerState; readonly error?: unknown }> {
   const ports = hosts.portsFor(host.vmId, host.guest, settings.callTimeoutMs);
   try {
-    const options: RestoreOptions = {
-      store,
-      onEvent: log.onEvent,
-      ...(settings.hostConcurrency === undefined
-        ? {}
-        : { hostConcurrency: settings.hostConcurrency }),
-    };
-    const controller = NetworkController.recover(snapshot, ports, options);
-    const signal = settings.timeoutMs === undefined
-      ? undefined
-      : AbortSignal.timeout(settings.timeoutMs);
+    const { controller, signal } = recovered(snapshot, ports, store, settings, log);
     try {
       await controller.finishInterrupted({ signal });
     } catch (error) {

@@ -2,11 +2,37 @@ import { NetworkController } from "../../domain/network_controller.ts";
 import type { RestoreOptions } from "../../domain/controller_options.ts";
 import type { ControllerState } from "../../domain/state.ts";
 import type { Snapshot } from "../../domain/snapshot.ts";
+import type { NetworkPorts } from "../../ports/network_ports.ts";
 import type { FileStore } from "../store/file_store.ts";
 import type { HostRecord, HostRecords } from "./_host_records.ts";
 import type { Hosts } from "./_hosts.ts";
 import { type CallSettings, usage } from "./_options.ts";
 import type { StepLog } from "./_step_log.ts";
+
+/**
+ * The pod's controller recovered from its record in this process, with the
+ * command's store, step log and limits, and the signal of its time limit.
+ */
+export function recovered(
+  snapshot: Snapshot,
+  ports: NetworkPorts,
+  store: FileStore,
+  settings: CallSettings,
+  log: StepLog,
+): { readonly controller: NetworkController; readonly signal: AbortSignal | undefined } {
+  const options: RestoreOptions = {
+    store,
+    onEvent: log.onEvent,
+    // The controller's NIC pipeline width, passed through as given.
+    ...(settings.hostConcurrency === undefined
+      ? {}
+      : { hostConcurrency: settings.hostConcurrency }),
+  };
+  return {
+    controller: NetworkController.recover(snapshot, ports, options),
+    signal: settings.timeoutMs === undefined ? undefined : AbortSignal.timeout(settings.timeoutMs),
+  };
+}
 
 /** How a teardown went. */
 export interface TeardownResult {
@@ -37,18 +63,7 @@ export async function tearDownPod(
     // Before any call: a process killed before the controller records its
     // first undo still leaves word that this pod is to be torn down.
     if (host.operation !== "teardown") await hostRecords.save({ ...host, operation: "teardown" });
-    const options: RestoreOptions = {
-      store,
-      onEvent: log.onEvent,
-      // The controller's NIC pipeline width, passed through as given.
-      ...(settings.hostConcurrency === undefined
-        ? {}
-        : { hostConcurrency: settings.hostConcurrency }),
-    };
-    const controller = NetworkController.recover(snapshot, ports, options);
-    const signal = settings.timeoutMs === undefined
-      ? undefined
-      : AbortSignal.timeout(settings.timeoutMs);
+    const { controller, signal } = recovered(snapshot, ports, store, settings, log);
     try {
       await controller.teardown({ signal });
     } catch (error) {
