@@ -30,6 +30,8 @@ import { NetworkController } from "../domain/network_controller.ts";
 import { CLOSE_CALLS, MODIFY_REQUEST_OPS, type SimCall, SimulatedHost } from "../sim.ts";
 import {
   FIXTURE,
+  HELD,
+  killWhenHeld,
   leftoverFiles,
   PERMISSIONS,
   PODNET,
@@ -44,7 +46,6 @@ type Operation = "setup" | "teardown";
 
 const NO_SIGKILL = Deno.build.os === "windows";
 const VM = "podnet-uvm-1";
-const HELD = "is held by a hang fault";
 
 /** The fixture again with new IDs (namespace and endpoints) for pod number `n`. */
 function fixtureFor(n: number, fixture: string): { text: string; namespaceId: string } {
@@ -146,37 +147,6 @@ async function callsOf(guest: Guest): Promise<Record<Operation, string[]>> {
   const teardown = ops();
   assert.deepEqual([setup.length, teardown.length], [counts.setup, counts.teardown]);
   return { setup, teardown };
-}
-
-/**
- * Runs `podnet ARGS` in a new process and SIGKILLs it the moment it logs a
- * held call. Returns whether it was held and how it ended.
- */
-async function killWhenHeld(
-  args: string[],
-): Promise<{ held: boolean; status: Deno.CommandStatus; log: string }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMISSIONS, PODNET, ...args, "--verbose", "--log-format", "json"],
-    cwd: ROOT,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let log = "";
-  let held = false;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    log += value;
-    if (log.includes(HELD)) {
-      held = true;
-      child.kill("SIGKILL");
-      break;
-    }
-  }
-  await reader.cancel();
-  return { held, status: await child.status, log };
 }
 
 /** A kill point: the call, and whether it was applied before the kill. */

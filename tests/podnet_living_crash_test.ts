@@ -11,21 +11,13 @@ import assert from "node:assert/strict";
 import { FileStore } from "../adapters/store/file_store.ts";
 import { SimulatedHost } from "../sim.ts";
 import { isComplete } from "../domain/_pod_record.ts";
-import {
-  FIXTURE,
-  PERMISSIONS,
-  PODNET,
-  podnet,
-  podnetProcess,
-  ROOT,
-} from "./_helpers/podnet_cli.ts";
+import { FIXTURE, killWhenHeld, podnet, podnetProcess } from "./_helpers/podnet_cli.ts";
 
 type Guest = "lcow" | "wcow";
 type Op = "nic add" | "nic remove" | "sync";
 
 const NO_SIGKILL = Deno.build.os === "windows";
 const VM = "podnet-uvm-1";
-const HELD = "is held by a hang fault";
 
 interface Pod {
   readonly podId: string;
@@ -101,33 +93,6 @@ function prepare(host: SimulatedHost, op: Op, pod: Pod): string[] {
       host.removeNamespaceEndpoint(pod.endpoint(2));
       return ["sync", "--pod", pod.podId];
   }
-}
-
-async function killWhenHeld(
-  args: string[],
-): Promise<{ held: boolean; status: Deno.CommandStatus }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMISSIONS, PODNET, ...args, "--verbose", "--log-format", "json"],
-    cwd: ROOT,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let log = "";
-  let held = false;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    log += value;
-    if (log.includes(HELD)) {
-      held = true;
-      child.kill("SIGKILL");
-      break;
-    }
-  }
-  await reader.cancel();
-  return { held, status: await child.status };
 }
 
 /** How many calls `op` makes, counted on a lane of its own (a hang it never reaches counts them). */

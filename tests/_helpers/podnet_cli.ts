@@ -126,3 +126,37 @@ export async function leftoverFiles(stateDir: string): Promise<string[]> {
   );
   return names.sort();
 }
+
+/** What the simulated host logs when a call is held by a hang fault. */
+export const HELD = "is held by a hang fault";
+
+/**
+ * Runs `podnet ARGS` in a new process and SIGKILLs it the moment it logs a
+ * held call. Returns whether it was held, how it ended and what it logged.
+ */
+export async function killWhenHeld(
+  args: string[],
+): Promise<{ held: boolean; status: Deno.CommandStatus; log: string }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...PERMISSIONS, PODNET, ...args, "--verbose", "--log-format", "json"],
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let log = "";
+  let held = false;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    log += value;
+    if (log.includes(HELD)) {
+      held = true;
+      child.kill("SIGKILL");
+      break;
+    }
+  }
+  await reader.cancel();
+  return { held, status: await child.status, log };
+}
