@@ -66,7 +66,9 @@ export type { RecordChange } from "./domain/record_change.ts";
 export { MAX_SNAPSHOT_DEPTH, parseSnapshot, RECORDED_OPERATIONS } from "./domain/snapshot.ts";
 export type { RecordedOperationName, Snapshot } from "./domain/snapshot.ts";
 // What a snapshot and a record change hold (also in @podnet/hcs)
-export type { NicBinding, StepProgress } from "./domain/binding.ts";
+export type { NicBinding, NicIov, StepProgress } from "./domain/binding.ts";
+export { INTERRUPT_MODERATIONS } from "./domain/iov.ts";
+export type { InterruptModeration, IovSettings } from "./domain/iov.ts";
 export type { NicStep } from "./domain/steps.ts";
 export { CONTROLLER_STATES } from "./domain/state.ts";
 export type { ControllerState } from "./domain/state.ts";
