@@ -2,8 +2,9 @@
  * Reading what the pod's NICs come from: the HCN namespace, then its
  * endpoints concurrently, in eth order. Every read has settled when this
  * settles, so none outlives the operation; the first failure is thrown.
- * The adapter validates each document as it is read, so bad host data stops
- * the operation before the VM is touched.
+ * The adapter validates each document as it is read, and the guest adapter
+ * the pod's endpoints together (`checkPod`), so bad host data stops the
+ * operation before the VM is touched.
  *
  * @module
  */
@@ -78,5 +79,7 @@ async function read(
     if (r.status === "rejected") throw r.reason;
     endpoints.push(r.value);
   }
-  return { namespace, endpoints: orderEndpoints(endpoints) };
+  const ordered = orderEndpoints(endpoints);
+  ports.guest.checkPod?.(ordered);
+  return { namespace, endpoints: ordered };
 }

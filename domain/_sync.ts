@@ -141,5 +141,7 @@ async function readPresent(ctx: OperationContext): Promise<HostEndpoint[]> {
     if (s.status === "rejected") throw s.reason;
     if (s.value !== undefined) found.push(s.value);
   }
-  return orderEndpoints(found);
+  const ordered = orderEndpoints(found);
+  ports.guest.checkPod?.(ordered); // what the pod will hold after the sync
+  return ordered;
 }

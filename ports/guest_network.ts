@@ -105,4 +105,11 @@ export interface GuestNetwork {
    * ignored (the step that needs the guest reports it).
    */
   connect?(options?: CallOptions): Promise<void>;
+  /**
+   * Optional: refuses the pod's endpoints, taken together, when the guest
+   * would fail on them as a whole (throws `InvalidHostDataError`). Setup and
+   * the migration reset call it with every endpoint the pod will hold,
+   * before the VM is touched.
+   */
+  checkPod?(endpoints: readonly HostEndpoint[]): void;
 }

@@ -10,7 +10,9 @@ import type {
   GuestNic,
   GuestNicConfig,
 } from "../../ports/guest_network.ts";
+import type { HostEndpoint } from "../../ports/host_network.ts";
 import type { JsonObject } from "../../ports/json.ts";
+import { InvalidHostDataError } from "../../domain/errors.ts";
 import type { ComputeSystem } from "../hcs/compute_system.ts";
 import { requireMethods, requireObject } from "../../domain/arguments.ts";
 import { requireGuid } from "../../domain/guid.ts";
@@ -41,7 +43,7 @@ export function buildLcowAdapter(nic: GuestNicConfig): JsonObject {
   if (endpoint.macAddress) adapter.MacAddress = endpoint.macAddress;
 
   const dns = endpoint.dns;
-  const suffixes = lowerNonBlank([...(dns?.domain ? [dns.domain] : []), ...(dns?.search ?? [])]);
+  const suffixes = searchDomains(endpoint);
   if (suffixes.length > 0) adapter.DNSSuffix = suffixes.join(",");
   const servers = lowerNonBlank(dns?.serverList ?? []);
   if (servers.length > 0) adapter.DNSServerList = servers.join(",");
@@ -69,6 +71,21 @@ export function buildLcowAdapter(nic: GuestNicConfig): JsonObject {
   if (nic.policyBasedRouting) adapter.PolicyBasedRouting = true;
   return adapter;
 }
+
+/** The search domains an endpoint gives the guest: `Dns.Domain` first, then `Dns.Search`. */
+function searchDomains(endpoint: HostEndpoint): string[] {
+  const dns = endpoint.dns;
+  return lowerNonBlank([...(dns?.domain ? [dns.domain] : []), ...(dns?.search ?? [])]);
+}
+
+/**
+ * The most search domains the Linux guest writes into the pod's
+ * resolv.conf. It merges the search domains of every NIC in the pod
+ * (duplicates once) and fails the sandbox past this many
+ * (hcsshim `internal/guest/runtime/hcsv2/sandbox_container.go`,
+ * `internal/guest/network/network.go` `GenerateResolvConfContent`).
+ */
+const MAX_POD_SEARCH_DOMAINS = 6;
 
 function lowerNonBlank(values: readonly string[]): string[] {
   return values.filter((value) => value.trim() !== "").map((value) => value.toLowerCase());
@@ -115,6 +132,24 @@ export class LcowGuestNetwork implements GuestNetwork {
   removeNamespace(_namespace: GuestNamespace, options: CallOptions = {}): Promise<void> {
     options.signal?.throwIfAborted();
     return Promise.resolve();
+  }
+
+  /**
+   * Refuses a pod whose NICs together give the guest more than 6 distinct
+   * search domains: each endpoint may be within the limit while the pod's
+   * resolv.conf, which merges them all, is not.
+   */
+  checkPod(endpoints: readonly HostEndpoint[]): void {
+    const domains = new Set(endpoints.flatMap(searchDomains));
+    if (domains.size > MAX_POD_SEARCH_DOMAINS) {
+      const ids = endpoints.map((e) => e.id).join(", ");
+      throw new InvalidHostDataError(
+        `the endpoints ${ids} of one pod`,
+        "Dns",
+        `gives ${domains.size} search domains in all; the Linux guest writes at most ` +
+          `${MAX_POD_SEARCH_DOMAINS} into the pod's resolv.conf`,
+      );
+    }
   }
 
   /** Does nothing on LCOW; resolves false. */
