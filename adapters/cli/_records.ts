@@ -99,6 +99,9 @@ export async function fileOf(store: FileStore, podId: string, error: unknown): P
 
 /** One line naming an unreadable record, its pod and why (human output). */
 export function describeUnreadable(u: Unreadable): string {
-  return `${u.podId === undefined ? "a pod" : `pod ${u.podId}`}: cannot read ${u.file}: ` +
-    u.error.message;
+  const pod = u.podId === undefined ? "a pod" : `pod ${u.podId}`;
+  // The store's message names the file already: say it once.
+  return u.error.message.includes(u.file)
+    ? `${pod}: ${u.error.message}`
+    : `${pod}: cannot read ${u.file}: ${u.error.message}`;
 }
