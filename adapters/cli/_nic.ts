@@ -10,6 +10,7 @@ import type { Ctx } from "./_command.ts";
 import { COMMON_HELP } from "./_help.ts";
 import { runOnLivingPod } from "./_living_pod.ts";
 import {
+  CALL_HELP,
   CALL_OPTIONS,
   callSettings,
   common,
@@ -43,8 +44,7 @@ Each step is printed as it happens.
                             Medium or High
                             (add takes them too: applied right after the hot-add)
   --timeout SECONDS         deadline of the whole operation
-  --call-timeout SECONDS    time limit of each host call (default 30)
-  --host-concurrency N      host NIC calls in flight at once (default 1)
+${CALL_HELP}
 ${TIMELINE_HELP}
 ${COMMON_HELP}`;
 

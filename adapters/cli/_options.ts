@@ -51,6 +51,10 @@ export const COMMON_OPTIONS = {
   help: { type: "boolean", short: "h", default: false },
 } as const satisfies ParseArgsOptionsConfig;
 
+/** The `--help` lines of `--call-timeout` and `--host-concurrency` (`CALL_OPTIONS`). */
+export const CALL_HELP = `  --call-timeout SECONDS    time limit of each host call (default 30)
+  --host-concurrency N      host NIC calls in flight at once (default 1)`;
+
 /** The flags that choose how a command talks to the host. */
 export const CALL_OPTIONS = {
   timeout: { type: "string" },

@@ -8,6 +8,7 @@ import type { HostRecord, HostRecords } from "./_host_records.ts";
 import { Hosts } from "./_hosts.ts";
 import { nextCommand } from "./_next.ts";
 import {
+  CALL_HELP,
   CALL_OPTIONS,
   type CallSettings,
   callSettings,
@@ -46,8 +47,7 @@ Exit code: 1 if any pod failed, else 2 if any record could not be read, else
 3 if any was busy, else 0.
 
   --timeout SECONDS         deadline of each pod's teardown
-  --call-timeout SECONDS    time limit of each host call (default 30)
-  --host-concurrency N      host NIC calls in flight at once (default 1)
+${CALL_HELP}
 ${COMMON_HELP}`;
 
 /** What recover did with one pod. */

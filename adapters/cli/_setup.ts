@@ -10,6 +10,7 @@ import type { HostRecords } from "./_host_records.ts";
 import { Hosts } from "./_hosts.ts";
 import { nextCommand } from "./_next.ts";
 import {
+  CALL_HELP,
   CALL_OPTIONS,
   callSettings,
   type Common,
@@ -45,8 +46,7 @@ record, and the command to run next, are printed.
   --policy-based-routing    the guest routes by policy (LCOW)
   --no-rollback             on failure, leave what was done for teardown
   --timeout SECONDS         deadline of the whole setup (then it is undone)
-  --call-timeout SECONDS    time limit of each host call (default 30)
-  --host-concurrency N      host NIC calls in flight at once (default 1)
+${CALL_HELP}
 ${TIMELINE_HELP}
 ${COMMON_HELP}`;
 

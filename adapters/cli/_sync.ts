@@ -7,7 +7,15 @@ import type { ExitCode } from "./exit_codes.ts";
 import type { Ctx } from "./_command.ts";
 import { COMMON_HELP } from "./_help.ts";
 import { runOnLivingPod } from "./_living_pod.ts";
-import { CALL_OPTIONS, callSettings, common, COMMON_OPTIONS, parse, required } from "./_options.ts";
+import {
+  CALL_HELP,
+  CALL_OPTIONS,
+  callSettings,
+  common,
+  COMMON_OPTIONS,
+  parse,
+  required,
+} from "./_options.ts";
 import { TIMELINE_HELP, TIMELINE_OPTION } from "./_timeline.ts";
 
 /** `podnet sync --help`. */
@@ -21,8 +29,7 @@ undone, a failed removal stays recorded for the next sync.
 
   --pod ID                  the pod
   --timeout SECONDS         deadline of the whole sync
-  --call-timeout SECONDS    time limit of each host call (default 30)
-  --host-concurrency N      host NIC calls in flight at once (default 1)
+${CALL_HELP}
 ${TIMELINE_HELP}
 ${COMMON_HELP}`;
 

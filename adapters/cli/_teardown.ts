@@ -5,6 +5,7 @@ import { COMMON_HELP } from "./_help.ts";
 import { Hosts } from "./_hosts.ts";
 import { nextCommand } from "./_next.ts";
 import {
+  CALL_HELP,
   CALL_OPTIONS,
   callSettings,
   common,
@@ -36,8 +37,7 @@ with no record has nothing to undo (exit 0).
                             the pod's VM and guest, only for a record that podnet
                             setup did not write (setup records them)
   --timeout SECONDS         deadline of the whole teardown
-  --call-timeout SECONDS    time limit of each host call (default 30)
-  --host-concurrency N      host NIC calls in flight at once (default 1)
+${CALL_HELP}
 ${TIMELINE_HELP}
 ${COMMON_HELP}`;
 
