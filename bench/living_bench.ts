@@ -21,22 +21,7 @@ import { createPorts } from "../adapters/create_ports.ts";
 import { SimulatedHost } from "../adapters/sim/simulated_host.ts";
 import { podFixture } from "../tests/_fakes/generated_fixture.ts";
 import type { JsonObject } from "../ports/json.ts";
-
-const PROFILE = {
-  HcnOpenNamespace: 1,
-  HcnOpenEndpoint: 1,
-  HcnQueryNamespaceProperties: 2,
-  HcnQueryEndpointProperties: 2,
-  HcsOpenComputeSystem: 2,
-  HcsGetComputeSystemProperties: 2,
-  "vm.add-nic": 30,
-  "guest.nic-add": 15,
-  "guest.nic-remove": 10,
-  "vm.remove-nic": 25,
-  "guest.nic-preadd": 10,
-  "guest.namespace-add": 10,
-  "guest.namespace-remove": 5,
-} as const;
+import { PROFILE } from "./_latency_profile.ts";
 
 type Guest = "lcow" | "wcow";
 

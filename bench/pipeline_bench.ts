@@ -19,23 +19,7 @@ import { createPorts } from "../adapters/create_ports.ts";
 import { SimulatedHost } from "../adapters/sim/simulated_host.ts";
 import { podFixture } from "../tests/_fakes/generated_fixture.ts";
 import { type ReferencePod, referenceSetup, referenceTeardown } from "./_hcsshim_order.ts";
-
-/** The profile of the issue that asked for the pipeline, in ms. */
-const PROFILE = {
-  HcnOpenNamespace: 1,
-  HcnOpenEndpoint: 1,
-  HcnQueryNamespaceProperties: 2,
-  HcnQueryEndpointProperties: 2,
-  HcsOpenComputeSystem: 2,
-  HcsGetComputeSystemProperties: 2,
-  "vm.add-nic": 30,
-  "guest.nic-add": 15,
-  "guest.nic-remove": 10,
-  "vm.remove-nic": 25,
-  "guest.nic-preadd": 10,
-  "guest.namespace-add": 10,
-  "guest.namespace-remove": 5,
-} as const;
+import { PROFILE } from "./_latency_profile.ts";
 
 const N = 8;
 const fixture = podFixture(N, 8);
