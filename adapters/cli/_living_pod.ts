@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { NetworkController } from "../../domain/network_controller.ts";
-import type { RestoreOptions } from "../../domain/controller_options.ts";
+import type { NetworkController } from "../../domain/network_controller.ts";
 import { NicChangeError } from "../../domain/errors.ts";
 import { EXIT_CODES, type ExitCode } from "./exit_codes.ts";
 import type { Ctx } from "./_command.ts";
@@ -16,6 +15,7 @@ import { type CallSettings, type Common, usage } from "./_options.ts";
 import { codeOf, oneLine } from "./_output.ts";
 import { describePod, podView } from "./_pod_view.ts";
 import { loadRecord, lockPod } from "./_records.ts";
+import { recovered } from "./_pod_teardown.ts";
 import { openStateDir } from "./_state_dir.ts";
 import { StepLog } from "./_step_log.ts";
 import { Timeline } from "./_timeline.ts";
@@ -64,21 +64,11 @@ export async function runOnLivingPod(ctx: Ctx, op: LivingRun): Promise<ExitCode>
     op.timeline ? new Timeline() : undefined,
   );
   try {
-    const options: RestoreOptions = {
-      store,
-      onEvent: log.onEvent,
-      ...(settings.hostConcurrency === undefined
-        ? {}
-        : { hostConcurrency: settings.hostConcurrency }),
-    };
     ctx.say(
       `podnet ${op.command}: pod ${podId}, namespace ${snapshot.namespaceId}, VM ${host.vmId} ` +
         `(${host.guest.toUpperCase()})`,
     );
-    const controller = NetworkController.recover(snapshot, ports, options);
-    const signal = settings.timeoutMs === undefined
-      ? undefined
-      : AbortSignal.timeout(settings.timeoutMs);
+    const { controller, signal } = recovered(snapshot, ports, store, settings, log);
     let result: Record<string, unknown> | undefined;
     let error: unknown;
     try {
@@ -87,7 +77,13 @@ export async function runOnLivingPod(ctx: Ctx, op: LivingRun): Promise<ExitCode>
       error = e;
     }
     log.printTimeline();
-    const view = podView(podId, await store.load(podId).catch(() => undefined), host);
+    let snapshotAfter;
+    try {
+      snapshotAfter = await store.load(podId);
+    } catch (loadError) {
+      ctx.io.err(`podnet ${op.command}: and the record cannot be read: ${oneLine(loadError)}`);
+    }
+    const view = podView(podId, snapshotAfter, host);
     const tl = log.timelineJson();
     if (error === undefined) {
       ctx.say("");
