@@ -10,9 +10,9 @@ import { NicChangeError, NotFoundError } from "./errors.ts";
 import type { IovSettings } from "./iov.ts";
 import { deriveNicId } from "./nic_id.ts";
 import { bindNics } from "./_bind_plan.ts";
-import { bindingOf, undoFailedAdds } from "./_living.ts";
+import { bindingOf, readHeldEndpoints, undoFailedAdds } from "./_living.ts";
 import { type ControllerHooks, type OperationContext, stopReason } from "./_operation_context.ts";
-import { type BindingRecord, isComplete } from "./_pod_record.ts";
+import { type BindingRecord, isAttached } from "./_pod_record.ts";
 import { unbindNics } from "./_unbind_plan.ts";
 
 /** Adds the endpoint's NIC; resolves whether it added one (false: already bound). */
@@ -24,7 +24,7 @@ export async function runAddEndpoint(
 ): Promise<boolean> {
   const { record: r, ports, runner } = ctx;
   const existing = bindingOf(ctx, endpointId);
-  if (existing !== undefined && isComplete(existing)) return false;
+  if (existing !== undefined && isAttached(existing)) return false;
   r.setState({ operation: "add" });
   const call = { signal: ctx.signal };
   let binding: BindingRecord | undefined;
@@ -39,22 +39,27 @@ export async function runAddEndpoint(
     }
     // Both reads at once (the add waits for neither more than it must);
     // both have settled before anything else happens.
-    const [ns, ep] = await Promise.allSettled([
+    // The pod's other endpoints too when the guest checks the pod as a whole.
+    const [ns, ep, others] = await Promise.allSettled([
       runner.read("read-namespace", {}, () => ports.host.getNamespace(r.namespaceId, call)),
       runner.read("read-endpoint", { endpointId }, () => ports.host.getEndpoint(endpointId, call)),
+      readHeldEndpoints(ctx, endpointId),
     ]);
     if (ns.status === "rejected") throw ns.reason;
     if (!ns.value.endpointIds.some((id) => id.toLowerCase() === endpointId)) {
       throw new NotFoundError(`endpoint in namespace ${r.namespaceId}`, endpointId);
     }
     if (ep.status === "rejected") throw ep.reason;
+    if (others.status === "rejected") throw others.reason;
     const endpoint = ep.value;
+    ports.guest.checkPod?.([...others.value, endpoint]);
     binding = r.plan({
       nicId: deriveNicId(r.podId, endpoint.id),
       endpointId: endpoint.id,
       endpointName: endpoint.name,
       macAddress: endpoint.macAddress,
-      iov,
+      // A half-added NIC added anew keeps the settings it was given.
+      iov: iov ?? existing?.iov?.settings,
     });
     const failures = await bindNics(ctx, [{ binding, endpoint }], undefined);
     failure = failures[0] ?? stopReason("addEndpoint", ctx.signal);

@@ -14,7 +14,8 @@ import { NicChangeError } from "./errors.ts";
 import { applyIov } from "./_iov_step.ts";
 import { undoFailedAdds } from "./_living.ts";
 import type { ControllerHooks, OperationContext } from "./_operation_context.ts";
-import { isComplete } from "./_pod_record.ts";
+import { isAttached, isComplete } from "./_pod_record.ts";
+import { afterFailure } from "./_undo_policy.ts";
 
 /** What `finishInterrupted()` did: the endpoints whose NIC it removed or updated. */
 export interface FinishResult {
@@ -33,8 +34,7 @@ export async function runFinish(
   const interrupted = r.operation;
   const held = r.bindings();
   const reapply = held.filter((b) =>
-    b.progress["vm-add"] === "done" && b.progress["guest-attach"] === "done" &&
-    b.progress["guest-prepare"] !== "pending" && b.iov !== undefined && b.iov.progress !== "done"
+    isAttached(b) && b.iov !== undefined && b.iov.progress !== "done"
   );
   const unfinished = held.filter((b) => !isComplete(b) && !reapply.includes(b));
   if (interrupted === null && unfinished.length === 0 && reapply.length === 0) {
@@ -55,12 +55,18 @@ export async function runFinish(
       await applyIov(ctx, b, iov.settings);
       reapplied.push(b.endpointId);
     } catch (error) {
-      failure ??= new NicChangeError("update", r.podId, b.endpointId, false, error);
+      // Refused for sure: the settings are forgotten (the vm-update step
+      // records that) and the NIC is left as it is; else they stay pending.
+      const refused = afterFailure(error) === "none";
+      failure ??= new NicChangeError("update", r.podId, b.endpointId, refused, error);
     }
   }
   hooks.end("Configured");
-  // Not finished: the record keeps naming the operation, so recovery comes back.
-  if (failure !== undefined) r.setState({ operation: interrupted });
+  // Not finished: the record keeps naming the operation, so recovery comes
+  // back. A failure that left nothing open (settings the host refused) ends it.
+  if (failure !== undefined && r.bindings().some((b) => !isComplete(b))) {
+    r.setState({ operation: interrupted });
+  }
   await hooks.persist();
   if (failure !== undefined) throw failure;
   return { removed, reapplied };

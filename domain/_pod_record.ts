@@ -288,11 +288,18 @@ export class PodRecord {
   }
 }
 
-/** Whether every step of a binding is done (a prepare with nothing to do counts). */
-export function isComplete(b: BindingRecord): boolean {
+/**
+ * Whether the NIC of a binding is on the VM and in the guest: every NIC step
+ * done (a prepare with nothing to do counts), whatever its SR-IOV settings.
+ */
+export function isAttached(b: BindingRecord): boolean {
   const p = b.progress;
-  return p["guest-prepare"] !== "pending" && p["vm-add"] === "done" &&
-    p["guest-attach"] === "done" && (b.iov === undefined || b.iov.progress === "done");
+  return p["guest-prepare"] !== "pending" && p["vm-add"] === "done" && p["guest-attach"] === "done";
+}
+
+/** Whether every step of a binding is done, its SR-IOV settings applied included. */
+export function isComplete(b: BindingRecord): boolean {
+  return isAttached(b) && (b.iov === undefined || b.iov.progress === "done");
 }
 
 /** Whether a binding has nothing left to undo. */

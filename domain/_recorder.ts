@@ -120,7 +120,10 @@ export class Recorder {
       try {
         await store.append(record.podId, changes);
       } catch (error) {
+        // What reached the store is unknown: the next write is the whole
+        // record, which holds these changes too.
         record.returnChanges(changes);
+        this.#whole = true;
         throw error;
       }
       this.#appends++;

@@ -91,7 +91,10 @@ export class StepRunner {
       if ("iov" in target) {
         record.setIov(
           target.binding,
-          progress === "none" ? earlierIov ?? null : { settings: target.iov, progress },
+          // Refused: what was applied before, if that is known.
+          progress === "none"
+            ? (earlierIov?.progress === "done" ? earlierIov : null)
+            : { settings: target.iov, progress },
         );
       } else if ("step" in target) record.setProgress(target.binding, target.step, progress);
       else record.setNamespaceProgress(progress);

@@ -20,7 +20,7 @@ import type { HostEndpoint } from "../ports/host_network.ts";
 import { type NicToBind, planBinds } from "./_bind_plan.ts";
 import { undoFailedAdds } from "./_living.ts";
 import { type ControllerHooks, type OperationContext, stopReason } from "./_operation_context.ts";
-import { isComplete } from "./_pod_record.ts";
+import { isAttached, isComplete } from "./_pod_record.ts";
 import { Plan } from "./_step_engine.ts";
 import { planUnbinds, unbindNics } from "./_unbind_plan.ts";
 
@@ -55,8 +55,10 @@ export async function runSync(ctx: OperationContext, hooks: ControllerHooks): Pr
     const present = await readPresent(ctx);
     const wanted = new Set(present.map((e) => e.id));
     const held = r.bindings();
-    // Unfinished NICs of endpoints still there: off first, then added anew.
-    const stale = held.filter((b) => wanted.has(b.endpointId) && !isComplete(b));
+    // Half-added NICs of endpoints still there: off first, then added anew. A
+    // NIC whose only open item is its SR-IOV settings stays where it is (an
+    // update or finishInterrupted() applies them).
+    const stale = held.filter((b) => wanted.has(b.endpointId) && !isAttached(b));
     if (stale.length > 0) {
       const undo = await unbindNics(ctx, { bindings: stale, namespace: false });
       if (undo.failures.length > 0 || undo.cut) {
@@ -73,6 +75,8 @@ export async function runSync(ctx: OperationContext, hooks: ControllerHooks): Pr
         endpointId: endpoint.id,
         endpointName: endpoint.name,
         macAddress: endpoint.macAddress,
+        // A half-added NIC added anew keeps the settings it was given.
+        iov: stale.find((b) => b.endpointId === endpoint.id)?.iov?.settings,
       }),
     }));
     // One plan: the adds' prepares first on the guest (they gate the long

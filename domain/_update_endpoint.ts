@@ -34,8 +34,11 @@ export async function runUpdateEndpoint(
     );
   }
   r.setState({ operation: "update" });
+  // An update changes the fields it names: the NIC keeps the others, and so
+  // does the record; all the known ones are sent, as hcsshim sends all three.
+  const settings: IovSettings = { ...binding.iov?.settings, ...iov };
   try {
-    await applyIov(ctx, binding, iov);
+    await applyIov(ctx, binding, settings);
   } catch (error) {
     hooks.end("Configured");
     await hooks.persist();
