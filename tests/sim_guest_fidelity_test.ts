@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { HResultError } from "../domain/errors.ts";
 import { HRESULT } from "../adapters/dll/hresult.ts";
 import { type HcsSystemHandle, SimulatedHost } from "../sim.ts";
+import { hresultOf } from "./_helpers/hresult_failure.ts";
 
 // Each test names the hcsshim file its rule comes from: the simulator fails
 // where the real guest and HCS fail, and succeeds where they succeed.
@@ -13,16 +13,6 @@ const EP1 = "b1e2c3d4-0001-4a5b-8c6d-7e8f9a0b1c2d";
 const NIC0 = "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0";
 const NIC1 = "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f1";
 const PATH = "VirtualMachine/Devices/NetworkAdapters/";
-
-async function hresultOf(promise: Promise<unknown>): Promise<number> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof HResultError, `expected HResultError, got ${String(err)}`);
-    return err.hresult;
-  }
-  assert.fail("expected the call to fail");
-}
 
 interface Rig {
   readonly host: SimulatedHost;

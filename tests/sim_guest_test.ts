@@ -1,22 +1,12 @@
 import assert from "node:assert/strict";
-import { HResultError } from "../domain/errors.ts";
 import { HRESULT } from "../adapters/dll/hresult.ts";
 import { type HcsSystemHandle, type JsonObject, SimulatedHost } from "../sim.ts";
+import { hresultOf } from "./_helpers/hresult_failure.ts";
 
 const NS = "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b";
 const EP0 = "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d";
 const NIC0 = "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0";
 const NIC1 = "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f1";
-
-async function hresultOf(promise: Promise<unknown>): Promise<number> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof HResultError, `expected HResultError, got ${String(err)}`);
-    return err.hresult;
-  }
-  assert.fail("expected the call to fail");
-}
 
 interface Rig {
   readonly host: SimulatedHost;

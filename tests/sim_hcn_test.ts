@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { HResultError, InvalidArgumentError, NotFoundError } from "../domain/errors.ts";
 import { HRESULT } from "../adapters/dll/hresult.ts";
 import { SimulatedHost } from "../sim.ts";
+import { hresultErrorOf } from "./_helpers/hresult_failure.ts";
 
 const QUERY = '{"SchemaVersion":{"Major":2,"Minor":0},"Flags":0}';
 const NS = "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b";
@@ -17,16 +18,6 @@ async function loaded(): Promise<SimulatedHost> {
   const host = new SimulatedHost({ guest: "lcow" });
   host.loadFixture(await fixture("pod-3nic.json"));
   return host;
-}
-
-async function hresultOf(promise: Promise<unknown>): Promise<HResultError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof HResultError, `expected HResultError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail("expected the call to fail");
 }
 
 function syncHresultOf(fn: () => unknown): HResultError {
@@ -70,7 +61,7 @@ Deno.test("sim hcn: loadFixture rejects bad shapes and changes nothing", async (
   for (const shape of bad) {
     assert.throws(() => host.loadFixture(shape), InvalidArgumentError, JSON.stringify(shape));
   }
-  assert.equal((await hresultOf(host.hcn.openNamespace(NS))).hresult, HRESULT.ERROR_NOT_FOUND);
+  assert.equal((await hresultErrorOf(host.hcn.openNamespace(NS))).hresult, HRESULT.ERROR_NOT_FOUND);
   const names = await fixture("pod-names.json");
   host.loadFixture(names);
   assert.throws(() => host.loadFixture(names), InvalidArgumentError);
@@ -86,25 +77,25 @@ Deno.test("sim hcn: IDs are accepted in any case and with braces; other text fai
   const h2 = await host.hcn.openEndpoint(EP0.toUpperCase());
   host.hcn.closeNamespace(h1);
   host.hcn.closeEndpoint(h2);
-  const err = await hresultOf(host.hcn.openNamespace("pod-namespace"));
+  const err = await hresultErrorOf(host.hcn.openNamespace("pod-namespace"));
   assert.equal(err.hresult, HRESULT.HCN_E_GUID_CONVERSION_FAILURE);
   assert.equal(err.call, "HcnOpenNamespace");
-  const err2 = await hresultOf(host.hcn.openEndpoint(`{${EP0}`));
+  const err2 = await hresultErrorOf(host.hcn.openEndpoint(`{${EP0}`));
   assert.equal(err2.hresult, HRESULT.HCN_E_GUID_CONVERSION_FAILURE);
 });
 
 Deno.test("sim hcn: missing objects fail as HNS does, with an HNS error record", async () => {
   const host = await loaded();
-  const ns = await hresultOf(host.hcn.openNamespace("00000000-0000-4000-8000-000000000001"));
+  const ns = await hresultErrorOf(host.hcn.openNamespace("00000000-0000-4000-8000-000000000001"));
   assert.equal(ns.hresult, HRESULT.ERROR_NOT_FOUND);
   assert.equal(JSON.parse(ns.record?.raw ?? "{}").Success, false);
   assert.match(ns.record?.message ?? "", /not found/);
-  const ep = await hresultOf(host.hcn.openEndpoint("00000000-0000-4000-8000-000000000002"));
+  const ep = await hresultErrorOf(host.hcn.openEndpoint("00000000-0000-4000-8000-000000000002"));
   assert.equal(ep.hresult, HRESULT.HCN_E_ENDPOINT_NOT_FOUND);
 
   const h = await host.hcn.openEndpoint(EP0);
   host.deleteEndpoint(EP0);
-  const gone = await hresultOf(host.hcn.queryEndpointProperties(h, QUERY));
+  const gone = await hresultErrorOf(host.hcn.queryEndpointProperties(h, QUERY));
   assert.equal(gone.hresult, HRESULT.HCN_E_ENDPOINT_NOT_FOUND);
   host.hcn.closeEndpoint(h);
   assert.throws(() => host.deleteEndpoint(EP0), NotFoundError);
@@ -120,7 +111,7 @@ Deno.test("sim hcn: handles are counted, closing twice or using a closed handle 
   assert.equal(host.isClean(), false);
   host.hcn.closeNamespace(ns);
   assert.equal(syncHresultOf(() => host.hcn.closeNamespace(ns)).hresult, HRESULT.E_HANDLE);
-  const used = await hresultOf(host.hcn.queryNamespaceProperties(ns, QUERY));
+  const used = await hresultErrorOf(host.hcn.queryNamespaceProperties(ns, QUERY));
   assert.equal(used.hresult, HRESULT.E_HANDLE);
   // an endpoint handle is not a namespace handle
   const wrongKind = syncHresultOf(() =>
@@ -150,7 +141,7 @@ Deno.test("sim hcn: query documents must be JSON with a version 2 SchemaVersion"
       '{"SchemaVersion":2}',
     ]
   ) {
-    const err = await hresultOf(host.hcn.queryNamespaceProperties(ns, query));
+    const err = await hresultErrorOf(host.hcn.queryNamespaceProperties(ns, query));
     assert.equal(err.hresult, HRESULT.HCN_E_INVALID_JSON, query);
   }
   for (
@@ -162,7 +153,7 @@ Deno.test("sim hcn: query documents must be JSON with a version 2 SchemaVersion"
       '{"SchemaVersion":{"Major":2}}',
     ]
   ) {
-    const err = await hresultOf(host.hcn.enumerateEndpoints(bad));
+    const err = await hresultErrorOf(host.hcn.enumerateEndpoints(bad));
     assert.equal(err.hresult, HRESULT.HCN_E_INVALID_JSON, bad);
     assert.match(err.record?.message ?? "", /^Invalid query document: /);
   }

@@ -2,22 +2,13 @@ import assert from "node:assert/strict";
 import { HResultError } from "../domain/errors.ts";
 import { HRESULT } from "../adapters/dll/hresult.ts";
 import { type HcsSystemHandle, SimulatedHost } from "../sim.ts";
+import { hresultErrorOf } from "./_helpers/hresult_failure.ts";
 
 const EP0 = "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d";
 const EP1 = "b1e2c3d4-0001-4a5b-8c6d-7e8f9a0b1c2d";
 const NIC0 = "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f0";
 const NIC1 = "0f1e2d3c-4b5a-5978-8796-a5b4c3d2e1f1";
 const GUEST_QUERY = '{"PropertyTypes":["GuestConnection"]}';
-
-async function hresultOf(promise: Promise<unknown>): Promise<HResultError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof HResultError, `expected HResultError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail("expected the call to fail");
-}
 
 function nicDoc(nicId: string, type: string, settings?: unknown): string {
   return JSON.stringify({
@@ -43,11 +34,11 @@ Deno.test("sim hcs: the VM opens by its ID (any case); unknown or stopped VMs ar
   assert.equal(host.inventory().openHandles, 1);
   host.hcs.closeComputeSystem(h);
   assert.equal(
-    (await hresultOf(host.hcs.openComputeSystem("uvm-b"))).hresult,
+    (await hresultErrorOf(host.hcs.openComputeSystem("uvm-b"))).hresult,
     HRESULT.HCS_E_SYSTEM_NOT_FOUND,
   );
   host.stopVm();
-  const err = await hresultOf(host.hcs.openComputeSystem("UVM-A"));
+  const err = await hresultErrorOf(host.hcs.openComputeSystem("UVM-A"));
   assert.equal(err.hresult, HRESULT.HCS_E_SYSTEM_NOT_FOUND);
   assert.equal(err.record?.hresult, HRESULT.HCS_E_SYSTEM_NOT_FOUND);
   assert.ok(JSON.parse(err.record?.raw ?? "{}").ErrorEvents.length > 0);
@@ -60,9 +51,9 @@ Deno.test("sim hcs: a handle of a stopped VM fails HCS_E_SYSTEM_ALREADY_STOPPED;
   await host.hcs.modifyComputeSystem(vm, nicDoc(NIC0, "Add", { EndpointId: EP0 }));
   host.stopVm();
   assert.deepEqual(host.inventory().vmNics, []);
-  const modify = await hresultOf(host.hcs.modifyComputeSystem(vm, nicDoc(NIC0, "Remove")));
+  const modify = await hresultErrorOf(host.hcs.modifyComputeSystem(vm, nicDoc(NIC0, "Remove")));
   assert.equal(modify.hresult, HRESULT.HCS_E_SYSTEM_ALREADY_STOPPED);
-  const props = await hresultOf(host.hcs.getComputeSystemProperties(vm, GUEST_QUERY));
+  const props = await hresultErrorOf(host.hcs.getComputeSystemProperties(vm, GUEST_QUERY));
   assert.equal(props.hresult, HRESULT.HCS_E_SYSTEM_ALREADY_STOPPED);
   assert.equal(host.inventory().openHandles, 1, "the handle stays open until closed");
   host.hcs.closeComputeSystem(vm);
@@ -71,7 +62,7 @@ Deno.test("sim hcs: a handle of a stopped VM fails HCS_E_SYSTEM_ALREADY_STOPPED;
     (e) => e instanceof HResultError && e.hresult === HRESULT.E_HANDLE,
   );
   assert.equal(
-    (await hresultOf(host.hcs.modifyComputeSystem(vm, nicDoc(NIC0, "Remove")))).hresult,
+    (await hresultErrorOf(host.hcs.modifyComputeSystem(vm, nicDoc(NIC0, "Remove")))).hresult,
     HRESULT.E_HANDLE,
   );
   assert.ok(host.isClean());
@@ -83,29 +74,29 @@ Deno.test("sim hcs: VM NIC add, update and remove follow the host's rules", asyn
   await host.hcs.modifyComputeSystem(vm, add);
   assert.deepEqual(host.inventory().vmNics, [NIC0]);
   assert.equal(
-    (await hresultOf(host.hcs.modifyComputeSystem(vm, add))).hresult,
+    (await hresultErrorOf(host.hcs.modifyComputeSystem(vm, add))).hresult,
     HRESULT.ERROR_ALREADY_EXISTS,
   );
   // the same endpoint cannot back a second NIC
-  const twice = await hresultOf(
+  const twice = await hresultErrorOf(
     host.hcs.modifyComputeSystem(vm, nicDoc(NIC1, "Add", { EndpointId: EP0 })),
   );
   assert.equal(twice.hresult, HRESULT.HCN_E_ENDPOINT_ALREADY_ATTACHED);
-  const missing = await hresultOf(host.hcs.modifyComputeSystem(
+  const missing = await hresultErrorOf(host.hcs.modifyComputeSystem(
     vm,
     nicDoc(NIC1, "Add", { EndpointId: "00000000-0000-4000-8000-000000000000" }),
   ));
   assert.equal(missing.hresult, HRESULT.HCN_E_ENDPOINT_NOT_FOUND);
   await host.hcs.modifyComputeSystem(vm, nicDoc(NIC0.toUpperCase(), "Update", { EndpointId: EP1 }));
   assert.equal(
-    (await hresultOf(
+    (await hresultErrorOf(
       host.hcs.modifyComputeSystem(vm, nicDoc(NIC1, "Update", { EndpointId: EP1 })),
     )).hresult,
     HRESULT.ERROR_NOT_FOUND,
   );
   await host.hcs.modifyComputeSystem(vm, nicDoc(`{${NIC0}}`, "Remove", { EndpointId: EP1 }));
   assert.equal(
-    (await hresultOf(host.hcs.modifyComputeSystem(vm, nicDoc(NIC0, "Remove")))).hresult,
+    (await hresultErrorOf(host.hcs.modifyComputeSystem(vm, nicDoc(NIC0, "Remove")))).hresult,
     HRESULT.ERROR_NOT_FOUND,
   );
   assert.equal(host.hostRequests().length, 3);
@@ -139,14 +130,14 @@ Deno.test("sim hcs: modify documents are strict", async () => {
   ];
   for (const doc of invalidJson) {
     const text = typeof doc === "string" ? doc : JSON.stringify(doc);
-    const err = await hresultOf(host.hcs.modifyComputeSystem(vm, text));
+    const err = await hresultErrorOf(host.hcs.modifyComputeSystem(vm, text));
     assert.equal(err.hresult, HRESULT.HCS_E_INVALID_JSON, text);
     assert.equal(err.call, "HcsModifyComputeSystem");
   }
   for (
     const bad of ["VirtualMachine/Devices/NetworkAdapters/eth0", "VirtualMachine/Devices/Scsi/0"]
   ) {
-    const err = await hresultOf(host.hcs.modifyComputeSystem(
+    const err = await hresultErrorOf(host.hcs.modifyComputeSystem(
       vm,
       JSON.stringify({ ResourcePath: bad, RequestType: "Add", Settings: { EndpointId: EP0 } }),
     ));
@@ -182,12 +173,14 @@ Deno.test("sim hcs: GuestConnection properties report the capability until the g
       running,
     );
     assert.equal(
-      (await hresultOf(host.hcs.getComputeSystemProperties(vm, '{"PropertyTypes":["Memory"]}')))
+      (await hresultErrorOf(
+        host.hcs.getComputeSystemProperties(vm, '{"PropertyTypes":["Memory"]}'),
+      ))
         .hresult,
       HRESULT.E_INVALIDARG,
     );
     assert.equal(
-      (await hresultOf(host.hcs.getComputeSystemProperties(vm, "{"))).hresult,
+      (await hresultErrorOf(host.hcs.getComputeSystemProperties(vm, "{"))).hresult,
       HRESULT.HCS_E_INVALID_JSON,
     );
     host.hcs.closeComputeSystem(vm);
@@ -198,12 +191,12 @@ Deno.test("sim hcs: an update checks its endpoint like an add; HCN handles are n
   const { host, vm } = await opened();
   await host.hcs.modifyComputeSystem(vm, nicDoc(NIC0, "Add", { EndpointId: EP0 }));
   await host.hcs.modifyComputeSystem(vm, nicDoc(NIC1, "Add", { EndpointId: EP1 }));
-  const missing = await hresultOf(host.hcs.modifyComputeSystem(
+  const missing = await hresultErrorOf(host.hcs.modifyComputeSystem(
     vm,
     nicDoc(NIC0, "Update", { EndpointId: "00000000-0000-4000-8000-000000000000" }),
   ));
   assert.equal(missing.hresult, HRESULT.HCN_E_ENDPOINT_NOT_FOUND);
-  const taken = await hresultOf(
+  const taken = await hresultErrorOf(
     host.hcs.modifyComputeSystem(vm, nicDoc(NIC0, "Update", { EndpointId: EP1 })),
   );
   assert.equal(taken.hresult, HRESULT.HCN_E_ENDPOINT_ALREADY_ATTACHED);
@@ -222,7 +215,7 @@ Deno.test("sim hcs: an update checks its endpoint like an add; HCN handles are n
       () => host.hcs.getComputeSystemProperties(wrongKind, GUEST_QUERY),
     ]
   ) {
-    assert.equal((await hresultOf(call())).hresult, HRESULT.E_HANDLE);
+    assert.equal((await hresultErrorOf(call())).hresult, HRESULT.E_HANDLE);
   }
   assert.throws(
     () => host.hcs.closeComputeSystem(wrongKind),

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { HResultError, InvalidArgumentError, NotFoundError } from "../domain/errors.ts";
+import { InvalidArgumentError, NotFoundError } from "../domain/errors.ts";
 import { HRESULT } from "../adapters/dll/hresult.ts";
 import { type HcsSystemHandle, SimulatedHost } from "../sim.ts";
+import { hresultOf } from "./_helpers/hresult_failure.ts";
 
 const NS = "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b";
 const EP0 = "b1e2c3d4-0000-4a5b-8c6d-7e8f9a0b1c2d";
@@ -17,16 +18,6 @@ function nicDoc(nicId: string, type: string, settings?: unknown): string {
     RequestType: type,
     ...(settings === undefined ? {} : { Settings: settings }),
   });
-}
-
-async function hresultOf(promise: Promise<unknown>): Promise<number> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof HResultError, `expected HResultError, got ${String(err)}`);
-    return err.hresult;
-  }
-  assert.fail("expected the call to fail");
 }
 
 async function withNic(): Promise<{ host: SimulatedHost; vm: HcsSystemHandle }> {
