@@ -21,6 +21,7 @@ import type { FaultAction } from "../adapters/sim/fault_plan.ts";
 import { HRESULT } from "../adapters/dll/hresult.ts";
 import { readFixture } from "./_fakes/fake_ports.ts";
 import { migratedFixture } from "./_fakes/migration_fixture.ts";
+import { simStack } from "./_helpers/sim_stack.ts";
 
 const fixture = await readFixture("pod-3nic");
 const NS = fixture.namespace.ID.toLowerCase();
@@ -40,20 +41,7 @@ function endpointDoc(id: string, eth: number) {
 }
 
 function stack(guest: "lcow" | "wcow", hostConcurrency = 1, store = new MemoryStore()) {
-  const host = new SimulatedHost({ guest });
-  host.loadFixture(fixture);
-  const ports = createPorts({
-    hcn: host.hcn,
-    hcs: host.hcs,
-    vmId: host.vmId,
-    guest,
-    timeoutMs: TIMEOUT_MS,
-  });
-  const controller = new NetworkController(
-    { podId: POD, namespaceId: NS, store, hostConcurrency },
-    ports,
-  );
-  return { host, ports, controller, store };
+  return simStack(guest, { podId: POD, store, hostConcurrency, timeoutMs: TIMEOUT_MS });
 }
 
 /** The invariants of the acceptance, after any operation on a living pod. */

@@ -12,34 +12,24 @@ import {
   SetupError,
   TeardownError,
 } from "../domain/errors.ts";
-import { createPorts } from "../adapters/create_ports.ts";
 import { MemoryStore } from "../adapters/store/memory_store.ts";
-import { SimulatedHost } from "../adapters/sim/simulated_host.ts";
 import { HRESULT } from "../adapters/dll/hresult.ts";
 import { readFixture } from "./_fakes/fake_ports.ts";
 import { migratedFixture } from "./_fakes/migration_fixture.ts";
+import { simStack } from "./_helpers/sim_stack.ts";
 
 const fixture = await readFixture("pod-3nic");
-const NS = fixture.namespace.ID;
 const EMPTY = { vmNics: [], guestAdapters: [], guestNamespaces: [], openHandles: 0 };
 
 /** A stack whose calls have the default time limit of 30 s, unless given. */
 function stack(guest: "lcow" | "wcow", hostConcurrency = 1, timeoutMs?: number) {
-  const host = new SimulatedHost({ guest, latency: 1 });
-  host.loadFixture(fixture);
-  const ports = createPorts({
-    hcn: host.hcn,
-    hcs: host.hcs,
-    vmId: host.vmId,
-    guest,
+  return simStack(guest, {
+    podId: "pod-p",
+    store: new MemoryStore(),
+    hostConcurrency,
+    latency: 1,
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
   });
-  const store = new MemoryStore();
-  const controller = new NetworkController(
-    { podId: "pod-p", namespaceId: NS, store, hostConcurrency },
-    ports,
-  );
-  return { host, ports, store, controller };
 }
 
 for (const guest of ["lcow", "wcow"] as const) {

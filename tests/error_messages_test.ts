@@ -7,7 +7,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { join, relative } from "node:path";
-import { NetworkController } from "../domain/network_controller.ts";
 import {
   CancelledError,
   GuestUnavailableError,
@@ -27,28 +26,14 @@ import {
   TeardownStepError,
   VmUnavailableError,
 } from "../domain/errors.ts";
-import { createPorts } from "../adapters/create_ports.ts";
-import { SimulatedHost } from "../adapters/sim/simulated_host.ts";
 import { HRESULT } from "../adapters/dll/hresult.ts";
 import { oneLine } from "../adapters/cli/_output.ts";
-import { readFixture } from "./_fakes/fake_ports.ts";
+import { simStack } from "./_helpers/sim_stack.ts";
 
-const fixture = await readFixture("pod-3nic");
-const NS = fixture.namespace.ID;
 const POD = "pod-m";
 
 function stack(guest: "lcow" | "wcow", timeoutMs = 1_000) {
-  const host = new SimulatedHost({ guest });
-  host.loadFixture(fixture);
-  const ports = createPorts({
-    hcn: host.hcn,
-    hcs: host.hcs,
-    vmId: host.vmId,
-    guest,
-    timeoutMs,
-  });
-  const controller = new NetworkController({ podId: POD, namespaceId: NS }, ports);
-  return { host, ports, controller };
+  return simStack(guest, { podId: POD, timeoutMs });
 }
 
 /** The message, then each cause's, joined with ": ", with nothing left out. */
