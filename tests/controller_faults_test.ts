@@ -14,7 +14,7 @@ import type { FaultAction } from "../adapters/sim/fault_plan.ts";
 import { HRESULT } from "../adapters/dll/hresult.ts";
 import { readFixture } from "./_fakes/fake_ports.ts";
 import { migratedFixture } from "./_fakes/migration_fixture.ts";
-import { simStack } from "./_helpers/sim_stack.ts";
+import { assertTornDownClean, simStack } from "./_helpers/sim_stack.ts";
 
 const fixture = await readFixture("pod-3nic");
 const NS = fixture.namespace.ID;
@@ -39,23 +39,13 @@ async function callCounts(guest: "lcow" | "wcow"): Promise<{ setup: number; tear
   return { setup, teardown };
 }
 
-async function settle(
+function settle(
   controller: NetworkController,
   ports: { [Symbol.dispose](): void },
   host: SimulatedHost,
   what: string,
-) {
-  for (let i = 0; i < 2 && controller.state !== "TornDown"; i++) {
-    await controller.teardown().catch(() => {});
-  }
-  ports[Symbol.dispose]();
-  assert.equal(controller.state, "TornDown", `${what}: state`);
-  assert.deepEqual(host.inventory(), {
-    vmNics: [],
-    guestAdapters: [],
-    guestNamespaces: [],
-    openHandles: 0,
-  }, `${what}: leftovers`);
+): Promise<void> {
+  return assertTornDownClean(controller, ports, host, what, 2);
 }
 
 const kinds: [string, FaultAction][] = [

@@ -21,7 +21,7 @@ import type { FaultAction } from "../adapters/sim/fault_plan.ts";
 import { HRESULT } from "../adapters/dll/hresult.ts";
 import { readFixture } from "./_fakes/fake_ports.ts";
 import { migratedFixture } from "./_fakes/migration_fixture.ts";
-import { simStack } from "./_helpers/sim_stack.ts";
+import { assertTornDownClean, simStack } from "./_helpers/sim_stack.ts";
 
 const fixture = await readFixture("pod-3nic");
 const NS = fixture.namespace.ID.toLowerCase();
@@ -73,21 +73,13 @@ function checkInvariants(
   assert.equal(controller.state, "Configured", `${what}: state`);
 }
 
-async function oneTeardownLeavesNothing(
+function oneTeardownLeavesNothing(
   controller: NetworkController,
   ports: { [Symbol.dispose](): void },
   host: SimulatedHost,
   what: string,
-) {
-  await controller.teardown().catch(() => {});
-  ports[Symbol.dispose]();
-  assert.equal(controller.state, "TornDown", `${what}: state`);
-  assert.deepEqual(host.inventory(), {
-    vmNics: [],
-    guestAdapters: [],
-    guestNamespaces: [],
-    openHandles: 0,
-  }, `${what}: leftovers`);
+): Promise<void> {
+  return assertTornDownClean(controller, ports, host, what);
 }
 
 for (const guest of ["lcow", "wcow"] as const) {

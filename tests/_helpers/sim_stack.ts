@@ -4,6 +4,7 @@
  *
  * @module
  */
+import assert from "node:assert/strict";
 import { NetworkController } from "../../domain/network_controller.ts";
 import { createPorts } from "../../adapters/create_ports.ts";
 import { SimulatedHost } from "../../adapters/sim/simulated_host.ts";
@@ -50,4 +51,28 @@ export function simStack<S extends StateStore | undefined = undefined>(
     ...(options.hostConcurrency === undefined ? {} : { hostConcurrency: options.hostConcurrency }),
   }, ports);
   return { host, ports, controller, store: options.store as S };
+}
+
+/**
+ * Tears the pod down (up to `tries` times while it is not TornDown, failures
+ * ignored), closes its ports and asserts the host holds nothing of it.
+ */
+export async function assertTornDownClean(
+  controller: NetworkController,
+  ports: { [Symbol.dispose](): void },
+  host: SimulatedHost,
+  what: string,
+  tries = 1,
+): Promise<void> {
+  for (let i = 0; i < tries && controller.state !== "TornDown"; i++) {
+    await controller.teardown().catch(() => {});
+  }
+  ports[Symbol.dispose]();
+  assert.equal(controller.state, "TornDown", `${what}: state`);
+  assert.deepEqual(host.inventory(), {
+    vmNics: [],
+    guestAdapters: [],
+    guestNamespaces: [],
+    openHandles: 0,
+  }, `${what}: leftovers`);
 }
