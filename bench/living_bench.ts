@@ -9,8 +9,8 @@
  *   nothing (no store here);
  * - `sync()` of a namespace with 2 new and 2 vanished endpoints at
  *   hostConcurrency 4, against its critical-path bound computed from the
- *   profile (timed as one sleep, so it pays the timer's overshoot once where
- *   a real run pays it on every call).
+ *   profile, waited the way the simulator waits out each call's latency
+ *   (to the deadline, not a timer tick later).
  *
  * The ratios are the quotients of the times `deno bench` prints in the
  * same run (each group's baseline is the reference).
@@ -22,6 +22,7 @@ import { SimulatedHost } from "../adapters/sim/simulated_host.ts";
 import { podFixture } from "../tests/_fakes/generated_fixture.ts";
 import type { JsonObject } from "../ports/json.ts";
 import { PROFILE } from "./_latency_profile.ts";
+import { latencySleep } from "../adapters/sim/_latency_sleep.ts";
 
 type Guest = "lcow" | "wcow";
 
@@ -70,10 +71,6 @@ async function runningPod(guest: Guest, hostConcurrency: number) {
   const c = new NetworkController({ podId: POD, namespaceId: NS, hostConcurrency }, ports);
   await c.setup();
   return { host, ports, c };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 const OPTIONS = { n: 20, warmup: 2 } as const;
@@ -135,7 +132,7 @@ for (const guest of ["lcow", "wcow"] as const) {
     group: syncGroup,
     baseline: true,
     async fn() {
-      await sleep(bound);
+      await latencySleep(bound, undefined);
     },
   });
   Deno.bench({

@@ -8,8 +8,8 @@
  * - the critical-path bound computed from the profile: the time no schedule
  *   within the limits can beat (one guest request at a time, at most
  *   hostConcurrency host NIC calls at once, each NIC's steps in order, the
- *   host read before anything else). It is timed as one sleep, so it pays
- *   the timer's overshoot once where a real run pays it on every call.
+ *   host read before anything else), waited the way the simulator waits out
+ *   each call's latency (to the deadline, not a timer tick later).
  *
  * `deno bench` prints each ratio to the baseline; the ratios to the bound
  * are the quotients of the times printed in the same run.
@@ -20,6 +20,7 @@ import { SimulatedHost } from "../adapters/sim/simulated_host.ts";
 import { podFixture } from "../tests/_fakes/generated_fixture.ts";
 import { type ReferencePod, referenceSetup, referenceTeardown } from "./_hcsshim_order.ts";
 import { PROFILE } from "./_latency_profile.ts";
+import { latencySleep } from "../adapters/sim/_latency_sleep.ts";
 
 const N = 8;
 const fixture = podFixture(N, 8);
@@ -56,10 +57,6 @@ function stack(guest: Guest) {
   host.loadFixture(fixture);
   const ports = createPorts({ hcn: host.hcn, hcs: host.hcs, vmId: host.vmId, guest });
   return { host, ports };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 const OPTIONS = { n: 8, warmup: 1 } as const;
@@ -110,7 +107,7 @@ for (const guest of ["lcow", "wcow"] as const) {
         } ms)`,
         group,
         async fn() {
-          await sleep(bound(phase, guest, hostConcurrency));
+          await latencySleep(bound(phase, guest, hostConcurrency), undefined);
         },
       });
     }

@@ -2,6 +2,7 @@ import { getLogger } from "@logtape/logtape";
 import { HResultError } from "../../domain/errors.ts";
 import type { Armed, FaultQueue } from "./_fault_queue.ts";
 import type { LatencyModel } from "./_latency_model.ts";
+import { latencySleep } from "./_latency_sleep.ts";
 import { callFailure } from "./_records.ts";
 import type { World } from "./_world.ts";
 import { SimulatedCrashError } from "./simulated_crash_error.ts";
@@ -37,20 +38,6 @@ type Start<T> =
   | { readonly kind: "done"; readonly value: T };
 
 const log = getLogger(["podnet", "sim"]);
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
 
 function hangUntilAborted(signal: AbortSignal | undefined): Promise<never> {
   return new Promise((_resolve, reject) => {
@@ -128,7 +115,7 @@ export class Runner {
     }
     const { taken, delay } = start;
     try {
-      await sleep(delay, ctx.signal);
+      await latencySleep(delay, ctx.signal);
     } catch (reason) {
       // The call never reached the host: a failure or crash due on it
       // stays due for the next call it matches (a lost VM or guest is
