@@ -47,6 +47,7 @@ export type {
 } from "./ports/host_network.ts";
 export type { VmNetwork, VmNic } from "./ports/vm_network.ts";
 export type {
+  EndpointShare,
   GuestNamespace,
   GuestNetwork,
   GuestNic,

@@ -10,7 +10,8 @@ import { NicChangeError, NotFoundError } from "./errors.ts";
 import type { IovSettings } from "./iov.ts";
 import { deriveNicId } from "./nic_id.ts";
 import { bindNics } from "./_bind_plan.ts";
-import { bindingOf, readHeldEndpoints, undoFailedAdds } from "./_living.ts";
+import { bindingOf, undoFailedAdds } from "./_living.ts";
+import { checkPodShares, heldShares, shareOf } from "./_pod_share.ts";
 import { type ControllerHooks, type OperationContext, stopReason } from "./_operation_context.ts";
 import { type BindingRecord, isAttached } from "./_pod_record.ts";
 import { unbindNics } from "./_unbind_plan.ts";
@@ -39,11 +40,12 @@ export async function runAddEndpoint(
     }
     // Both reads at once (the add waits for neither more than it must);
     // both have settled before anything else happens.
-    // The pod's other endpoints too when the guest checks the pod as a whole.
+    // The shares of the pod's other NICs too when the guest checks the pod
+    // as a whole (kept with their bindings; read only after a restore).
     const [ns, ep, others] = await Promise.allSettled([
       runner.read("read-namespace", {}, () => ports.host.getNamespace(r.namespaceId, call)),
       runner.read("read-endpoint", { endpointId }, () => ports.host.getEndpoint(endpointId, call)),
-      readHeldEndpoints(ctx, endpointId),
+      heldShares(ctx, endpointId),
     ]);
     if (ns.status === "rejected") throw ns.reason;
     if (!ns.value.endpointIds.some((id) => id.toLowerCase() === endpointId)) {
@@ -52,7 +54,10 @@ export async function runAddEndpoint(
     if (ep.status === "rejected") throw ep.reason;
     if (others.status === "rejected") throw others.reason;
     const endpoint = ep.value;
-    ports.guest.checkPod?.([...others.value, endpoint]);
+    checkPodShares(ports.guest, [
+      ...others.value,
+      { endpointId: endpoint.id, share: shareOf(ports.guest, endpoint) ?? [] },
+    ]);
     binding = r.plan({
       nicId: deriveNicId(r.podId, endpoint.id),
       endpointId: endpoint.id,

@@ -18,6 +18,7 @@ import type { JsonObject } from "../ports/json.ts";
 import type { OperationContext } from "./_operation_context.ts";
 import { Plan, type StepRef } from "./_step_engine.ts";
 import { applyIov } from "./_iov_step.ts";
+import { shareOf } from "./_pod_share.ts";
 import type { GuestNicConfig } from "../ports/guest_network.ts";
 import type { HostEndpoint } from "../ports/host_network.ts";
 
@@ -93,6 +94,7 @@ export function planBinds(
   }
   let previousAttach: StepRef | undefined;
   nics.forEach(({ binding, endpoint }, i) => {
+    ctx.record.setPodShare(binding, shareOf(ports.guest, endpoint));
     const config: GuestNicConfig = {
       nicId: binding.nicId,
       endpointId: binding.endpointId,

@@ -10,6 +10,7 @@
  */
 import { orderEndpoints, uniqueIds } from "./endpoint_order.ts";
 import type { OperationContext } from "./_operation_context.ts";
+import { checkPodEndpoints } from "./_pod_share.ts";
 import type { HostEndpoint, HostNamespace } from "../ports/host_network.ts";
 
 /** A namespace and its endpoints, eth0 first. */
@@ -80,6 +81,6 @@ async function read(
     endpoints.push(r.value);
   }
   const ordered = orderEndpoints(endpoints);
-  ports.guest.checkPod?.(ordered);
+  checkPodEndpoints(ports.guest, ordered);
   return { namespace, endpoints: ordered };
 }

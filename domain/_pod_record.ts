@@ -31,6 +31,12 @@ export interface BindingRecord {
    * never touched has nothing to undo and is not shown.
    */
   readonly listed: boolean;
+  /**
+   * The endpoint's share of what the guest merges for the whole pod
+   * (`GuestNetwork.podShare`), kept in memory only: a restored binding has
+   * none until it is read again.
+   */
+  readonly podShare?: readonly string[];
 }
 
 /** A binding's fields the record changes. */
@@ -38,6 +44,7 @@ interface Mutable {
   progress: Record<NicStep, StepProgress>;
   iov?: NicIov | undefined;
   listed: boolean;
+  podShare?: readonly string[];
   /** Its place in the attach order (plan order), to list it in place. */
   readonly order: number;
 }
@@ -201,6 +208,13 @@ export class PodRecord {
     if (iov === null) delete b.iov;
     else b.iov = iov;
     if (b.listed) this.#changes.push({ type: "iov", nicId: b.nicId, iov });
+  }
+
+  /** Keeps a binding's pod share (`undefined`: none); not a change of the record. */
+  setPodShare(binding: BindingRecord, share: readonly string[] | undefined): void {
+    const b = this.#own(binding);
+    if (share === undefined) delete b.podShare;
+    else b.podShare = share;
   }
 
   /** Restores bindings from a snapshot, listed. */

@@ -20,6 +20,7 @@ import type { HostEndpoint } from "../ports/host_network.ts";
 import { type NicToBind, planBinds } from "./_bind_plan.ts";
 import { undoFailedAdds } from "./_living.ts";
 import { type ControllerHooks, type OperationContext, stopReason } from "./_operation_context.ts";
+import { checkPodEndpoints } from "./_pod_share.ts";
 import { isAttached, isComplete } from "./_pod_record.ts";
 import { Plan } from "./_step_engine.ts";
 import { planUnbinds, unbindNics } from "./_unbind_plan.ts";
@@ -146,6 +147,6 @@ async function readPresent(ctx: OperationContext): Promise<HostEndpoint[]> {
     if (s.value !== undefined) found.push(s.value);
   }
   const ordered = orderEndpoints(found);
-  ports.guest.checkPod?.(ordered); // what the pod will hold after the sync
+  checkPodEndpoints(ports.guest, ordered); // what the pod will hold after the sync
   return ordered;
 }

@@ -66,6 +66,27 @@ export interface GuestNicConfig extends GuestNic {
   readonly policyBasedRouting: boolean;
 }
 
+/**
+ * One endpoint's share of what the guest merges for the whole pod, as
+ * `GuestNetwork.podShare` gives it (the Linux guest: the endpoint's DNS
+ * search domains, which go into the pod's one resolv.conf).
+ *
+ * @example
+ * ```ts
+ * import type { EndpointShare } from "@podnet/hcs/ports";
+ * const share: EndpointShare = {
+ *   endpointId: "8e3b1f2a-5c4d-4e6f-9a0b-1c2d3e4f5a6b",
+ *   share: ["svc.cluster.local", "cluster.local"],
+ * };
+ * ```
+ */
+export interface EndpointShare {
+  /** The host endpoint's ID. */
+  readonly endpointId: string;
+  /** What `podShare` gave for it. */
+  readonly share: readonly string[];
+}
+
 /** The guest operating systems podnet drives. */
 export type GuestPlatform = "lcow" | "wcow";
 
@@ -106,10 +127,19 @@ export interface GuestNetwork {
    */
   connect?(options?: CallOptions): Promise<void>;
   /**
-   * Optional: refuses the pod's endpoints, taken together, when the guest
-   * would fail on them as a whole (throws `InvalidHostDataError`). Setup and
-   * the migration reset call it with every endpoint the pod will hold,
-   * before the VM is touched.
+   * Optional, together with `checkPod`: what of one endpoint the guest
+   * merges for the whole pod (the Linux guest: its search domains). The
+   * controller keeps it with the NIC's binding while it runs, so a NIC added
+   * later is checked against the pod without reading every other endpoint
+   * again.
    */
-  checkPod?(endpoints: readonly HostEndpoint[]): void;
+  podShare?(endpoint: HostEndpoint): readonly string[];
+  /**
+   * Optional, together with `podShare`: refuses the pod's endpoints, taken
+   * together, when the guest would fail on them as a whole (throws
+   * `InvalidHostDataError`). Setup, the migration reset, `sync()` and
+   * `addEndpoint()` call it with the share of every endpoint the pod will
+   * hold, before the VM is touched.
+   */
+  checkPod?(pod: readonly EndpointShare[]): void;
 }

@@ -85,6 +85,7 @@ const EXPECTED: Record<string, readonly string[]> = {
     "ControllerState",
     "DnsSettings",
     "EndpointPolicy",
+    "EndpointShare",
     "GuestCapabilities",
     "GuestModificationRequest",
     "GuestNamespace",

@@ -5,6 +5,7 @@
  */
 import type { CallOptions } from "../../ports/call_options.ts";
 import type {
+  EndpointShare,
   GuestNamespace,
   GuestNetwork,
   GuestNic,
@@ -134,15 +135,20 @@ export class LcowGuestNetwork implements GuestNetwork {
     return Promise.resolve();
   }
 
+  /** The endpoint's search domains, as the attach sends them: the pod's resolv.conf merges them. */
+  podShare(endpoint: HostEndpoint): readonly string[] {
+    return searchDomains(endpoint);
+  }
+
   /**
    * Refuses a pod whose NICs together give the guest more than 6 distinct
    * search domains: each endpoint may be within the limit while the pod's
    * resolv.conf, which merges them all, is not.
    */
-  checkPod(endpoints: readonly HostEndpoint[]): void {
-    const domains = new Set(endpoints.flatMap(searchDomains));
+  checkPod(pod: readonly EndpointShare[]): void {
+    const domains = new Set(pod.flatMap((e) => e.share));
     if (domains.size > MAX_POD_SEARCH_DOMAINS) {
-      const ids = endpoints.map((e) => e.id).join(", ");
+      const ids = pod.map((e) => e.endpointId).join(", ");
       throw new InvalidHostDataError(
         `the endpoints ${ids} of one pod`,
         "Dns",
