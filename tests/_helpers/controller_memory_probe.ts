@@ -1,12 +1,14 @@
 /**
  * Run with `--v8-flags=--expose-gc`: prints, as JSON, the heap bytes per
- * live 3-NIC controller (each set up on in-memory fake ports, no store) and
+ * live 3-NIC controller (each set up on in-memory fake ports whose guest
+ * checks the pod's search domains like the Linux one, no store) and
  * the heap growth of one controller over add/remove cycles.
  *
  * Usage: deno run --v8-flags=--expose-gc --allow-read tests/_helpers/controller_memory_probe.ts [controllers] [cycles]
  */
 import { NetworkController } from "../../domain/network_controller.ts";
 import { FakeWorld, readFixture } from "../_fakes/fake_ports.ts";
+import type { NetworkPorts } from "../../ports/network_ports.ts";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new TypeError("run with --v8-flags=--expose-gc");
@@ -25,7 +27,17 @@ function heap(): number {
 }
 
 const world = new FakeWorld("lcow").load(fixture);
-const ports = world.ports();
+const fakePorts = world.ports();
+// A guest that checks the pod as the Linux guest adapter does: each
+// binding then keeps its endpoint's search domains.
+const ports: NetworkPorts = {
+  ...fakePorts,
+  guest: {
+    ...fakePorts.guest,
+    podShare: (e) => [...(e.dns?.domain ? [e.dns.domain] : []), ...(e.dns?.search ?? [])],
+    checkPod: () => {},
+  },
+};
 // Warm up: code, shapes and the libraries' caches are not the controllers'.
 for (let i = 0; i < 50; i++) {
   const c = new NetworkController({ podId: `warm-${i}`, namespaceId: NS }, ports);
