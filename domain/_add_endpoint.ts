@@ -38,10 +38,10 @@ export async function runAddEndpoint(
         throw undo.failures[0] ?? stopReason("addEndpoint", ctx.signal);
       }
     }
-    // Both reads at once (the add waits for neither more than it must);
-    // both have settled before anything else happens.
-    // The shares of the pod's other NICs too when the guest checks the pod
-    // as a whole (kept with their bindings; read only after a restore).
+    // The namespace and the endpoint are read at once, and with them the
+    // shares of the pod's other NICs when the guest checks the pod as a
+    // whole (kept with their bindings: read only after a restore). All have
+    // settled before anything else happens.
     const [ns, ep, others] = await Promise.allSettled([
       runner.read("read-namespace", {}, () => ports.host.getNamespace(r.namespaceId, call)),
       runner.read("read-endpoint", { endpointId }, () => ports.host.getEndpoint(endpointId, call)),
