@@ -167,6 +167,36 @@ const LCOW: readonly string[] = [
       }),
     ),
   ),
+  // The link as the guest configures it (netns.go): MTU less EncapOverhead,
+  // addresses and destinations parsed, a default route needs a next hop.
+  JSON.stringify(guest("Network", "Add", lcowAdapter(NIC[0], { EncapOverhead: 1433 }))),
+  JSON.stringify(guest("Network", "Add", lcowAdapter(NIC[0], { EncapOverhead: 221 }))),
+  JSON.stringify(guest("Network", "Add", lcowAdapter(NIC[0], { IPConfigs: [null] }))),
+  JSON.stringify(
+    guest("Network", "Add", lcowAdapter(NIC[0], { IPConfigs: [{ IPAddress: "fe80::1%eth0" }] })),
+  ),
+  JSON.stringify(
+    guest("Network", "Add", lcowAdapter(NIC[0], { IPConfigs: [{ IPAddress: 1 }] })),
+  ),
+  JSON.stringify(
+    guest(
+      "Network",
+      "Add",
+      lcowAdapter(NIC[0], { IPConfigs: [{ IPAddress: "10.0.0.1", PrefixLength: 256 }] }),
+    ),
+  ),
+  JSON.stringify(
+    guest("Network", "Add", lcowAdapter(NIC[0], { Routes: [{ NextHop: "10.0.0.1" }] })),
+  ),
+  JSON.stringify(
+    guest(
+      "Network",
+      "Add",
+      lcowAdapter(NIC[0], { Routes: [{ NextHop: "gw", DestinationPrefix: "0.0.0.0/0" }] }),
+    ),
+  ),
+  JSON.stringify(guest("Network", "Add", lcowAdapter(NIC[0], { MacAddress: 5 }))),
+  JSON.stringify(guest("Network", "Add", lcowAdapter(NIC[0], { Routes: [null] }))),
   JSON.stringify(guest("Network", "Add", lcowAdapter(NIC[0]))),
   JSON.stringify(guest("Network", "Add", lcowAdapter(NIC[0]))),
   JSON.stringify(guest("Network", "Add", { ID: NIC[1] })),
@@ -180,8 +210,8 @@ const LCOW: readonly string[] = [
   JSON.stringify(guest("Network", "Remove", { NamespaceID: NS, ID: NIC[0] })),
   JSON.stringify(host("Remove", NIC[0], { EndpointId: EP[0] })),
   JSON.stringify(host("Remove", NIC[0])),
-  // Optional adapter fields (hcsshim guestresource/resources.go), a route
-  // with neither next hop nor destination (guest/network/netns.go), DNS search
+  // Optional adapter fields (hcsshim guestresource/resources.go), routes
+  // without a destination (guest/network/netns.go), DNS search
   // domains as the guest counts them (hcsv2/network.go, network/network.go).
   JSON.stringify(guest("Network", "Remove", { NamespaceID: NS, ID: NIC[2] })),
   JSON.stringify(
@@ -203,6 +233,25 @@ const LCOW: readonly string[] = [
   ),
   JSON.stringify(guest("Network", "Add", { NamespaceID: NS, ID: NIC[2], DNSSuffix: "1,2,,3" })),
   JSON.stringify(guest("Network", "Add", { NamespaceID: NS, ID: NIC[2], DNSSuffix: "4,5,6" })),
+  // Keys matched as Go matches them, nulls and unknown fields ignored; a next
+  // hop the guest cannot parse leaves the route without a gateway (no error);
+  // a default route through 0.0.0.0 is skipped.
+  JSON.stringify(
+    guest("Network", "Add", {
+      namespaceid: NS,
+      Id: NIC[2],
+      dnssuffix: "X.local",
+      DNSServerList: null,
+      Extra: [1],
+      ipconfigs: [{ ipaddress: "fd00::9", PREFIXLENGTH: 64, More: true }],
+      EncapOverhead: 220,
+      routes: [
+        { NextHop: "10.0.0.256", DestinationPrefix: "10.1.0.0/16", Metric: null },
+        { NextHop: "0.0.0.0", DestinationPrefix: "0.0.0.0/0" },
+      ],
+    }),
+  ),
+  JSON.stringify(guest("Network", "Remove", { namespaceID: NS, id: NIC[2] })),
   // Host and guest in one request (hcsshim internal/uvm/network.go addNIC, removeNIC).
   JSON.stringify({
     ...host("Remove", NIC[2], { EndpointId: EP[2] }),

@@ -67,7 +67,7 @@ Deno.test("sim lcow (hcsshim internal/guest/runtime/hcsv2/uvm.go modifyNetwork):
   r.host.hcs.closeComputeSystem(r.vm);
 });
 
-Deno.test("sim lcow (hcsshim internal/protocol/guestresource/resources.go LCOWNetworkAdapter): optional fields are optional (PrefixLength and Metric left out when 0, routes without NextHop or destination)", async () => {
+Deno.test("sim lcow (hcsshim internal/protocol/guestresource/resources.go LCOWNetworkAdapter): optional fields are optional (PrefixLength and Metric left out when 0, an on-link route without NextHop)", async () => {
   const r = await rig("lcow");
   await r.hostNic(NIC0, "Add");
   await r.guest("Add", {
@@ -75,24 +75,71 @@ Deno.test("sim lcow (hcsshim internal/protocol/guestresource/resources.go LCOWNe
     ID: NIC0,
     IPConfigs: [{ IPAddress: "10.0.0.5" }, { IPAddress: "fd00::5", PrefixLength: 64 }],
     Routes: [
-      { NextHop: "10.0.0.1" }, // a default route: no destination (netns.go: dst nil)
       { DestinationPrefix: "10.0.0.0/24" }, // on-link: no next hop
       { NextHop: "10.0.0.1", DestinationPrefix: "0.0.0.0/0" },
+      { NextHop: "0.0.0.0", DestinationPrefix: "0.0.0.0/0" }, // "no gateway": skipped
     ],
   });
   assert.deepEqual(r.host.inventory().guestAdapters, [NIC0]);
   r.host.hcs.closeComputeSystem(r.vm);
 });
 
-Deno.test("sim lcow (hcsshim internal/guest/network/netns.go configureLink): a route with neither next hop nor destination fails the add", async () => {
+Deno.test("sim lcow (hcsshim internal/guest/network/netns.go configureLink): a route fails the add without a destination, and a default route without a next hop it can parse", async () => {
+  for (
+    const route of [
+      { NextHop: "10.0.0.1" }, // ParseCIDR("") fails: no destination is no default route
+      { DestinationPrefix: "0.0.0.0/0" },
+      { DestinationPrefix: "::/0", NextHop: "fe80::1%eth0" }, // net.ParseIP takes no zone
+      { DestinationPrefix: "10.0.0.0/33", NextHop: "10.0.0.1" },
+    ]
+  ) {
+    const r = await rig("lcow");
+    await r.hostNic(NIC0, "Add");
+    assert.equal(
+      await hresultOf(r.guest("Add", { NamespaceID: NS, ID: NIC0, Routes: [route] })),
+      HRESULT.E_FAIL,
+      JSON.stringify(route),
+    );
+    assert.deepEqual(r.host.inventory().guestAdapters, []);
+    r.host.hcs.closeComputeSystem(r.vm);
+  }
+});
+
+Deno.test("sim lcow (hcsshim internal/guest/network/netns.go configureLink): a next hop the guest cannot parse installs the route without a gateway: the add succeeds", async () => {
   const r = await rig("lcow");
   await r.hostNic(NIC0, "Add");
-  assert.equal(
-    await hresultOf(r.guest("Add", { NamespaceID: NS, ID: NIC0, Routes: [{ Metric: 5 }] })),
-    HRESULT.E_FAIL,
-  );
-  assert.deepEqual(r.host.inventory().guestAdapters, []);
+  await r.guest("Add", {
+    NamespaceID: NS,
+    ID: NIC0,
+    IPConfigs: [{ IPAddress: "10.0.0.5", PrefixLength: 24 }],
+    Routes: [{ NextHop: "10.0.0.256", DestinationPrefix: "10.1.0.0/16" }],
+  });
+  assert.deepEqual(r.host.inventory().guestAdapters, [NIC0]);
   r.host.hcs.closeComputeSystem(r.vm);
+});
+
+Deno.test("sim lcow (hcsshim internal/guest/network/netns.go NetNSConfig): the MTU less EncapOverhead must stay at least 68, and 1280 with an IPv6 address", async () => {
+  const cases: [number, string, number][] = [
+    [1432, "10.0.0.5", 0], // 68: the least Linux takes
+    [1433, "10.0.0.5", HRESULT.E_FAIL],
+    [220, "fd00::5", 0], // 1280: the least IPv6 takes
+    [221, "fd00::5", HRESULT.E_FAIL],
+    [221, "10.0.0.5", 0],
+  ];
+  for (const [overhead, address, expected] of cases) {
+    const r = await rig("lcow");
+    await r.hostNic(NIC0, "Add");
+    const add = r.guest("Add", {
+      NamespaceID: NS,
+      ID: NIC0,
+      EncapOverhead: overhead,
+      IPConfigs: [{ IPAddress: address, PrefixLength: address.includes(":") ? 64 : 24 }],
+    });
+    if (expected === 0) await add;
+    else assert.equal(await hresultOf(add), expected, `${overhead} ${address}`);
+    assert.equal(r.host.inventory().guestAdapters.length, expected === 0 ? 1 : 0);
+    r.host.hcs.closeComputeSystem(r.vm);
+  }
 });
 
 Deno.test("sim lcow (hcsshim hcsv2/network.go dnsConfig, internal/guest/network/network.go GenerateResolvConfContent): DNSSuffix is split on commas, trimmed, lower-cased, made unique across the namespace, and at most 6", async () => {

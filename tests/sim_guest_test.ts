@@ -109,39 +109,50 @@ Deno.test("sim guest lcow: adapter add before the host add and namespace request
   r.host.hcs.closeComputeSystem(r.vm);
 });
 
-Deno.test("sim guest lcow: adapter settings are strict", async () => {
+Deno.test("sim guest lcow: adapter settings are decoded into the guest's types (HCS_E_INVALID_JSON), then the link is configured (E_FAIL)", async () => {
   const r = await rig("lcow");
   await r.hostNic(NIC0, "Add");
-  const bad: JsonObject[] = [
-    { ...LCOW_ADAPTER, Unknown: true },
+  // The Go decode fails: a wrong type or a number out of its type's range.
+  const undecodable: JsonObject[] = [
     { ...LCOW_ADAPTER, ID: "eth0" },
     { ...LCOW_ADAPTER, NamespaceID: 7 },
     { ...LCOW_ADAPTER, EncapOverhead: 70000 },
     { ...LCOW_ADAPTER, EncapOverhead: "50" },
     { ...LCOW_ADAPTER, VPCIAssigned: "no" },
-    { ...LCOW_ADAPTER, IPConfigs: [{ IPAddress: "10.0.0.1", PrefixLength: 129 }] },
-    { ...LCOW_ADAPTER, IPConfigs: [{ IPAddress: "10.0.0.1", PrefixLength: 33 }] },
-    { ...LCOW_ADAPTER, IPConfigs: [{ IPAddress: "10.0.0.300", PrefixLength: 24 }] },
-    { ...LCOW_ADAPTER, IPConfigs: [{ IpAddress: "10.0.0.1", PrefixLength: 24 }] },
-    { ...LCOW_ADAPTER, Routes: [{ NextHop: "10.0.0.1", DestinationPrefix: "0.0.0.0" }] },
-    { ...LCOW_ADAPTER, Routes: [{ NextHop: "gw", DestinationPrefix: "0.0.0.0/0" }] },
+    { ...LCOW_ADAPTER, MacAddress: 5 },
+    { ...LCOW_ADAPTER, IPConfigs: [{ IPAddress: "10.0.0.1", PrefixLength: 256 }] },
+    { ...LCOW_ADAPTER, IPConfigs: [{ IPAddress: 10, PrefixLength: 8 }] },
+    { ...LCOW_ADAPTER, Routes: [{ NextHop: 1, DestinationPrefix: "0.0.0.0/0" }] },
     {
       ...LCOW_ADAPTER,
       Routes: [{ NextHop: "10.0.0.1", DestinationPrefix: "0.0.0.0/0", Metric: -1 }],
     },
     { ID: NIC0 },
   ];
-  for (const settings of bad) {
+  for (const settings of undecodable) {
     assert.equal(
       await hresultOf(r.guest("Network", "Add", settings)),
       HRESULT.HCS_E_INVALID_JSON,
       JSON.stringify(settings),
     );
   }
-  assert.equal(
-    await hresultOf(r.guest("Network", "Remove", { NamespaceID: NS, ID: NIC0, Extra: 1 })),
-    HRESULT.HCS_E_INVALID_JSON,
-  );
+  // Decoded, but the guest cannot configure the link (netns.go): E_FAIL.
+  const unconfigurable: JsonObject[] = [
+    { ...LCOW_ADAPTER, IPConfigs: [{ IPAddress: "10.0.0.1", PrefixLength: 129 }] },
+    { ...LCOW_ADAPTER, IPConfigs: [{ IPAddress: "10.0.0.1", PrefixLength: 33 }] },
+    { ...LCOW_ADAPTER, IPConfigs: [{ IPAddress: "10.0.0.300", PrefixLength: 24 }] },
+    { ...LCOW_ADAPTER, IPConfigs: [{ IPAddress: "fe80::1%eth0", PrefixLength: 64 }] },
+    { ...LCOW_ADAPTER, IPConfigs: [{ PrefixLength: 24 }] },
+    { ...LCOW_ADAPTER, Routes: [{ NextHop: "10.0.0.1", DestinationPrefix: "0.0.0.0" }] },
+    { ...LCOW_ADAPTER, Routes: [{ NextHop: "gw", DestinationPrefix: "0.0.0.0/0" }] },
+  ];
+  for (const settings of unconfigurable) {
+    assert.equal(
+      await hresultOf(r.guest("Network", "Add", settings)),
+      HRESULT.E_FAIL,
+      JSON.stringify(settings),
+    );
+  }
   // hcsv2/uvm.go modifyNetwork: "the RequestType \"Update\" is not supported", a
   // plain error the bridge answers with E_FAIL.
   assert.equal(await hresultOf(r.guest("Network", "Update", LCOW_ADAPTER)), HRESULT.E_FAIL);
@@ -154,6 +165,25 @@ Deno.test("sim guest lcow: adapter settings are strict", async () => {
   // the minimal adapter is accepted
   await r.guest("Network", "Add", { NamespaceID: `{${NS.toUpperCase()}}`, ID: NIC0 });
   await r.guest("Network", "Remove", { NamespaceID: NS, ID: NIC0.toUpperCase() });
+  r.host.hcs.closeComputeSystem(r.vm);
+});
+
+Deno.test("sim guest lcow: keys are matched as Go matches them, unknown fields and nulls ignored", async () => {
+  const r = await rig("lcow");
+  await r.hostNic(NIC0, "Add");
+  await r.guest("Network", "Add", {
+    namespaceid: NS,
+    Id: NIC0,
+    Unknown: true,
+    dnsSuffix: "A.local",
+    DNSServerList: null,
+    ipconfigs: [{ IpAddress: "10.0.0.5", prefixLength: 24, Extra: 1 }],
+    ROUTES: [{ nexthop: "10.0.0.1", destinationprefix: "0.0.0.0/0", Metric: null }],
+  });
+  assert.deepEqual(r.host.inventory().guestAdapters, [NIC0]);
+  assert.deepEqual(r.host.exportState().guestAdapters[0]?.dnsSearch, ["a.local"]);
+  await r.guest("Network", "Remove", { NamespaceID: NS, ID: NIC0, Extra: 1 });
+  assert.deepEqual(r.host.inventory().guestAdapters, []);
   r.host.hcs.closeComputeSystem(r.vm);
 });
 

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { normalizeGuid } from "../../domain/guid.ts";
-import { isCidr, isIpAddress, isIpv4 } from "./_ip.ts";
 import { compiledSchema } from "../_compiled_schema.ts";
+import { foldKeys, isJsonObject, type KeyTable, keyTable } from "../_fold_keys.ts";
+import type { JsonObject, JsonValue } from "../../ports/json.ts";
 
 /** A GUID in any case, braces allowed; parsed to lower case without braces. */
 export const guidSchema = z.string().transform((s, ctx) => {
@@ -78,40 +79,88 @@ export const vmNicSettingsSchema = compiledSchema(
   }),
 );
 
+const ADAPTER_KEYS = keyTable([
+  "NamespaceID",
+  "ID",
+  "MacAddress",
+  "DNSSuffix",
+  "DNSServerList",
+  "EncapOverhead",
+  "VPCIAssigned",
+  "IPConfigs",
+  "Routes",
+  "PolicyBasedRouting",
+  "EnableLowMetric",
+]);
+const IP_CONFIG_KEYS = keyTable(["IPAddress", "PrefixLength"]);
+const ROUTE_KEYS = keyTable(["NextHop", "DestinationPrefix", "Metric"]);
+
+/** One object level as Go decodes it into a struct: keys folded, a `null` member left at its zero value. */
+function goLevel(value: JsonObject, table: KeyTable): JsonObject {
+  const folded = foldKeys(value, table);
+  const out: JsonObject = {};
+  for (const [key, item] of Object.entries(folded)) {
+    if (item !== null) Object.defineProperty(out, key, { value: item, enumerable: true });
+  }
+  return out;
+}
+
+function goList(value: JsonValue | undefined, table: KeyTable): JsonValue | undefined {
+  if (!Array.isArray(value)) return value;
+  return value.map((item) => item === null ? {} : isJsonObject(item) ? goLevel(item, table) : item);
+}
+
+/**
+ * The LCOW adapter settings as the Linux guest's Go decoder sees them (keys
+ * matched regardless of case, the last spelling winning; `null` members and
+ * elements at their zero value), ready for `lcowAdapterSchema`. Anything
+ * that is not an object is left for the schema to refuse.
+ */
+export function goLcowAdapter(settings: unknown): unknown {
+  if (!isJsonObject(settings as JsonValue)) return settings;
+  const adapter = goLevel(settings as JsonObject, ADAPTER_KEYS);
+  const ipConfigs = goList(adapter.IPConfigs, IP_CONFIG_KEYS);
+  const routes = goList(adapter.Routes, ROUTE_KEYS);
+  return {
+    ...adapter,
+    ...(ipConfigs === undefined ? {} : { IPConfigs: ipConfigs }),
+    ...(routes === undefined ? {} : { Routes: routes }),
+  };
+}
+
 /**
  * An LCOW guest network adapter: the Settings of a Network Add and Remove,
- * as the guest decodes them (hcsshim internal/protocol/guestresource/
- * resources.go LCOWNetworkAdapter, LCOWIPConfig, LCOWRoute: every field
- * `omitempty`, so hcsshim leaves out a 0 `PrefixLength` or `Metric`, an empty
- * `NextHop` or `DestinationPrefix`). The adapter and namespace IDs podnet
- * always sends are required; an IP configuration needs its address (the
- * guest cannot parse one without it: internal/guest/network/netns.go). A
- * route needs a next hop or a destination: checked as the guest does, when
- * the adapter is added (`_guest.ts`).
+ * with the types the guest decodes them into (hcsshim internal/protocol/
+ * guestresource/resources.go LCOWNetworkAdapter, LCOWIPConfig, LCOWRoute:
+ * strings, uint8 `PrefixLength`, uint16 `Metric` and `EncapOverhead`, every
+ * field `omitempty`; other fields ignored, as Go's decoder ignores them). A
+ * value of the wrong type fails the decode
+ * (HCS_E_INVALID_JSON, as the guest's UnmarshalJSONWithHresult answers).
+ * What the strings hold is not checked here: the guest reads addresses and
+ * prefixes only when it configures the link (`_guest.ts`, after netns.go),
+ * where one it cannot parse fails the add or, for a `NextHop`, drops the
+ * gateway. The adapter and namespace IDs podnet always sends are required
+ * GUIDs (the guest looks the NIC up by its ID).
  */
 export const lcowAdapterSchema = compiledSchema(
   "sim lcowAdapterSchema",
-  z.strictObject({
+  z.object({
     NamespaceID: guidSchema,
     ID: guidSchema,
-    MacAddress: macSchema.optional(),
+    MacAddress: z.string().optional(),
     DNSSuffix: z.string().optional(),
     DNSServerList: z.string().optional(),
     EncapOverhead: u16Schema.optional(),
     VPCIAssigned: z.boolean().optional(),
     IPConfigs: z.array(
-      z.strictObject({
-        IPAddress: z.string().refine(isIpAddress, "must be an IP address"),
-        PrefixLength: z.int().min(0).max(128).optional(),
-      }).refine(
-        (c) => !isIpv4(c.IPAddress) || (c.PrefixLength ?? 0) <= 32,
-        { message: "an IPv4 prefix length must be 0..32", path: ["PrefixLength"] },
-      ),
+      z.object({
+        IPAddress: z.string().optional(),
+        PrefixLength: z.int().min(0).max(255).optional(),
+      }),
     ).optional(),
-    Routes: z.array(z.strictObject({
-      // An on-link route has no next hop; a default route may have no destination.
-      NextHop: z.string().refine(isIpAddress, "must be an IP address").optional(),
-      DestinationPrefix: z.string().refine(isCidr, "must be a CIDR prefix").optional(),
+    Routes: z.array(z.object({
+      NextHop: z.string().optional(),
+      DestinationPrefix: z.string().optional(),
       Metric: u16Schema.optional(),
     })).optional(),
     PolicyBasedRouting: z.boolean().optional(),

@@ -3,11 +3,13 @@ import type { JsonObject } from "../../ports/json.ts";
 import { HRESULT } from "../dll/hresult.ts";
 import {
   describeIssue,
+  goLcowAdapter,
   hcnDocumentSchema,
   lcowAdapterSchema,
   wcowNetworkAddSchema,
   wcowNetworkRemoveSchema,
 } from "./_documents.ts";
+import { linkFailure } from "./_lcow_link.ts";
 import { hcsFailure } from "./_records.ts";
 import type { World } from "./_world.ts";
 
@@ -63,16 +65,10 @@ function guestList(text: string | undefined): string[] {
  * falls back to HrFail for an error without an HRESULT).
  */
 function checkLcowAdapter(world: World, adapter: z.infer<typeof lcowAdapterSchema>): string[] {
-  // internal/guest/network/netns.go configureLink: a route without a
-  // destination is a default route through its next hop.
-  for (const [i, route] of (adapter.Routes ?? []).entries()) {
-    if (route.NextHop === undefined && route.DestinationPrefix === undefined) {
-      throw fail(
-        HRESULT.E_FAIL,
-        `Cannot add adapter ${adapter.ID} in the guest: route ${i}: ` +
-          `gw and destination cannot both be nil`,
-      );
-    }
+  // internal/guest/network/netns.go: the link's MTU, addresses and routes.
+  const link = linkFailure(adapter);
+  if (link !== undefined) {
+    throw fail(HRESULT.E_FAIL, `Cannot add adapter ${adapter.ID} in the guest: ${link}`);
   }
   // The namespace's resolv.conf holds the search domains of all its
   // adapters, unique, and the guest refuses more than 6 (hcsv2/network.go
@@ -102,7 +98,7 @@ function lcowNetwork(world: World, request: GuestRequest): void {
   if (request.RequestType === "Update") {
     throw fail(HRESULT.E_FAIL, `the RequestType "Update" is not supported`);
   }
-  const adapter = parse(lcowAdapterSchema, request.Settings, `LCOW network adapter`);
+  const adapter = parse(lcowAdapterSchema, goLcowAdapter(request.Settings), `LCOW network adapter`);
   if (request.RequestType === "Add") {
     requireVmNic(world, adapter.ID, "add");
     if (world.guestAdapters.has(adapter.ID)) {

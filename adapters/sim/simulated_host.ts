@@ -120,7 +120,8 @@ function badArgument(argument: string, reason: string): never {
  * | guest request after `disconnectGuest()` | HCS_E_CONNECTION_CLOSED 0x8037010A |
  * | guest request without the namespace capability, LCOW `NetworkNamespace`, unknown ResourceType | HCS_E_UNKNOWN_MESSAGE 0xC037010B |
  * | LCOW `Network` `Update` (hcsshim hcsv2/uvm.go modifyNetwork: only Add and Remove) | E_FAIL 0x80004005 |
- * | LCOW adapter add with a route that has neither `NextHop` nor `DestinationPrefix` (hcsshim internal/guest/network/netns.go) | E_FAIL 0x80004005 |
+ * | LCOW adapter settings the guest cannot decode into its types (a string field not a string, `PrefixLength` not 0..255, `Metric` or `EncapOverhead` not 0..65535; hcsshim guestresource/resources.go, commonutils UnmarshalJSONWithHresult); keys match regardless of case, unknown ones and `null` members are ignored, as Go's decoder does | HCS_E_INVALID_JSON 0xC037010D |
+ * | LCOW adapter add whose link the guest cannot configure (hcsshim internal/guest/network/netns.go): MTU 1500 less `EncapOverhead` below 68, or below 1280 with an IPv6 address; an `IPAddress`/`PrefixLength` that is no CIDR (a zone, a bad address, a prefix too long); a route whose `DestinationPrefix` is missing or no CIDR, unless it is `0.0.0.0/0` or `::/0`; a default route without a `NextHop` the guest can parse. A `NextHop` it cannot parse on another route is no error: the route goes in without a gateway | E_FAIL 0x80004005 |
  * | LCOW adapter add that gives its namespace more than 6 DNS search domains (`DNSSuffix` split on commas, trimmed, lower-cased, unique across the namespace's adapters: hcsshim hcsv2/network.go dnsConfig, internal/guest/network/network.go) | E_FAIL 0x80004005 |
  * | WCOW guest `Update` request | E_NOTIMPL 0x80004001 |
  * | guest adapter add (LCOW add, WCOW add) before the VM NIC exists | ERROR_NOT_FOUND 0x80070490 |
@@ -134,8 +135,8 @@ function badArgument(argument: string, reason: string): never {
  * LCOW `Network` `Remove` of an adapter the guest does not have, or in
  * another namespace, succeeds and changes nothing (hcsshim hcsv2/uvm.go
  * modifyNetwork, hcsv2/network.go RemoveAdapter); the LCOW adapter's optional
- * fields may be left out (`PrefixLength` and `Metric` when 0, a route's
- * `NextHop` or `DestinationPrefix`; hcsshim guestresource/resources.go); a
+ * fields may be left out (`PrefixLength` and `Metric` when 0, an on-link
+ * route's `NextHop`; hcsshim guestresource/resources.go); a
  * host request that also carries a `GuestRequest` (hcsshim's legacy
  * ModifySettingRequest, internal/uvm/network.go addNIC, removeNIC) is applied
  * as one: the NIC before its guest adapter on an Add, after it on a Remove,

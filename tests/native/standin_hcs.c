@@ -211,24 +211,20 @@ static int is_ip_text(const char *s, size_t n, int allow_zone) {
   return is_ipv6(s, n);
 }
 
-static int is_ip(const sj_value *v) {
-  return v != NULL && v->type == SJ_STRING && is_ip_text(v->string, v->length, 1);
-}
-
-static int is_cidr(const sj_value *v) {
+/* A CIDR prefix as Go's net.ParseCIDR takes it ("10.0.0.0/8", "::/0"; no zone). */
+static int is_cidr_text(const char *s, size_t n) {
   size_t slash, digits, length = 0;
-  if (v == NULL || v->type != SJ_STRING) return 0;
-  for (slash = 0; slash < v->length && v->string[slash] != '/'; slash++) {
+  for (slash = 0; slash < n && s[slash] != '/'; slash++) {
   }
-  if (slash == v->length) return 0;
-  digits = v->length - slash - 1;
+  if (slash == n) return 0;
+  digits = n - slash - 1;
   if (digits < 1 || digits > 3) return 0;
-  for (size_t i = slash + 1; i < v->length; i++) {
-    if (v->string[i] < '0' || v->string[i] > '9') return 0;
-    length = length * 10 + (size_t)(v->string[i] - '0');
+  for (size_t i = slash + 1; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9') return 0;
+    length = length * 10 + (size_t)(s[i] - '0');
   }
-  if (is_ipv4(v->string, slash)) return length <= 32;
-  return is_ip_text(v->string, slash, 0) && length <= 128;
+  if (is_ipv4(s, slash)) return length <= 32;
+  return is_ip_text(s, slash, 0) && length <= 128;
 }
 
 static host_nic *find_nic(compute_system *s, const char *id) {
@@ -424,95 +420,160 @@ static HRESULT host_nic_request(compute_system *s, const sj_value *path, const s
 
 #define INVALID(what, ...) failf(out, STANDIN_HCS_E_INVALID_JSON, "Invalid " what ": " __VA_ARGS__)
 
-/* The LCOW network adapter document, strictly. */
+static int equal_fold(const char *a, const char *b) {
+  for (; *a != '\0' && *b != '\0'; a++, b++) {
+    char x = (*a >= 'a' && *a <= 'z') ? (char)(*a - 'a' + 'A') : *a;
+    char y = (*b >= 'a' && *b <= 'z') ? (char)(*b - 'a' + 'A') : *b;
+    if (x != y) return 0;
+  }
+  return *a == *b;
+}
+
+/* A member as the Linux guest's Go decoder finds it: the last key equal to
+   name regardless of (ASCII) case; null leaves the field at its zero value,
+   so it counts as absent. Other keys are ignored, as Go ignores them. */
+static const sj_value *go_member(const sj_value *object, const char *name) {
+  const sj_value *found = NULL;
+  size_t i;
+  if (object == NULL || object->type != SJ_OBJECT) return NULL;
+  for (i = 0; i < object->count; i++) {
+    if (equal_fold(object->keys[i], name)) found = object->items[i];
+  }
+  return found != NULL && found->type == SJ_NULL ? NULL : found;
+}
+
+static int go_string(const sj_value *object, const char *name) {
+  const sj_value *v = go_member(object, name);
+  return v == NULL || v->type == SJ_STRING;
+}
+
+static int go_integer(const sj_value *object, const char *name, double high) {
+  const sj_value *v = go_member(object, name);
+  return v == NULL || is_integer_in(v, 0, high);
+}
+
+/* The LCOW network adapter decoded into the guest's types (hcsshim
+   guestresource/resources.go: strings, uint8 PrefixLength, uint16 Metric and
+   EncapOverhead); what the strings hold is read when the link is configured.
+   The IDs podnet always sends are required GUIDs. */
 static HRESULT lcow_adapter(const sj_value *settings, char id[37], char namespace_id[37],
                             char **out) {
-  static const char *const allowed[] = {
-      "NamespaceID", "ID", "MacAddress", "DNSSuffix", "DNSServerList", "EncapOverhead",
-      "VPCIAssigned", "IPConfigs", "Routes", "PolicyBasedRouting", "EnableLowMetric", NULL};
-  static const char *const ip_allowed[] = {"IPAddress", "PrefixLength", NULL};
-  static const char *const route_allowed[] = {"NextHop", "DestinationPrefix", "Metric", NULL};
-  static const char *const strings[] = {"DNSSuffix", "DNSServerList", NULL};
+  static const char *const strings[] = {"MacAddress", "DNSSuffix", "DNSServerList", NULL};
   static const char *const booleans[] = {"VPCIAssigned", "PolicyBasedRouting", "EnableLowMetric", NULL};
   const sj_value *v;
-  const char *extra;
   size_t i;
   if (settings == NULL || settings->type != SJ_OBJECT) {
     return INVALID("LCOW network adapter", "GuestRequest.Settings must be an object");
   }
-  extra = unknown_member(settings, allowed);
-  if (extra != NULL) return INVALID("LCOW network adapter", "GuestRequest.Settings.%.60s is not allowed", extra);
-  if (!guid_member(settings, "NamespaceID", namespace_id)) {
+  v = go_member(settings, "NamespaceID");
+  if (v == NULL || v->type != SJ_STRING || !standin_guid_normalize(v->string, v->length, namespace_id)) {
     return INVALID("LCOW network adapter", "GuestRequest.Settings.NamespaceID must be a GUID");
   }
-  if (!guid_member(settings, "ID", id)) {
+  v = go_member(settings, "ID");
+  if (v == NULL || v->type != SJ_STRING || !standin_guid_normalize(v->string, v->length, id)) {
     return INVALID("LCOW network adapter", "GuestRequest.Settings.ID must be a GUID");
   }
-  v = sj_get(settings, "MacAddress");
-  if (v != NULL && !is_mac(v)) {
-    return INVALID("LCOW network adapter", "GuestRequest.Settings.MacAddress must be a MAC address");
-  }
   for (i = 0; strings[i] != NULL; i++) {
-    v = sj_get(settings, strings[i]);
-    if (v != NULL && v->type != SJ_STRING) {
+    if (!go_string(settings, strings[i])) {
       return INVALID("LCOW network adapter", "GuestRequest.Settings.%s must be a string", strings[i]);
     }
   }
   for (i = 0; booleans[i] != NULL; i++) {
-    v = sj_get(settings, booleans[i]);
+    v = go_member(settings, booleans[i]);
     if (v != NULL && v->type != SJ_BOOL) {
       return INVALID("LCOW network adapter", "GuestRequest.Settings.%s must be a boolean", booleans[i]);
     }
   }
-  v = sj_get(settings, "EncapOverhead");
-  if (v != NULL && !is_integer_in(v, 0, 65535)) {
+  if (!go_integer(settings, "EncapOverhead", 65535)) {
     return INVALID("LCOW network adapter", "GuestRequest.Settings.EncapOverhead must be 0..65535");
   }
-  v = sj_get(settings, "IPConfigs");
+  v = go_member(settings, "IPConfigs");
   if (v != NULL) {
     if (v->type != SJ_ARRAY) return INVALID("LCOW network adapter", "GuestRequest.Settings.IPConfigs must be an array");
     for (i = 0; i < v->count; i++) {
       const sj_value *ip = v->items[i];
-      const sj_value *address, *prefix;
-      if (ip->type != SJ_OBJECT || unknown_member(ip, ip_allowed) != NULL) {
-        return INVALID("LCOW network adapter", "GuestRequest.Settings.IPConfigs.%zu must be {IPAddress, PrefixLength}", i);
-      }
-      address = sj_get(ip, "IPAddress");
-      prefix = sj_get(ip, "PrefixLength");
-      if (!is_ip(address)) {
-        return INVALID("LCOW network adapter", "GuestRequest.Settings.IPConfigs.%zu.IPAddress must be an IP address", i);
-      }
-      /* PrefixLength is omitempty: hcsshim leaves a 0 out. */
-      if (prefix != NULL &&
-          !is_integer_in(prefix, 0, is_ipv4(address->string, address->length) ? 32 : 128)) {
-        return INVALID("LCOW network adapter", "GuestRequest.Settings.IPConfigs.%zu.PrefixLength is out of range", i);
+      if (ip->type == SJ_NULL) continue;
+      if (ip->type != SJ_OBJECT || !go_string(ip, "IPAddress") || !go_integer(ip, "PrefixLength", 255)) {
+        return INVALID("LCOW network adapter", "GuestRequest.Settings.IPConfigs.%zu must be {IPAddress: string, PrefixLength: 0..255}", i);
       }
     }
   }
-  v = sj_get(settings, "Routes");
+  v = go_member(settings, "Routes");
   if (v != NULL) {
     if (v->type != SJ_ARRAY) return INVALID("LCOW network adapter", "GuestRequest.Settings.Routes must be an array");
     for (i = 0; i < v->count; i++) {
       const sj_value *route = v->items[i];
-      const sj_value *metric;
-      if (route->type != SJ_OBJECT || unknown_member(route, route_allowed) != NULL) {
-        return INVALID("LCOW network adapter", "GuestRequest.Settings.Routes.%zu must be {NextHop?, DestinationPrefix?, Metric?}", i);
-      }
-      /* An on-link route has no next hop. */
-      if (sj_get(route, "NextHop") != NULL && !is_ip(sj_get(route, "NextHop"))) {
-        return INVALID("LCOW network adapter", "GuestRequest.Settings.Routes.%zu.NextHop must be an IP address", i);
-      }
-      /* A default route may have no destination (netns.go: dst nil). */
-      if (sj_get(route, "DestinationPrefix") != NULL && !is_cidr(sj_get(route, "DestinationPrefix"))) {
-        return INVALID("LCOW network adapter", "GuestRequest.Settings.Routes.%zu.DestinationPrefix must be a CIDR prefix", i);
-      }
-      metric = sj_get(route, "Metric");
-      if (metric != NULL && !is_integer_in(metric, 0, 65535)) {
-        return INVALID("LCOW network adapter", "GuestRequest.Settings.Routes.%zu.Metric must be 0..65535", i);
+      if (route->type == SJ_NULL) continue;
+      if (route->type != SJ_OBJECT || !go_string(route, "NextHop") ||
+          !go_string(route, "DestinationPrefix") || !go_integer(route, "Metric", 65535)) {
+        return INVALID("LCOW network adapter", "GuestRequest.Settings.Routes.%zu must be {NextHop: string, DestinationPrefix: string, Metric: 0..65535}", i);
       }
     }
   }
   return STANDIN_S_OK;
+}
+
+/* A string member's text, "" when absent. */
+static const char *go_text(const sj_value *object, const char *name, size_t *length) {
+  const sj_value *v = go_member(object, name);
+  *length = v == NULL ? 0 : v->length;
+  return v == NULL ? "" : v->string;
+}
+
+static int text_is(const char *s, size_t n, const char *literal) {
+  return strlen(literal) == n && memcmp(s, literal, n) == 0;
+}
+
+/* What the Linux guest does with the adapter's MTU, addresses and routes when
+   it configures the link (hcsshim internal/guest/network/netns.go NetNSConfig,
+   configureLink), as far as it can fail; 0 when it would not, else why in
+   `why`. A next hop it cannot parse is no failure: the route goes in without
+   a gateway. */
+static int link_failure(const sj_value *settings, char *why, size_t capacity) {
+  const sj_value *v = go_member(settings, "EncapOverhead");
+  const sj_value *list;
+  long overhead = v == NULL ? 0 : (long)v->number;
+  long mtu = 1500 - overhead;
+  size_t i;
+  if (overhead != 0 && mtu < 68) {
+    snprintf(why, capacity, "netlink.LinkSetMTU to %ld failed: invalid argument", mtu);
+    return 1;
+  }
+  list = go_member(settings, "IPConfigs");
+  for (i = 0; list != NULL && i < list->count; i++) {
+    char text[128];
+    size_t n;
+    const char *address = go_text(list->items[i], "IPAddress", &n);
+    const sj_value *prefix = go_member(list->items[i], "PrefixLength");
+    int written = snprintf(text, sizeof(text), "%.*s/%ld", (int)(n < 100 ? n : 100), address,
+                           prefix == NULL ? 0L : (long)prefix->number);
+    if (n >= 100 || written < 0 || !is_cidr_text(text, (size_t)written)) {
+      snprintf(why, capacity, "parsing address %s failed: invalid CIDR address", text);
+      return 1;
+    }
+    if (overhead != 0 && mtu < 1280 && !is_ipv4(address, n)) {
+      snprintf(why, capacity, "netlink.AddrAdd of %s failed: the link's MTU %ld is below IPv6's 1280", text, mtu);
+      return 1;
+    }
+  }
+  list = go_member(settings, "Routes");
+  for (i = 0; list != NULL && i < list->count; i++) {
+    size_t dn, gn;
+    const char *dst = go_text(list->items[i], "DestinationPrefix", &dn);
+    const char *gw = go_text(list->items[i], "NextHop", &gn);
+    int is_default = text_is(dst, dn, "0.0.0.0/0") || text_is(dst, dn, "::/0");
+    /* A default route through 0.0.0.0 or :: means "no gateway": skipped. */
+    if (is_default && (text_is(gw, gn, "0.0.0.0") || text_is(gw, gn, "::"))) continue;
+    if (!is_default && !is_cidr_text(dst, dn)) {
+      snprintf(why, capacity, "route %zu: parsing route dst address %.*s failed", i, (int)(dn < 100 ? dn : 100), dst);
+      return 1;
+    }
+    if (is_default && !is_ip_text(gw, gn, 0)) {
+      snprintf(why, capacity, "route %zu: gw and destination cannot both be nil", i);
+      return 1;
+    }
+  }
+  return 0;
 }
 
 static HRESULT require_vm_nic(compute_system *s, const char *nic_id, char **out) {
@@ -565,8 +626,8 @@ static HRESULT lcow_network(compute_system *s, const sj_value *request, const sj
   char namespace_id[37];
   char all[MAX_DNS_SEARCHES][DNS_NAME_CAPACITY];
   size_t all_count = 0, i;
+  char why[256];
   guest_adapter *adapter;
-  const sj_value *routes;
   HRESULT hr;
   /* hcsv2/uvm.go modifyNetwork takes Add and Remove only; anything else is a
      plain error, answered with E_FAIL. */
@@ -590,15 +651,9 @@ static HRESULT lcow_network(compute_system *s, const sj_value *request, const sj
     return failf(out, STANDIN_HCN_E_ENDPOINT_ALREADY_ATTACHED,
                  "Cannot add adapter %s in the guest: it is already added", nic_id);
   }
-  /* internal/guest/network/netns.go: "gw and destination cannot both be nil". */
-  routes = sj_get(settings, "Routes");
-  for (i = 0; routes != NULL && i < routes->count; i++) {
-    if (sj_get(routes->items[i], "NextHop") == NULL &&
-        sj_get(routes->items[i], "DestinationPrefix") == NULL) {
-      return failf(out, STANDIN_E_FAIL,
-                   "Cannot add adapter %s in the guest: route %zu: gw and destination cannot both be nil",
-                   nic_id, i);
-    }
+  /* internal/guest/network/netns.go: the link's MTU, addresses and routes. */
+  if (link_failure(settings, why, sizeof(why))) {
+    return failf(out, STANDIN_E_FAIL, "Cannot add adapter %s in the guest: %s", nic_id, why);
   }
   /* The namespace's resolv.conf: the unique search domains of all its adapters,
      at most 6 (internal/guest/network/network.go GenerateResolvConfContent). */
@@ -614,7 +669,7 @@ static HRESULT lcow_network(compute_system *s, const sj_value *request, const sj
       if (!known) memcpy(all[all_count++], s->adapters[i].dns[k], DNS_NAME_CAPACITY);
     }
   }
-  if (!add_searches(sj_get(settings, "DNSSuffix"), all, &all_count)) {
+  if (!add_searches(go_member(settings, "DNSSuffix"), all, &all_count)) {
     return failf(out, STANDIN_E_FAIL,
                  "Cannot add adapter %s in the guest: namespace %s: searches has more than %d domains",
                  nic_id, namespace_id, MAX_DNS_SEARCHES);
@@ -624,7 +679,7 @@ static HRESULT lcow_network(compute_system *s, const sj_value *request, const sj
   memcpy(adapter->namespace_id, namespace_id, sizeof(adapter->namespace_id));
   adapter->state = ADAPTER_ATTACHED;
   adapter->dns_count = 0;
-  add_searches(sj_get(settings, "DNSSuffix"), adapter->dns, &adapter->dns_count);
+  add_searches(go_member(settings, "DNSSuffix"), adapter->dns, &adapter->dns_count);
   return STANDIN_S_OK;
 }
 
