@@ -11,6 +11,7 @@
 import { orderEndpoints, uniqueIds } from "./endpoint_order.ts";
 import type { OperationContext } from "./_operation_context.ts";
 import { checkPodEndpoints } from "./_pod_share.ts";
+import { settleAll } from "./_settle.ts";
 import type { HostEndpoint, HostNamespace } from "../ports/host_network.ts";
 
 /** A namespace and its endpoints, eth0 first. */
@@ -74,13 +75,7 @@ async function read(
       () => ports.host.getEndpoint(endpointId, call),
     )
   );
-  const settled = await Promise.allSettled(reads);
-  const endpoints: HostEndpoint[] = [];
-  for (const r of settled) {
-    if (r.status === "rejected") throw r.reason;
-    endpoints.push(r.value);
-  }
-  const ordered = orderEndpoints(endpoints);
+  const ordered = orderEndpoints(await settleAll(reads));
   checkPodEndpoints(ports.guest, ordered);
   return { namespace, endpoints: ordered };
 }

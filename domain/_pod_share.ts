@@ -7,8 +7,8 @@
  *
  * @module
  */
-import { NotFoundError } from "./errors.ts";
 import type { OperationContext } from "./_operation_context.ts";
+import { settleAll, unlessGone } from "./_settle.ts";
 import type { EndpointShare, GuestNetwork } from "../ports/guest_network.ts";
 import type { HostEndpoint } from "../ports/host_network.ts";
 
@@ -55,25 +55,15 @@ export async function heldShares(
   const call = { signal: ctx.signal };
   const shares = record.bindings().filter((b) => b.endpointId !== except).map(async (b) => {
     if (b.podShare !== undefined) return { endpointId: b.endpointId, share: b.podShare };
-    try {
-      const endpoint = await runner.read(
-        "read-endpoint",
-        { endpointId: b.endpointId },
-        () => ports.host.getEndpoint(b.endpointId, call),
-      );
-      const share = shareOf(guest, endpoint) ?? [];
-      record.setPodShare(b, share);
-      return { endpointId: b.endpointId, share };
-    } catch (error) {
-      if (error instanceof NotFoundError) return undefined;
-      throw error;
-    }
+    const endpoint = await unlessGone(runner.read(
+      "read-endpoint",
+      { endpointId: b.endpointId },
+      () => ports.host.getEndpoint(b.endpointId, call),
+    ));
+    if (endpoint === undefined) return undefined;
+    const share = shareOf(guest, endpoint) ?? [];
+    record.setPodShare(b, share);
+    return { endpointId: b.endpointId, share };
   });
-  const settled = await Promise.allSettled(shares);
-  const found: EndpointShare[] = [];
-  for (const s of settled) {
-    if (s.status === "rejected") throw s.reason;
-    if (s.value !== undefined) found.push(s.value);
-  }
-  return found;
+  return (await settleAll(shares)).filter((s): s is EndpointShare => s !== undefined);
 }

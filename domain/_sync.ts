@@ -14,13 +14,14 @@
  * @module
  */
 import { orderEndpoints, uniqueIds } from "./endpoint_order.ts";
-import { NicChangeError, NotFoundError } from "./errors.ts";
+import { NicChangeError } from "./errors.ts";
 import { deriveNicId } from "./nic_id.ts";
 import type { HostEndpoint } from "../ports/host_network.ts";
 import { type NicToBind, planBinds } from "./_bind_plan.ts";
 import { undoFailedAdds } from "./_living.ts";
 import { type ControllerHooks, type OperationContext, stopReason } from "./_operation_context.ts";
 import { checkPodEndpoints } from "./_pod_share.ts";
+import { settleAll, unlessGone } from "./_settle.ts";
 import { isAttached, isComplete } from "./_pod_record.ts";
 import { Plan } from "./_step_engine.ts";
 import { planUnbinds, unbindNics } from "./_unbind_plan.ts";
@@ -134,18 +135,11 @@ async function readPresent(ctx: OperationContext): Promise<HostEndpoint[]> {
     () => ports.host.getNamespace(record.namespaceId, call),
   );
   const reads = uniqueIds(namespace.endpointIds).map((id) =>
-    runner.read("read-endpoint", { endpointId: id }, () => ports.host.getEndpoint(id, call))
-      .catch((error: unknown) => {
-        if (error instanceof NotFoundError) return undefined;
-        throw error;
-      })
+    unlessGone(
+      runner.read("read-endpoint", { endpointId: id }, () => ports.host.getEndpoint(id, call)),
+    )
   );
-  const settled = await Promise.allSettled(reads);
-  const found: HostEndpoint[] = [];
-  for (const s of settled) {
-    if (s.status === "rejected") throw s.reason;
-    if (s.value !== undefined) found.push(s.value);
-  }
+  const found = (await settleAll(reads)).filter((e): e is HostEndpoint => e !== undefined);
   const ordered = orderEndpoints(found);
   checkPodEndpoints(ports.guest, ordered); // what the pod will hold after the sync
   return ordered;
