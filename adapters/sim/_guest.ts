@@ -60,21 +60,16 @@ function guestList(text: string | undefined): string[] {
 }
 
 /**
- * The guest's checks of an adapter it adds, beyond its shape; each failure
- * is the guest's generic E_FAIL (hcsshim internal/bridgeutils/commonutils
- * falls back to HrFail for an error without an HRESULT).
+ * The search domains the adapter adds to its namespace's resolv.conf, which
+ * holds those of all its adapters, unique; the guest refuses more than 6
+ * (hcsv2/network.go dnsConfig; internal/guest/network/network.go
+ * GenerateResolvConfContent) with its generic E_FAIL (hcsshim
+ * internal/bridgeutils/commonutils falls back to HrFail for an error
+ * without an HRESULT). The real guest fails when it writes resolv.conf for
+ * the pod's sandbox; the simulator fails the add that makes the list too
+ * long, before it records anything.
  */
-function checkLcowAdapter(world: World, adapter: z.infer<typeof lcowAdapterSchema>): string[] {
-  // internal/guest/network/netns.go: the link's MTU, addresses and routes.
-  const link = linkFailure(adapter);
-  if (link !== undefined) {
-    throw fail(HRESULT.E_FAIL, `Cannot add adapter ${adapter.ID} in the guest: ${link}`);
-  }
-  // The namespace's resolv.conf holds the search domains of all its
-  // adapters, unique, and the guest refuses more than 6 (hcsv2/network.go
-  // dnsConfig; internal/guest/network/network.go GenerateResolvConfContent).
-  // The real guest fails when it writes resolv.conf for the pod's sandbox;
-  // the simulator fails the add that makes the list too long.
+function searchDomains(world: World, adapter: z.infer<typeof lcowAdapterSchema>): string[] {
   const search = guestList(adapter.DNSSuffix);
   const all = new Set(search);
   for (const other of world.guestAdapters.values()) {
@@ -101,19 +96,28 @@ function lcowNetwork(world: World, request: GuestRequest): void {
   const adapter = parse(lcowAdapterSchema, goLcowAdapter(request.Settings), `LCOW network adapter`);
   if (request.RequestType === "Add") {
     requireVmNic(world, adapter.ID, "add");
+    // hcsv2/network.go AddAdapter: "adapter with id ... already present in
+    // namespace", an error without HRESULT.
     if (world.guestAdapters.has(adapter.ID)) {
       throw fail(
-        HRESULT.HCN_E_ENDPOINT_ALREADY_ATTACHED,
-        `Cannot add adapter ${adapter.ID} in the guest: it is already added`,
+        HRESULT.E_FAIL,
+        `Cannot add adapter ${adapter.ID} in the guest: it is already present`,
       );
     }
-    const search = checkLcowAdapter(world, adapter);
+    const search = searchDomains(world, adapter);
+    // AddAdapter records the adapter, then Sync configures the link
+    // (netns.go); a link that cannot be configured fails the add and leaves
+    // the record, which only a Remove clears.
     world.guestAdapters.set(adapter.ID, {
       id: adapter.ID,
       state: "added",
       namespaceId: adapter.NamespaceID,
       ...(adapter.DNSSuffix === undefined ? {} : { dnsSearch: search }),
     });
+    const link = linkFailure(adapter);
+    if (link !== undefined) {
+      throw fail(HRESULT.E_FAIL, `Cannot add adapter ${adapter.ID} in the guest: ${link}`);
+    }
     return;
   }
   // hcsv2/uvm.go modifyNetwork: a Remove for a namespace the guest does not

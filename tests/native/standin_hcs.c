@@ -647,13 +647,10 @@ static HRESULT lcow_network(compute_system *s, const sj_value *request, const sj
   }
   hr = require_vm_nic(s, nic_id, out);
   if (hr < 0) return hr;
+  /* hcsv2/network.go AddAdapter: "already present in namespace", no HRESULT. */
   if (find_adapter(s, nic_id) != NULL) {
-    return failf(out, STANDIN_HCN_E_ENDPOINT_ALREADY_ATTACHED,
-                 "Cannot add adapter %s in the guest: it is already added", nic_id);
-  }
-  /* internal/guest/network/netns.go: the link's MTU, addresses and routes. */
-  if (link_failure(settings, why, sizeof(why))) {
-    return failf(out, STANDIN_E_FAIL, "Cannot add adapter %s in the guest: %s", nic_id, why);
+    return failf(out, STANDIN_E_FAIL,
+                 "Cannot add adapter %s in the guest: it is already present", nic_id);
   }
   /* The namespace's resolv.conf: the unique search domains of all its adapters,
      at most 6 (internal/guest/network/network.go GenerateResolvConfContent). */
@@ -680,6 +677,11 @@ static HRESULT lcow_network(compute_system *s, const sj_value *request, const sj
   adapter->state = ADAPTER_ATTACHED;
   adapter->dns_count = 0;
   add_searches(go_member(settings, "DNSSuffix"), adapter->dns, &adapter->dns_count);
+  /* AddAdapter recorded it; Sync configures the link (netns.go), and a
+     failure there leaves the record, which only a Remove clears. */
+  if (link_failure(settings, why, sizeof(why))) {
+    return failf(out, STANDIN_E_FAIL, "Cannot add adapter %s in the guest: %s", nic_id, why);
+  }
   return STANDIN_S_OK;
 }
 
