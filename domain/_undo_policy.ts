@@ -3,8 +3,8 @@
  * shares.
  *
  * - A failure is *definitive* when the host said no, so nothing changed: an
- *   HRESULT, "not found", invalid data or arguments, a VM or guest that is
- *   gone. Anything else (a timeout, an abort, a crash, an unexpected
+ *   HRESULT (unless the adapter marks it `mayHaveApplied`), "not found",
+ *   invalid data or arguments, a VM or guest that is gone. Anything else (a timeout, an abort, a crash, an unexpected
  *   exception) leaves the step's outcome unknown.
  * - Undoing: a VM that is gone took its NICs with it, a guest that is gone
  *   took its configuration (adapters only say "gone" once a fresh look has
@@ -28,9 +28,10 @@ import type { TeardownStep } from "./steps.ts";
 
 /** Whether a failed step certainly had no effect (the host said no). */
 export function isDefinitive(error: unknown): boolean {
-  // A success the DLL reported, refused for the record that came with it:
-  // the call may have done its work.
-  if (error instanceof HResultError) return !error.reportedSuccess;
+  // A success the DLL reported, refused for the record that came with it,
+  // or a failure the adapter knows may leave a change behind: the call may
+  // have done (some of) its work.
+  if (error instanceof HResultError) return !error.reportedSuccess && !error.mayHaveApplied;
   return error instanceof NotFoundError ||
     error instanceof InvalidArgumentError || error instanceof InvalidHostDataError ||
     error instanceof GuestUnavailableError || error instanceof VmUnavailableError;

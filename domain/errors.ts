@@ -337,6 +337,13 @@ export class HResultError extends PodnetError {
    * did is then unknown, not "nothing".
    */
   readonly reportedSuccess: boolean;
+  /**
+   * Whether the call may have changed something although it failed: the
+   * Linux guest records a network adapter before it configures the link,
+   * and keeps the record when that fails. What it did is then unknown, and
+   * an undo asks again.
+   */
+  readonly mayHaveApplied: boolean;
 
   /**
    * Creates the error.
@@ -344,13 +351,17 @@ export class HResultError extends PodnetError {
    * @param call the failing DLL function
    * @param hresult the HRESULT (signed or unsigned)
    * @param record the parsed error record, if any
-   * @param options the `cause`, if any, and whether the DLL reported success
+   * @param options the `cause`, if any; whether the DLL reported success;
+   *   whether the failed call may have changed something
    */
   constructor(
     call: string,
     hresult: number,
     record?: ErrorRecord,
-    options?: PodnetErrorOptions & { readonly reportedSuccess?: boolean },
+    options?: PodnetErrorOptions & {
+      readonly reportedSuccess?: boolean;
+      readonly mayHaveApplied?: boolean;
+    },
   ) {
     const code = hresult >>> 0;
     const detail = record?.message ? `: ${record.message}` : "";
@@ -359,6 +370,7 @@ export class HResultError extends PodnetError {
     this.hresult = code;
     this.record = record;
     this.reportedSuccess = options?.reportedSuccess === true;
+    this.mayHaveApplied = options?.mayHaveApplied === true;
   }
 
   /** The HRESULT as `0x` followed by eight upper-case hex digits. */

@@ -13,7 +13,8 @@ import type {
 } from "../../ports/guest_network.ts";
 import type { HostEndpoint } from "../../ports/host_network.ts";
 import type { JsonObject } from "../../ports/json.ts";
-import { InvalidHostDataError } from "../../domain/errors.ts";
+import { HResultError, InvalidHostDataError } from "../../domain/errors.ts";
+import { HRESULT } from "../dll/hresult.ts";
 import type { ComputeSystem } from "../hcs/compute_system.ts";
 import { requireMethods, requireObject } from "../../domain/arguments.ts";
 import { requireGuid } from "../../domain/guid.ts";
@@ -164,18 +165,36 @@ export class LcowGuestNetwork implements GuestNetwork {
     return Promise.resolve(false);
   }
 
-  /** Sends the guest "Network Add" (when the guest supports namespace requests). */
+  /**
+   * Sends the guest "Network Add" (when the guest supports namespace
+   * requests). The guest records the adapter before it configures the link
+   * and keeps the record when configuring fails (hcsshim hcsv2/network.go
+   * AddAdapter, then Sync), answering with a bare E_FAIL: such a failure is
+   * `mayHaveApplied`, so an undo sends the "Network Remove" that clears the
+   * record (a NIC added again under the same ID would be refused else).
+   */
   async attach(nic: GuestNicConfig, options: CallOptions = {}): Promise<void> {
     const adapter = buildLcowAdapter(nic);
     const nicId = String(adapter.ID);
-    await this.#requests.send({
-      describe: `attach NIC ${nicId}`,
-      resourceType: "Network",
-      requestType: "Add",
-      settings: adapter,
-      gated: true,
-      log: { nicId, endpointId: nic.endpointId },
-    }, options);
+    try {
+      await this.#requests.send({
+        describe: `attach NIC ${nicId}`,
+        resourceType: "Network",
+        requestType: "Add",
+        settings: adapter,
+        gated: true,
+        log: { nicId, endpointId: nic.endpointId },
+      }, options);
+    } catch (error) {
+      if (error instanceof HResultError && error.hresult === HRESULT.E_FAIL) {
+        throw new HResultError(error.call, error.hresult, error.record, {
+          ...(error.cause === undefined ? {} : { cause: error.cause }),
+          reportedSuccess: error.reportedSuccess,
+          mayHaveApplied: true,
+        });
+      }
+      throw error;
+    }
   }
 
   /** Sends the guest "Network Remove" (when the guest supports namespace requests). */
