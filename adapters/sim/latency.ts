@@ -6,7 +6,11 @@
 
 /**
  * How long a simulated call takes: a fixed number of milliseconds, or a
- * range drawn from the host's seeded random generator.
+ * range drawn from the host's seeded random generator. The call ends once
+ * that time has passed, not a timer tick later: a timer covers all but the
+ * last 2 ms, which are waited out one event-loop turn at a time (other calls
+ * go on meanwhile), so a pipeline of many short calls is not charged for
+ * Deno's timer granularity.
  *
  * @example
  * ```ts
