@@ -203,14 +203,7 @@ export class NativeLibraries {
    * @param address the `PWSTR` read from an out-slot
    */
   takeString(address: bigint): string {
-    if (address === 0n) return "";
-    const pointer = Deno.UnsafePointer.create(address);
-    try {
-      if (pointer === null) return "";
-      return decodeWide(pointer, this.kernel32.symbols.lstrlenW(pointer));
-    } finally {
-      this.ole32.symbols.CoTaskMemFree(pointer);
-    }
+    return this.#take(address, (pointer) => this.ole32.symbols.CoTaskMemFree(pointer));
   }
 
   /**
@@ -221,13 +214,18 @@ export class NativeLibraries {
    * @param address the `PWSTR` read from an out-slot
    */
   takeLocalString(address: bigint): string {
+    return this.#take(address, (pointer) => this.kernel32.symbols.LocalFree(pointer));
+  }
+
+  /** Decodes the string at `address`, then hands its pointer to `free`, even if decoding fails. */
+  #take(address: bigint, free: (pointer: Deno.PointerValue) => unknown): string {
     if (address === 0n) return "";
     const pointer = Deno.UnsafePointer.create(address);
     try {
       if (pointer === null) return "";
       return decodeWide(pointer, this.kernel32.symbols.lstrlenW(pointer));
     } finally {
-      this.kernel32.symbols.LocalFree(pointer);
+      free(pointer);
     }
   }
 

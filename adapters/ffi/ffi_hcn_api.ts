@@ -8,6 +8,7 @@ import { hresultError } from "../dll/error_record.ts";
 import type { HcnApi, HcnEndpointHandle, HcnNamespaceHandle } from "../dll/hcn_api.ts";
 import { HRESULT } from "../dll/hresult.ts";
 import type { NativeCallOptions } from "../dll/native_call_options.ts";
+import { HCN_CALLS, type HcnKind } from "../dll/hcn_calls.ts";
 import { HandleTable } from "./_handle_table.ts";
 import { finishOpen, finishWithResult, runNativeCall, StringSlot } from "./_native_call.ts";
 import { guidBytes } from "./guid_layout.ts";
@@ -15,22 +16,8 @@ import type { NativeLibraries } from "./_native_libraries.ts";
 import { nativeLibrariesOf, type WindowsLibraries } from "./windows_libraries.ts";
 import { encodeWide } from "./wide_string.ts";
 
-type Kind = "namespace" | "endpoint";
-
-const CALLS = {
-  namespace: {
-    open: "HcnOpenNamespace",
-    query: "HcnQueryNamespaceProperties",
-    close: "HcnCloseNamespace",
-    enumerate: "HcnEnumerateNamespaces",
-  },
-  endpoint: {
-    open: "HcnOpenEndpoint",
-    query: "HcnQueryEndpointProperties",
-    close: "HcnCloseEndpoint",
-    enumerate: "HcnEnumerateEndpoints",
-  },
-} as const;
+type Kind = HcnKind;
+const CALLS = HCN_CALLS;
 
 /**
  * computenetwork.dll through Deno FFI. GUIDs go in in Windows layout, strings

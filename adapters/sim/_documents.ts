@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { normalizeGuid } from "../../domain/guid.ts";
+import { INTERRUPT_MODERATIONS } from "../../domain/iov.ts";
 import { compiledSchema } from "../_compiled_schema.ts";
 import { foldKeys, isJsonObject, type KeyTable, keyTable } from "../_fold_keys.ts";
 import type { JsonObject, JsonValue } from "../../ports/json.ts";
@@ -41,19 +42,6 @@ export const modifyDocumentSchema = compiledSchema(
 const u32Schema = z.int().min(0).max(0xffff_ffff);
 
 /**
- * The interrupt moderation modes HCS takes
- * (hcsshim internal/hcs/schema2/interrupt_moderation_mode.go).
- */
-export const INTERRUPT_MODERATION_NAMES = [
-  "Default",
-  "Adaptive",
-  "Off",
-  "Low",
-  "Medium",
-  "High",
-] as const;
-
-/**
  * A NIC's SR-IOV settings, every field optional, numbers unsigned 32-bit
  * (hcsshim internal/hcs/schema2/iov_settings.go: `*uint32`, `*uint32`,
  * `*InterruptModerationName`).
@@ -61,7 +49,7 @@ export const INTERRUPT_MODERATION_NAMES = [
 export const iovSettingsSchema = z.strictObject({
   OffloadWeight: u32Schema.optional(),
   QueuePairsRequested: u32Schema.optional(),
-  InterruptModeration: z.enum(INTERRUPT_MODERATION_NAMES).optional(),
+  InterruptModeration: z.enum(INTERRUPT_MODERATIONS).optional(),
 });
 
 /**

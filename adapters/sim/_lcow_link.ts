@@ -60,9 +60,9 @@ export function linkFailure(adapter: LcowLink): string | undefined {
   for (const [i, route] of (adapter.Routes ?? []).entries()) {
     const destination = route.DestinationPrefix ?? "";
     const nextHop = route.NextHop ?? "";
-    // A default route through 0.0.0.0 or :: means "no gateway": skipped.
-    if (DEFAULT_DESTINATIONS.has(destination) && EMPTY_GATEWAYS.has(nextHop)) continue;
     const isDefault = DEFAULT_DESTINATIONS.has(destination);
+    // A default route through 0.0.0.0 or :: means "no gateway": skipped.
+    if (isDefault && EMPTY_GATEWAYS.has(nextHop)) continue;
     if (!isDefault && !isCidr(destination)) {
       return `route ${i}: parsing route dst address ${destination} failed`;
     }

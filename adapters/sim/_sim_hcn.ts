@@ -2,28 +2,18 @@ import { normalizeGuid } from "../../domain/guid.ts";
 import type { HcnApi, HcnEndpointHandle, HcnNamespaceHandle } from "../dll/hcn_api.ts";
 import { HRESULT } from "../dll/hresult.ts";
 import type { NativeCallOptions } from "../dll/native_call_options.ts";
+import { HCN_CALLS, type HcnKind } from "../dll/hcn_calls.ts";
 import { matchesFilter, parseHcnQuery } from "./_hcn_query.ts";
 import { hcnFailure } from "./_records.ts";
 import type { CallContext, Runner } from "./_runner.ts";
 import type { HandleRecord, StoredDocument, World } from "./_world.ts";
 
-type Kind = "namespace" | "endpoint";
+type Kind = HcnKind;
 
+/** The DLL functions of each kind, and the HRESULT HCN answers for a missing one. */
 const CALLS = {
-  namespace: {
-    open: "HcnOpenNamespace",
-    query: "HcnQueryNamespaceProperties",
-    close: "HcnCloseNamespace",
-    enumerate: "HcnEnumerateNamespaces",
-    notFound: HRESULT.ERROR_NOT_FOUND,
-  },
-  endpoint: {
-    open: "HcnOpenEndpoint",
-    query: "HcnQueryEndpointProperties",
-    close: "HcnCloseEndpoint",
-    enumerate: "HcnEnumerateEndpoints",
-    notFound: HRESULT.HCN_E_ENDPOINT_NOT_FOUND,
-  },
+  namespace: { ...HCN_CALLS.namespace, notFound: HRESULT.ERROR_NOT_FOUND },
+  endpoint: { ...HCN_CALLS.endpoint, notFound: HRESULT.HCN_E_ENDPOINT_NOT_FOUND },
 } as const;
 
 function ctx(
