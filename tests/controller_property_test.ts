@@ -39,6 +39,12 @@ const action: fc.Arbitrary<FaultAction> = fc.oneof(
 
 const fault = fc.record({ nth: fc.integer({ min: 1, max: 40 }), action });
 
+/** A fault after which a step's outcome is unknown (the call may or may not have worked). */
+const leavesUnknown = (a: FaultAction): boolean => a.type === "crash" || a.type === "hang";
+/** A "not found" that is a lie (the simulated host still holds the object). */
+const liesNotFound = (a: FaultAction): boolean =>
+  a.type === "hresult" && a.hresult === HRESULT.ERROR_NOT_FOUND;
+
 const scenario = fc.record({
   guest: fc.constantFrom("lcow" as const, "wcow" as const),
   fixture: fc.nat(fixtures.length - 1),
@@ -51,6 +57,14 @@ const scenario = fc.record({
   before: fc.array(fault, { maxLength: 2 }),
   // ...and at most one during the first teardown.
   during: fc.option(fault, { nil: undefined }),
+}).filter((s) => {
+  // podnet believes "not found" for a step whose outcome is unknown (it
+  // cannot tell that answer from the truth: docs/architecture.md, "Believe
+  // 'gone' and 'not found' only when true"), so a lie about a step that a
+  // crash or hang left unknown is believed by design. Scenarios that deal
+  // both cannot keep the property and are not drawn.
+  const actions = [...s.before, ...(s.during === undefined ? [] : [s.during])].map((f) => f.action);
+  return !(actions.some(leavesUnknown) && actions.some(liesNotFound));
 });
 
 Deno.test("property: faults and lies in setup, migration and teardown; two teardowns leave nothing", async () => {
