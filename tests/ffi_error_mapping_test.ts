@@ -107,6 +107,35 @@ for (const hcs of HCS_LIBRARIES) {
     await missing.close();
   });
 
+  Deno.test(`${hcs}: a failure injected for one document waits for a call that sends it`, async () => {
+    await using p = await pod("lcow", hcs);
+    const first = { nicId: NIC, endpointId: EP0, macAddress: "00-15-5D-52-C0-0A" };
+    const endpoint = fixture.endpoints.find((e) => e.ID.toLowerCase() !== EP0)?.ID;
+    assert.ok(endpoint !== undefined);
+    const second = {
+      nicId: "1a2b3c4d-5e6f-5a7b-8c9d-0e1f2a3b4c5d",
+      endpointId: endpoint,
+      macAddress: "00-15-5D-52-C0-0B",
+    };
+    p.standins.failNextMatching(
+      "hcs",
+      "HcsModifyComputeSystem",
+      `NetworkAdapters/${second.nicId}`,
+      HRESULT.E_FAIL,
+      '{"Error":-2147467259,"ErrorMessage":"busy"}',
+    );
+    await p.ports.vm.addNic(first); // another document: passed by
+    await assert.rejects(p.ports.vm.addNic(second), (e: unknown) => {
+      assert.ok(e instanceof HResultError && e.hresult === HRESULT.E_FAIL);
+      assert.match(e.message, /busy/);
+      return true;
+    });
+    await p.ports.vm.addNic(second); // taken once
+    assert.deepEqual(p.standins.systemState(VM).Nics.length, 2);
+    await p.ports.vm.removeNic(first);
+    await p.ports.vm.removeNic(second);
+  });
+
   Deno.test(`${hcs}: a stopped VM, a closed and a never-made guest connection, through the stand-in`, async () => {
     await using p = await pod("lcow", hcs);
     const nic = { nicId: NIC, endpointId: EP0, macAddress: "00-15-5D-52-C0-0A" };

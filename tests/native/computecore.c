@@ -679,7 +679,7 @@ static start_failure *take_start_failure(const char *function) {
 static HRESULT start(const char *function, int work, HCS_SYSTEM computeSystem,
                      HCS_OPERATION operation_handle, PCWSTR document) {
   standin_call call;
-  uint32_t delay = standin_begin(&call, function);
+  uint32_t delay;
   char id[STANDIN_ID_CAPACITY];
   char *text = NULL;
   char *record = NULL;
@@ -688,6 +688,7 @@ static HRESULT start(const char *function, int work, HCS_SYSTEM computeSystem,
   start_failure *failure;
   HRESULT hr = STANDIN_S_OK;
   if (document != NULL) text = standin_utf8_from_wide(document, &length);
+  delay = standin_begin_with(&call, function, text);
   if (text != NULL) standin_record_document(function, text, length);
   standin_lock_acquire(&ops_lock);
   op = find_operation(operation_handle);

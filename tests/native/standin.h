@@ -112,6 +112,9 @@ typedef struct standin_call {
 } standin_call;
 
 void standin_enter(standin_call *call, const char *function);
+/* standin_enter for a call that carries `document` (UTF-8, may be NULL): a
+   failure injected for documents containing some text is taken only here. */
+void standin_enter_with(standin_call *call, const char *function, const char *document);
 void standin_leave(standin_call *call);
 /* The longest a call waits in a hold: a test that fails before releasing it
    must not hang the run. */
@@ -121,6 +124,8 @@ void standin_leave(standin_call *call);
    waits in a hold. Returns the delay for the caller to apply; the caller asks
    standin_held() before doing the work and ends with standin_leave(). */
 uint32_t standin_begin(standin_call *call, const char *function);
+/* standin_begin for a call that carries `document` (see standin_enter_with). */
+uint32_t standin_begin_with(standin_call *call, const char *function, const char *document);
 /* Whether calls of `function` are held now. */
 int standin_held(const char *function);
 /* Adds delta to the count of calls waiting in a hold (StandinHeldCalls). */

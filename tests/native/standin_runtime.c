@@ -241,6 +241,7 @@ typedef struct injection {
   HRESULT hresult;
   int after_work;
   char *record;
+  char *match; /* NULL, or text the call's document must contain */
   struct injection *next;
 } injection;
 
@@ -288,7 +289,17 @@ static void sleep_ms(uint32_t ms) {
 #endif
 }
 
+/* Whether `item` is meant for a call of `function` with `document`. */
+static int injection_fits(const injection *item, const char *function, const char *document) {
+  if (strcmp(item->function, function) != 0) return 0;
+  return item->match == NULL || (document != NULL && strstr(document, item->match) != NULL);
+}
+
 uint32_t standin_begin(standin_call *call, const char *function) {
+  return standin_begin_with(call, function, NULL);
+}
+
+uint32_t standin_begin_with(standin_call *call, const char *function, const char *document) {
   function_stats *stats;
   injection **link;
   uint32_t delay;
@@ -307,13 +318,14 @@ uint32_t standin_begin(standin_call *call, const char *function) {
     if (stats->delay_ms > delay) delay = stats->delay_ms;
   }
   for (link = &injections; *link != NULL; link = &(*link)->next) {
-    if (strcmp((*link)->function, function) == 0) {
+    if (injection_fits(*link, function, document)) {
       injection *hit = *link;
       *link = hit->next;
       call->injected = 1;
       call->after_work = hit->after_work;
       call->hresult = hit->hresult;
       call->record = hit->record;
+      free(hit->match);
       free(hit);
       break;
     }
@@ -337,7 +349,11 @@ void standin_count_held(int delta) {
 }
 
 void standin_enter(standin_call *call, const char *function) {
-  uint32_t delay = standin_begin(call, function);
+  standin_enter_with(call, function, NULL);
+}
+
+void standin_enter_with(standin_call *call, const char *function, const char *document) {
+  uint32_t delay = standin_begin_with(call, function, document);
   if (delay > 0) sleep_ms(delay);
   standin_lock_acquire(&state_lock);
   if (is_held(function)) {
@@ -558,6 +574,7 @@ STANDIN_EXPORT void StandinReset(void) {
   while (injections != NULL) {
     injection *next = injections->next;
     free(injections->record);
+    free(injections->match);
     free(injections);
     injections = next;
   }
@@ -572,22 +589,26 @@ STANDIN_EXPORT void StandinReset(void) {
   standin_lock_release(&state_lock);
 }
 
-static void add_injection(const char *function, int32_t hresult, const char *record,
-                          int after_work) {
+static char *copy_text(const char *text) {
+  size_t n = strlen(text);
+  char *copy = malloc(n + 1);
+  if (copy != NULL) memcpy(copy, text, n + 1);
+  return copy;
+}
+
+static void add_injection(const char *function, const char *match, int32_t hresult,
+                          const char *record, int after_work) {
   injection *item = calloc(1, sizeof(injection));
   injection **link;
   if (item == NULL) return;
   snprintf(item->function, sizeof(item->function), "%s", function);
   item->hresult = hresult;
   item->after_work = after_work;
-  if (record != NULL) {
-    size_t n = strlen(record);
-    item->record = malloc(n + 1);
-    if (item->record == NULL) {
-      free(item);
-      return;
-    }
-    memcpy(item->record, record, n + 1);
+  if ((record != NULL && (item->record = copy_text(record)) == NULL) ||
+      (match != NULL && (item->match = copy_text(match)) == NULL)) {
+    free(item->record);
+    free(item);
+    return;
   }
   standin_lock_acquire(&state_lock);
   for (link = &injections; *link != NULL; link = &(*link)->next) {
@@ -601,7 +622,17 @@ static void add_injection(const char *function, int32_t hresult, const char *rec
    success code (S_OK, S_FALSE...) still does the work, then is returned with
    the record attached. */
 STANDIN_EXPORT void StandinFailNext(const char *function, int32_t hresult, const char *record) {
-  add_injection(function, hresult, record, 0);
+  add_injection(function, NULL, hresult, record, 0);
+}
+
+/* As StandinFailNext, for the next call of `function` whose document
+   contains `match` (HcsModifyComputeSystem's configuration, in both HCS
+   stand-ins; computecore's HcsGetComputeSystemProperties query too); other
+   calls pass it by. Tests use it where
+   concurrent calls of one function come in no fixed order. */
+STANDIN_EXPORT void StandinFailNextMatching(const char *function, const char *match,
+                                            int32_t hresult, const char *record) {
+  add_injection(function, match, hresult, record, 0);
 }
 
 /* The next call of `function` does its work (opens the handle, writes the
@@ -609,7 +640,7 @@ STANDIN_EXPORT void StandinFailNext(const char *function, int32_t hresult, const
    place: a DLL that hands back a handle or a string with a failure. */
 STANDIN_EXPORT void StandinFailNextAfterWork(const char *function, int32_t hresult,
                                              const char *record) {
-  add_injection(function, hresult, record, 1);
+  add_injection(function, NULL, hresult, record, 1);
 }
 
 /* Every later call of `function` (NULL or "*": of every function) sleeps

@@ -21,6 +21,10 @@ const RUNTIME_CONTROLS = {
   StandinReset: { parameters: [], result: "void" },
   StandinFailNext: { parameters: ["buffer", "i32", "buffer"], result: "void" },
   StandinFailNextAfterWork: { parameters: ["buffer", "i32", "buffer"], result: "void" },
+  StandinFailNextMatching: {
+    parameters: ["buffer", "buffer", "i32", "buffer"],
+    result: "void",
+  },
   StandinSetDelay: { parameters: ["buffer", "u32"], result: "void" },
   StandinHold: { parameters: ["buffer"], result: "void" },
   StandinRelease: { parameters: ["buffer"], result: "void" },
@@ -279,6 +283,27 @@ export class Standins implements AsyncDisposable {
   failNext(api: StandinApi, fn: string, hresult: number, record?: string): void {
     this.#api(api).StandinFailNext(
       cString(fn),
+      hresult | 0,
+      record === undefined ? null : cString(record),
+    );
+  }
+
+  /**
+   * As {@linkcode Standins.failNext}, for the next call of `fn` whose
+   * document contains `match` (an HCS modify's configuration); calls with
+   * other documents pass it by. For calls that run concurrently in no fixed
+   * order, such as one NIC's hot-remove beside another NIC's guest detach.
+   */
+  failNextMatching(
+    api: StandinApi,
+    fn: string,
+    match: string,
+    hresult: number,
+    record?: string,
+  ): void {
+    this.#api(api).StandinFailNextMatching(
+      cString(fn),
+      cString(match),
       hresult | 0,
       record === undefined ? null : cString(record),
     );

@@ -60,13 +60,14 @@ STANDIN_EXPORT HRESULT WINAPI HcsModifyComputeSystem(HCS_SYSTEM ComputeSystem,
   size_t length;
   if (Result == NULL) return STANDIN_E_POINTER;
   *Result = NULL;
-  standin_enter(&call, "HcsModifyComputeSystem");
+  if (Configuration != NULL) text = standin_utf8_from_wide(Configuration, &length);
+  standin_enter_with(&call, "HcsModifyComputeSystem", text);
   if (standin_injected_failure(&call, Result, &hr)) goto done;
   if (!standin_handle_get(ComputeSystem, STANDIN_KIND_SYSTEM, id, sizeof(id))) {
     hr = standin_fail_hcs(Result, STANDIN_E_HANDLE, "The compute system handle is not open");
     goto done;
   }
-  if (Configuration == NULL || (text = standin_utf8_from_wide(Configuration, &length)) == NULL) {
+  if (text == NULL) {
     hr = standin_fail_hcs(Result, STANDIN_E_INVALIDARG, "The configuration is not valid UTF-16");
     goto done;
   }
