@@ -87,7 +87,10 @@ Deno.test("sim guest lcow: a full NIC lifecycle is accepted and recorded", async
 
 Deno.test("sim guest lcow: adapter add before the host add and namespace requests are rejected; unknown removes succeed (hcsshim hcsv2/uvm.go modifyNetwork)", async () => {
   const r = await rig("lcow");
-  assert.equal(await hresultOf(r.guest("Network", "Add", LCOW_ADAPTER)), HRESULT.ERROR_NOT_FOUND);
+  // The guest finds no device for the NIC (internal/guest/network/network.go
+  // InstanceIDToName): the generic E_FAIL, and nothing recorded.
+  assert.equal(await hresultOf(r.guest("Network", "Add", LCOW_ADAPTER)), HRESULT.E_FAIL);
+  assert.deepEqual(r.host.inventory().guestAdapters, []);
   // hcsv2/uvm.go: a Remove for a namespace the guest does not know is skipped
   // with success; hcsv2/network.go RemoveAdapter: an unknown adapter is no error.
   await r.guest("Network", "Remove", { NamespaceID: NS, ID: NIC0 });

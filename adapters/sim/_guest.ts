@@ -95,13 +95,23 @@ function lcowNetwork(world: World, request: GuestRequest): void {
   }
   const adapter = parse(lcowAdapterSchema, goLcowAdapter(request.Settings), `LCOW network adapter`);
   if (request.RequestType === "Add") {
-    requireVmNic(world, adapter.ID, "add");
     // hcsv2/network.go AddAdapter: "adapter with id ... already present in
     // namespace", an error without HRESULT.
     if (world.guestAdapters.has(adapter.ID)) {
       throw fail(
         HRESULT.E_FAIL,
         `Cannot add adapter ${adapter.ID} in the guest: it is already present`,
+      );
+    }
+    // Then it looks for the NIC's device (internal/guest/network/network.go
+    // InstanceIDToName), waiting up to 5 s for it to appear; a NIC the VM
+    // does not have fails there, before anything is recorded, with the
+    // generic E_FAIL. (The simulator fails at once: the wait is not modelled.)
+    if (!world.vmNics.has(adapter.ID)) {
+      throw fail(
+        HRESULT.E_FAIL,
+        `Cannot add adapter ${adapter.ID} in the guest: timed out waiting for its device: ` +
+          `the VM has no NIC ${adapter.ID}`,
       );
     }
     const search = searchDomains(world, adapter);

@@ -124,7 +124,8 @@ function badArgument(argument: string, reason: string): never {
  * | LCOW adapter add whose link the guest cannot configure (hcsshim internal/guest/network/netns.go; the adapter stays recorded, as AddAdapter recorded it before Sync failed, until a Remove): MTU 1500 less `EncapOverhead` below 68, or below 1280 with an IPv6 address; an `IPAddress`/`PrefixLength` that is no CIDR (a zone, a bad address, a prefix too long); a route whose `DestinationPrefix` is missing or no CIDR, unless it is `0.0.0.0/0` or `::/0`; a default route without a `NextHop` the guest can parse. A `NextHop` it cannot parse on another route is no error: the route goes in without a gateway | E_FAIL 0x80004005 |
  * | LCOW adapter add that gives its namespace more than 6 DNS search domains (`DNSSuffix` split on commas, trimmed, lower-cased, unique across the namespace's adapters: hcsshim hcsv2/network.go dnsConfig, internal/guest/network/network.go) | E_FAIL 0x80004005 |
  * | WCOW guest `Update` request | E_NOTIMPL 0x80004001 |
- * | guest adapter add (LCOW add, WCOW add) before the VM NIC exists | ERROR_NOT_FOUND 0x80070490 |
+ * | LCOW adapter add before the VM NIC exists (the guest finds no device for it: hcsshim internal/guest/network/network.go InstanceIDToName, after a wait of up to 5 s that the simulator does not model; nothing is recorded) | E_FAIL 0x80004005 |
+ * | WCOW adapter add before the VM NIC exists | ERROR_NOT_FOUND 0x80070490 |
  * | WCOW add without a prior pre-add | ERROR_NOT_FOUND 0x80070490 |
  * | WCOW guest adapter added or pre-added twice | HCN_E_ENDPOINT_ALREADY_ATTACHED 0x803B0014 |
  * | LCOW guest adapter added twice ("already present in namespace": hcsshim hcsv2/network.go AddAdapter) | E_FAIL 0x80004005 |

@@ -645,12 +645,19 @@ static HRESULT lcow_network(compute_system *s, const sj_value *request, const sj
     }
     return STANDIN_S_OK;
   }
-  hr = require_vm_nic(s, nic_id, out);
-  if (hr < 0) return hr;
   /* hcsv2/network.go AddAdapter: "already present in namespace", no HRESULT. */
   if (find_adapter(s, nic_id) != NULL) {
     return failf(out, STANDIN_E_FAIL,
                  "Cannot add adapter %s in the guest: it is already present", nic_id);
+  }
+  /* Then the NIC's device is looked for (internal/guest/network/network.go
+     InstanceIDToName, up to 5 s; not waited here): a NIC the VM lacks fails
+     with the generic E_FAIL before anything is recorded. */
+  if (find_nic(s, nic_id) == NULL) {
+    return failf(out, STANDIN_E_FAIL,
+                 "Cannot add adapter %s in the guest: timed out waiting for its device: "
+                 "the VM has no NIC %s",
+                 nic_id, nic_id);
   }
   /* The namespace's resolv.conf: the unique search domains of all its adapters,
      at most 6 (internal/guest/network/network.go GenerateResolvConfContent). */
