@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { parse, v5 } from "uuid";
+import { sha1 } from "@noble/hashes/legacy";
+import { bytesToHex, hexToBytes } from "@noble/hashes/utils";
 
 /**
  * The UUID namespace of podnet's NIC IDs (fixed forever: changing it would
@@ -34,7 +35,7 @@ export function deriveNicId(podId: string, endpointId: string): string {
   const name = `${podId}/${endpointId.toLowerCase()}`;
   let id = recent.get(name);
   if (id === undefined) {
-    id = v5(name, NAMESPACE_BYTES);
+    id = nameBasedUuid(name);
     // A pod's IDs are derived again when its record is read back or
     // checked; keep the latest few (oldest out first).
     if (recent.size >= RECENT_LIMIT) recent.delete(recent.keys().next().value ?? "");
@@ -47,4 +48,29 @@ const RECENT_LIMIT = 1024;
 const recent = new Map<string, string>();
 
 /** The namespace, parsed once rather than on every call. */
-const NAMESPACE_BYTES: Uint8Array = parse(NIC_ID_NAMESPACE);
+const NAMESPACE_BYTES: Uint8Array = hexToBytes(NIC_ID_NAMESPACE.replaceAll("-", ""));
+
+const encoder = new TextEncoder();
+
+/**
+ * The version 5 UUID of `name` in the NIC ID namespace (RFC 9562 section
+ * 5.5): the first 16 bytes of the SHA-1 of the namespace and the name (UTF-8),
+ * with the version and variant bits set, in the canonical lower-case form.
+ * This is what the `uuid` package's `v5()` computes, and
+ * `tests/nic_id_test.ts` holds the two to the same answers. podnet does not
+ * call it: on Deno the package loads its Node build, whose SHA-1 is
+ * `node:crypto`, and loading that costs every command-line start about 15 ms.
+ */
+function nameBasedUuid(name: string): string {
+  const text = encoder.encode(name);
+  const input = new Uint8Array(NAMESPACE_BYTES.length + text.length);
+  input.set(NAMESPACE_BYTES);
+  input.set(text, NAMESPACE_BYTES.length);
+  const bytes = sha1(input).subarray(0, 16);
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x50;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = bytesToHex(bytes);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${
+    hex.slice(20)
+  }`;
+}

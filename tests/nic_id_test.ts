@@ -34,3 +34,13 @@ Deno.test("property: distinct (pod, endpoint) pairs give distinct NIC IDs", () =
     }),
   );
 });
+
+Deno.test("property: NIC IDs are exactly uuid's v5 of pod and endpoint, for any text", () => {
+  fc.assert(
+    fc.property(fc.string({ unit: "binary", maxLength: 200 }), fc.uuid(), (pod, endpoint) => {
+      const expected = v5(`${pod}/${endpoint.toLowerCase()}`, NIC_ID_NAMESPACE);
+      assert.equal(deriveNicId(pod, endpoint), expected);
+    }),
+    { numRuns: 2000 },
+  );
+});

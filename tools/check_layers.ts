@@ -24,7 +24,12 @@
  */
 
 /** Libraries the domain may use: pure functions, no I/O of their own. */
-const DOMAIN_LIBRARIES = new Set(["uuid", "zod", "@logtape/logtape", "@opentelemetry/api"]);
+const DOMAIN_LIBRARIES = new Set([
+  "@noble/hashes",
+  "zod",
+  "@logtape/logtape",
+  "@opentelemetry/api",
+]);
 
 const root = (Deno.args[0] ?? ".").replace(/\/+$/, "");
 

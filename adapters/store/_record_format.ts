@@ -9,13 +9,15 @@
  * and its own JSON, as write-ahead logs chain theirs, so a line changed,
  * deleted, duplicated or moved breaks the chain where it happened.
  *
- * SHA-256 comes from `node:crypto`, which is synchronous: a load checks
- * every journal line, and Web Crypto's promise per line cost more than the
- * digest itself.
+ * SHA-256 is synchronous (`@noble/hashes`): a load checks every journal
+ * line, and Web Crypto's promise per line cost more than the digest itself.
+ * (`node:crypto` is synchronous too, but its first import costs every
+ * command-line start about 15 ms.)
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256 as sha256Bytes } from "@noble/hashes/sha2";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils";
 
 /** Whatever makes a file unusable, with the line it is on (1-based). */
 export class FormatProblem {
@@ -36,7 +38,7 @@ const HEX64 = /^[0-9a-f]{64}$/;
 
 /** The hex SHA-256 of a text. */
 export function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  return bytesToHex(sha256Bytes(utf8ToBytes(text)));
 }
 
 function recordDigest(generation: number, body: string): string {
