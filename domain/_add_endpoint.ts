@@ -81,5 +81,9 @@ export async function runAddEndpoint(
   const undone = await undoFailedAdds(hooks, left === undefined ? [] : [left]);
   hooks.end("Configured");
   await hooks.persist();
+  // An endpoint that is not in the namespace (or no longer exists) is found
+  // out before anything is planned: the caller learns that, as from
+  // removeEndpoint(), from the NotFoundError itself; nothing was changed.
+  if (left === undefined && failure instanceof NotFoundError) throw failure;
   throw new NicChangeError("add", r.podId, endpointId, undone, failure);
 }

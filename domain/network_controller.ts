@@ -428,8 +428,10 @@ export class NetworkController {
    * @param options abort signal, and SR-IOV settings to apply
    * @returns whether a NIC was added
    * @throws {InvalidArgumentError} when the ID or settings are bad (nothing changed)
-   * @throws {NicChangeError} when the add failed (a `NotFoundError` cause: the
-   *   endpoint is not in the namespace, nothing changed)
+   * @throws {NotFoundError} when the endpoint is not in the pod's namespace,
+   *   or its namespace or endpoint no longer exists (nothing changed)
+   * @throws {NicChangeError} when the add failed (`undone`: whether the NIC
+   *   was taken off again)
    * @throws {InvalidStateError} unless `Configured`
    */
   async addEndpoint(endpointId: string, options: AddEndpointOptions = {}): Promise<boolean> {

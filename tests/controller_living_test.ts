@@ -101,9 +101,9 @@ for (const guest of ["lcow", "wcow"] as const) {
     const before = controller.bindings;
     host.clearTrace();
     await assert.rejects(controller.addEndpoint(NEW_A), (e: unknown) => {
-      assert.ok(e instanceof NicChangeError);
-      assert.equal(e.undone, true);
-      assert.ok(e.cause instanceof NotFoundError);
+      assert.ok(e instanceof NotFoundError);
+      assert.equal(e.code, "NOT_FOUND");
+      assert.equal(e.id, NEW_A);
       return true;
     });
     assert.deepEqual(controller.bindings, before);

@@ -22,8 +22,8 @@ for (const guest of ["lcow", "wcow"] as const) {
     try {
       assert.equal((await podnet("setup", ...setupFlags(guest, POD), ...w.flags)).code, 0);
       const add0 = await podnet("nic", "add", "--pod", POD, "--endpoint", EP3, ...w.flags);
-      assert.equal(add0.code, 1, "not in the namespace yet");
-      assert.match(add0.err, /Cannot add endpoint/);
+      assert.equal(add0.code, 2, "not in the namespace yet: bad input, nothing done");
+      assert.match(add0.err, /Cannot find endpoint in namespace/);
       const cni = await podnet(
         "sim",
         "endpoint",
