@@ -227,6 +227,15 @@ const LCOW: readonly string[] = [
     guest("Network", "Remove", { NamespaceID: "00000000-0000-4000-8000-000000000000", ID: NIC[2] }),
   ),
   JSON.stringify(guest("Network", "Remove", { NamespaceID: NS, ID: NIC[2] })),
+  // IDs as the guest reads them: the adapter ID names a device (lower-cased),
+  // a namespace ID is any text, kept lower-cased (hcsv2/network.go).
+  JSON.stringify(guest("Network", "Add", { NamespaceID: NS, ID: "eth0" })),
+  JSON.stringify(guest("Network", "Add", { NamespaceID: NS, ID: `{${NIC[2]}}` })),
+  JSON.stringify(guest("Network", "Add", { NamespaceID: "pod-ns", ID: NIC[2].toUpperCase() })),
+  JSON.stringify(guest("Network", "Remove", { NamespaceID: NS, ID: NIC[2] })),
+  JSON.stringify(guest("Network", "Add", { NamespaceID: NS, ID: NIC[2] })),
+  JSON.stringify(guest("Network", "Remove", { NamespaceID: "POD-NS", ID: "eth0" })),
+  JSON.stringify(guest("Network", "Remove", { NamespaceID: "POD-NS", ID: NIC[2] })),
   JSON.stringify(guest("Network", "Add", { NamespaceID: NS, ID: NIC[2], Routes: [{ Metric: 1 }] })),
   JSON.stringify(
     guest("Network", "Add", { NamespaceID: NS, ID: NIC[2], DNSSuffix: "1,2,3,4,5,6,7" }),

@@ -115,7 +115,7 @@ Deno.test("sim guest lcow: adapter settings are decoded into the guest's types (
   await r.hostNic(NIC0, "Add");
   // The Go decode fails: a wrong type or a number out of its type's range.
   const undecodable: JsonObject[] = [
-    { ...LCOW_ADAPTER, ID: "eth0" },
+    { ...LCOW_ADAPTER, ID: 5 },
     { ...LCOW_ADAPTER, NamespaceID: 7 },
     { ...LCOW_ADAPTER, EncapOverhead: 70000 },
     { ...LCOW_ADAPTER, EncapOverhead: "50" },
@@ -128,7 +128,6 @@ Deno.test("sim guest lcow: adapter settings are decoded into the guest's types (
       ...LCOW_ADAPTER,
       Routes: [{ NextHop: "10.0.0.1", DestinationPrefix: "0.0.0.0/0", Metric: -1 }],
     },
-    { ID: NIC0 },
   ];
   for (const settings of undecodable) {
     assert.equal(
@@ -167,8 +166,38 @@ Deno.test("sim guest lcow: adapter settings are decoded into the guest's types (
   assert.deepEqual(r.host.inventory().guestAdapters, []);
   assert.equal(r.host.guestRequests().length, unconfigurable.length, "only the Removes");
   // the minimal adapter is accepted
+  await r.guest("Network", "Add", { NamespaceID: NS, ID: NIC0.toUpperCase() });
+  await r.guest("Network", "Remove", { NamespaceID: NS.toUpperCase(), ID: NIC0 });
+  assert.deepEqual(r.host.inventory().guestAdapters, []);
+  r.host.hcs.closeComputeSystem(r.vm);
+});
+
+Deno.test("sim guest lcow: IDs are text as the guest reads them: the adapter ID names a NIC's device, a namespace ID is any text", async () => {
+  const r = await rig("lcow");
+  await r.hostNic(NIC0, "Add");
+  // The device is looked up under the ID lower-cased (network.go
+  // InstanceIDToName): anything but the NIC's GUID names no device.
+  for (const id of ["eth0", `{${NIC0}}`, "", NIC0.slice(1)]) {
+    assert.equal(
+      await hresultOf(r.guest("Network", "Add", { ...LCOW_ADAPTER, ID: id })),
+      HRESULT.E_FAIL,
+      id,
+    );
+  }
+  assert.deepEqual(r.host.inventory().guestAdapters, []);
+  // No namespace ID is Go's zero value, "": a namespace like any other.
+  await r.guest("Network", "Add", { ID: NIC0 });
+  assert.deepEqual(r.host.inventory().guestAdapters, [NIC0]);
+  await r.guest("Network", "Remove", { NamespaceID: NS, ID: NIC0 }); // another namespace: kept
+  assert.deepEqual(r.host.inventory().guestAdapters, [NIC0]);
+  await r.guest("Network", "Remove", { ID: NIC0 });
+  assert.deepEqual(r.host.inventory().guestAdapters, []);
+  // Namespaces are kept lower-cased, braces and all (GetOrAddNetworkNamespace).
   await r.guest("Network", "Add", { NamespaceID: `{${NS.toUpperCase()}}`, ID: NIC0 });
-  await r.guest("Network", "Remove", { NamespaceID: NS, ID: NIC0.toUpperCase() });
+  await r.guest("Network", "Remove", { NamespaceID: NS, ID: NIC0 });
+  assert.deepEqual(r.host.inventory().guestAdapters, [NIC0]);
+  await r.guest("Network", "Remove", { NamespaceID: `{${NS}}`, ID: NIC0 });
+  assert.deepEqual(r.host.inventory().guestAdapters, []);
   r.host.hcs.closeComputeSystem(r.vm);
 });
 

@@ -127,14 +127,16 @@ export function goLcowAdapter(settings: unknown): unknown {
  * What the strings hold is not checked here: the guest reads addresses and
  * prefixes only when it configures the link (`_guest.ts`, after netns.go),
  * where one it cannot parse fails the add or, for a `NextHop`, drops the
- * gateway. The adapter and namespace IDs podnet always sends are required
- * GUIDs (the guest looks the NIC up by its ID).
+ * gateway. The adapter and namespace IDs are strings like the rest (absent:
+ * empty, Go's zero value): the guest keeps namespaces under any ID, lower-
+ * cased, and looks the NIC's device up by the adapter ID lower-cased, so an
+ * ID that names no NIC of the VM fails the add there (`_guest.ts`).
  */
 export const lcowAdapterSchema = compiledSchema(
   "sim lcowAdapterSchema",
   z.object({
-    NamespaceID: guidSchema,
-    ID: guidSchema,
+    NamespaceID: z.string().optional(),
+    ID: z.string().optional(),
     MacAddress: z.string().optional(),
     DNSSuffix: z.string().optional(),
     DNSServerList: z.string().optional(),

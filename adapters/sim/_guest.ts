@@ -69,17 +69,21 @@ function guestList(text: string | undefined): string[] {
  * the pod's sandbox; the simulator fails the add that makes the list too
  * long, before it records anything.
  */
-function searchDomains(world: World, adapter: z.infer<typeof lcowAdapterSchema>): string[] {
+function searchDomains(
+  world: World,
+  namespaceId: string,
+  adapter: z.infer<typeof lcowAdapterSchema>,
+): string[] {
   const search = guestList(adapter.DNSSuffix);
   const all = new Set(search);
   for (const other of world.guestAdapters.values()) {
-    if (other.namespaceId !== adapter.NamespaceID) continue;
+    if (other.namespaceId !== namespaceId) continue;
     for (const domain of other.dnsSearch ?? []) all.add(domain);
   }
   if (all.size > MAX_DNS_SEARCHES) {
     throw fail(
       HRESULT.E_FAIL,
-      `Cannot add adapter ${adapter.ID} in the guest: namespace ${adapter.NamespaceID} ` +
+      `Cannot add adapter ${adapter.ID} in the guest: namespace ${namespaceId} ` +
         `would have ${all.size} DNS search domains: searches has more than ` +
         `${MAX_DNS_SEARCHES} domains`,
     );
@@ -94,39 +98,42 @@ function lcowNetwork(world: World, request: GuestRequest): void {
     throw fail(HRESULT.E_FAIL, `the RequestType "Update" is not supported`);
   }
   const adapter = parse(lcowAdapterSchema, goLcowAdapter(request.Settings), `LCOW network adapter`);
+  // The guest keys namespaces by their ID lower-cased (hcsv2/network.go
+  // GetOrAddNetworkNamespace), matches adapter IDs regardless of case, and
+  // finds a NIC's device under its ID lower-cased (network.go InstanceIDToName).
+  const namespaceId = (adapter.NamespaceID ?? "").toLowerCase();
+  const id = (adapter.ID ?? "").toLowerCase();
   if (request.RequestType === "Add") {
     // hcsv2/network.go AddAdapter: "adapter with id ... already present in
     // namespace", an error without HRESULT.
-    if (world.guestAdapters.has(adapter.ID)) {
-      throw fail(
-        HRESULT.E_FAIL,
-        `Cannot add adapter ${adapter.ID} in the guest: it is already present`,
-      );
+    if (world.guestAdapters.has(id)) {
+      throw fail(HRESULT.E_FAIL, `Cannot add adapter ${id} in the guest: it is already present`);
     }
     // Then it looks for the NIC's device (internal/guest/network/network.go
-    // InstanceIDToName), waiting up to 5 s for it to appear; a NIC the VM
-    // does not have fails there, before anything is recorded, with the
-    // generic E_FAIL. (The simulator fails at once: the wait is not modelled.)
-    if (!world.vmNics.has(adapter.ID)) {
+    // InstanceIDToName), waiting up to 5 s for it to appear; an ID that names
+    // no NIC of the VM (not a GUID, braces, another NIC) fails there, before
+    // anything is recorded, with the generic E_FAIL. (The simulator fails at
+    // once: the wait is not modelled.)
+    if (!world.vmNics.has(id)) {
       throw fail(
         HRESULT.E_FAIL,
-        `Cannot add adapter ${adapter.ID} in the guest: timed out waiting for its device: ` +
-          `the VM has no NIC ${adapter.ID}`,
+        `Cannot add adapter ${JSON.stringify(adapter.ID ?? "")} in the guest: timed out ` +
+          `waiting for its device: the VM has no NIC of that ID`,
       );
     }
-    const search = searchDomains(world, adapter);
+    const search = searchDomains(world, namespaceId, adapter);
     // AddAdapter records the adapter, then Sync configures the link
     // (netns.go); a link that cannot be configured fails the add and leaves
     // the record, which only a Remove clears.
-    world.guestAdapters.set(adapter.ID, {
-      id: adapter.ID,
+    world.guestAdapters.set(id, {
+      id,
       state: "added",
-      namespaceId: adapter.NamespaceID,
+      namespaceId,
       ...(adapter.DNSSuffix === undefined ? {} : { dnsSearch: search }),
     });
     const link = linkFailure(adapter);
     if (link !== undefined) {
-      throw fail(HRESULT.E_FAIL, `Cannot add adapter ${adapter.ID} in the guest: ${link}`);
+      throw fail(HRESULT.E_FAIL, `Cannot add adapter ${id} in the guest: ${link}`);
     }
     return;
   }
@@ -134,9 +141,9 @@ function lcowNetwork(world: World, request: GuestRequest): void {
   // know succeeds ("namespace not found for adapter removal, skipping"), and
   // hcsv2/network.go RemoveAdapter returns no error for an adapter the
   // namespace does not hold.
-  const existing = world.guestAdapters.get(adapter.ID);
-  if (existing !== undefined && existing.namespaceId === adapter.NamespaceID) {
-    world.guestAdapters.delete(adapter.ID);
+  const existing = world.guestAdapters.get(id);
+  if (existing !== undefined && existing.namespaceId === namespaceId) {
+    world.guestAdapters.delete(id);
   }
 }
 

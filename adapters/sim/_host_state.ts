@@ -31,7 +31,8 @@ const stateSchema = z.strictObject({
   guestAdapters: z.array(z.strictObject({
     id: guid,
     state: z.enum(["preadded", "added"]),
-    namespaceId: guid.optional(),
+    // LCOW: the namespace ID as the guest keeps it (any text, lower-cased).
+    namespaceId: z.string().optional(),
     dnsSearch: z.array(z.string()).optional(),
   })),
   guestNamespaces: z.array(z.strictObject({ id: guid, document: hostDocumentSchema })),

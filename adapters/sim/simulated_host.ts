@@ -124,7 +124,7 @@ function badArgument(argument: string, reason: string): never {
  * | LCOW adapter add whose link the guest cannot configure (hcsshim internal/guest/network/netns.go; the adapter stays recorded, as AddAdapter recorded it before Sync failed, until a Remove): MTU 1500 less `EncapOverhead` below 68, or below 1280 with an IPv6 address; an `IPAddress`/`PrefixLength` that is no CIDR (a zone, a bad address, a prefix too long); a route whose `DestinationPrefix` is missing or no CIDR, unless it is `0.0.0.0/0` or `::/0`; a default route without a `NextHop` the guest can parse. A `NextHop` it cannot parse on another route is no error: the route goes in without a gateway | E_FAIL 0x80004005 |
  * | LCOW adapter add that gives its namespace more than 6 DNS search domains (`DNSSuffix` split on commas, trimmed, lower-cased, unique across the namespace's adapters: hcsshim hcsv2/network.go dnsConfig, internal/guest/network/network.go) | E_FAIL 0x80004005 |
  * | WCOW guest `Update` request | E_NOTIMPL 0x80004001 |
- * | LCOW adapter add before the VM NIC exists (the guest finds no device for it: hcsshim internal/guest/network/network.go InstanceIDToName, after a wait of up to 5 s that the simulator does not model; nothing is recorded) | E_FAIL 0x80004005 |
+ * | LCOW adapter add whose `ID`, lower-cased, names no NIC of the VM (not added yet, not a GUID, in braces, absent): the guest finds no device for it (hcsshim internal/guest/network/network.go InstanceIDToName, after a wait of up to 5 s that the simulator does not model; nothing is recorded) | E_FAIL 0x80004005 |
  * | WCOW adapter add before the VM NIC exists | ERROR_NOT_FOUND 0x80070490 |
  * | WCOW add without a prior pre-add | ERROR_NOT_FOUND 0x80070490 |
  * | WCOW guest adapter added or pre-added twice | HCN_E_ENDPOINT_ALREADY_ATTACHED 0x803B0014 |
@@ -138,7 +138,9 @@ function badArgument(argument: string, reason: string): never {
  * another namespace, succeeds and changes nothing (hcsshim hcsv2/uvm.go
  * modifyNetwork, hcsv2/network.go RemoveAdapter); the LCOW adapter's optional
  * fields may be left out (`PrefixLength` and `Metric` when 0, an on-link
- * route's `NextHop`; hcsshim guestresource/resources.go); a
+ * route's `NextHop`; hcsshim guestresource/resources.go); its `NamespaceID`
+ * is any text, absent meaning "", kept lower-cased (hcsv2/network.go
+ * GetOrAddNetworkNamespace), and its `ID` matches regardless of case; a
  * host request that also carries a `GuestRequest` (hcsshim's legacy
  * ModifySettingRequest, internal/uvm/network.go addNIC, removeNIC) is applied
  * as one: the NIC before its guest adapter on an Add, after it on a Remove,
@@ -149,6 +151,8 @@ function badArgument(argument: string, reason: string): never {
  * Modelling choices worth knowing:
  * - too many DNS search domains fail the guest's adapter add; a real guest
  *   fails later, writing the pod sandbox's resolv.conf;
+ * - an LCOW adapter ID the guest holds in any namespace is "already
+ *   present"; a real guest checks only the namespace of the request;
  * - NIC `Settings` are HCS's NetworkAdapter (`EndpointId`, `MacAddress`,
  *   `IovSettings`, each optional in the schema); an `Update` changes only
  *   the fields it carries and the NIC keeps them (see `vmNics()`);

@@ -98,6 +98,7 @@ export interface SimulatedHostState {
   readonly guestAdapters: readonly {
     readonly id: string;
     readonly state: "preadded" | "added";
+    /** LCOW: the namespace ID as the guest keeps it (lower-cased; any text, like the guest). */
     readonly namespaceId?: string;
     /** LCOW: the search domains its `DNSSuffix` gave, as the guest parsed them. */
     readonly dnsSearch?: readonly string[];

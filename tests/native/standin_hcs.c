@@ -34,9 +34,13 @@ typedef struct host_nic {
 /* A longer search domain is compared by its first 255 bytes only. */
 #define DNS_NAME_CAPACITY 256
 
+/* The longest LCOW namespace ID the stand-in keeps (the guest takes any). */
+#define NAMESPACE_ID_CAPACITY 128
+
 typedef struct guest_adapter {
   char id[37];
-  char namespace_id[37];
+  /* LCOW: the namespace ID lower-cased, any text; WCOW: a GUID or empty. */
+  char namespace_id[NAMESPACE_ID_CAPACITY];
   int state;
   /* LCOW: the unique search domains of its DNSSuffix, as the guest parses them. */
   size_t dns_count;
@@ -456,28 +460,40 @@ static int go_integer(const sj_value *object, const char *name, double high) {
    guestresource/resources.go: strings, uint8 PrefixLength, uint16 Metric and
    EncapOverhead); what the strings hold is read when the link is configured.
    The IDs podnet always sends are required GUIDs. */
-static HRESULT lcow_adapter(const sj_value *settings, char id[37], char namespace_id[37],
-                            char **out) {
-  static const char *const strings[] = {"MacAddress", "DNSSuffix", "DNSServerList", NULL};
+static HRESULT lcow_adapter(const sj_value *settings, char id[37],
+                            char namespace_id[NAMESPACE_ID_CAPACITY], char **out) {
+  static const char *const strings[] = {"NamespaceID", "ID", "MacAddress", "DNSSuffix",
+                                        "DNSServerList", NULL};
   static const char *const booleans[] = {"VPCIAssigned", "PolicyBasedRouting", "EnableLowMetric", NULL};
   const sj_value *v;
   size_t i;
   if (settings == NULL || settings->type != SJ_OBJECT) {
     return INVALID("LCOW network adapter", "GuestRequest.Settings must be an object");
   }
-  v = go_member(settings, "NamespaceID");
-  if (v == NULL || v->type != SJ_STRING || !standin_guid_normalize(v->string, v->length, namespace_id)) {
-    return INVALID("LCOW network adapter", "GuestRequest.Settings.NamespaceID must be a GUID");
-  }
-  v = go_member(settings, "ID");
-  if (v == NULL || v->type != SJ_STRING || !standin_guid_normalize(v->string, v->length, id)) {
-    return INVALID("LCOW network adapter", "GuestRequest.Settings.ID must be a GUID");
-  }
   for (i = 0; strings[i] != NULL; i++) {
     if (!go_string(settings, strings[i])) {
       return INVALID("LCOW network adapter", "GuestRequest.Settings.%s must be a string", strings[i]);
     }
   }
+  /* The guest keeps namespaces under their ID lower-cased, any text (absent:
+     empty), and finds a NIC's device under the adapter ID lower-cased
+     (hcsv2/network.go GetOrAddNetworkNamespace, network.go InstanceIDToName):
+     an ID that is not a bare GUID names no NIC, kept here as "". */
+  namespace_id[0] = '\0';
+  v = go_member(settings, "NamespaceID");
+  if (v != NULL) {
+    if (v->length >= NAMESPACE_ID_CAPACITY) {
+      return failf(out, STANDIN_E_FAIL, "The stand-in keeps LCOW namespace IDs of at most %d bytes",
+                   NAMESPACE_ID_CAPACITY - 1);
+    }
+    for (i = 0; i < v->length; i++) {
+      char c = v->string[i];
+      namespace_id[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    namespace_id[v->length] = '\0';
+  }
+  v = go_member(settings, "ID");
+  if (v == NULL || !standin_guid_canonical(v->string, v->length, id)) id[0] = '\0';
   for (i = 0; booleans[i] != NULL; i++) {
     v = go_member(settings, booleans[i]);
     if (v != NULL && v->type != SJ_BOOL) {
@@ -623,7 +639,7 @@ static int add_searches(const sj_value *suffix, char set[][DNS_NAME_CAPACITY], s
 static HRESULT lcow_network(compute_system *s, const sj_value *request, const sj_value *settings,
                             char **out) {
   char nic_id[37];
-  char namespace_id[37];
+  char namespace_id[NAMESPACE_ID_CAPACITY];
   char all[MAX_DNS_SEARCHES][DNS_NAME_CAPACITY];
   size_t all_count = 0, i;
   char why[256];
@@ -639,25 +655,24 @@ static HRESULT lcow_network(compute_system *s, const sj_value *request, const sj
   if (sj_string_is(request, "Remove")) {
     /* hcsv2/uvm.go: a Remove for an unknown namespace succeeds; hcsv2/network.go
        RemoveAdapter: so does one for an adapter the namespace does not hold. */
-    adapter = find_adapter(s, nic_id);
+    adapter = nic_id[0] == '\0' ? NULL : find_adapter(s, nic_id);
     if (adapter != NULL && strcmp(adapter->namespace_id, namespace_id) == 0) {
       remove_adapter(s, adapter);
     }
     return STANDIN_S_OK;
   }
   /* hcsv2/network.go AddAdapter: "already present in namespace", no HRESULT. */
-  if (find_adapter(s, nic_id) != NULL) {
+  if (nic_id[0] != '\0' && find_adapter(s, nic_id) != NULL) {
     return failf(out, STANDIN_E_FAIL,
                  "Cannot add adapter %s in the guest: it is already present", nic_id);
   }
   /* Then the NIC's device is looked for (internal/guest/network/network.go
      InstanceIDToName, up to 5 s; not waited here): a NIC the VM lacks fails
      with the generic E_FAIL before anything is recorded. */
-  if (find_nic(s, nic_id) == NULL) {
+  if (nic_id[0] == '\0' || find_nic(s, nic_id) == NULL) {
     return failf(out, STANDIN_E_FAIL,
-                 "Cannot add adapter %s in the guest: timed out waiting for its device: "
-                 "the VM has no NIC %s",
-                 nic_id, nic_id);
+                 "Cannot add adapter in the guest: timed out waiting for its device: "
+                 "the VM has no NIC of that ID");
   }
   /* The namespace's resolv.conf: the unique search domains of all its adapters,
      at most 6 (internal/guest/network/network.go GenerateResolvConfContent). */
