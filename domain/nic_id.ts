@@ -5,7 +5,7 @@
  * @module
  */
 import { sha1 } from "@noble/hashes/legacy";
-import { bytesToHex, hexToBytes } from "@noble/hashes/utils";
+import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from "@noble/hashes/utils";
 
 /**
  * The UUID namespace of podnet's NIC IDs (fixed forever: changing it would
@@ -50,8 +50,6 @@ const recent = new Map<string, string>();
 /** The namespace, parsed once rather than on every call. */
 const NAMESPACE_BYTES: Uint8Array = hexToBytes(NIC_ID_NAMESPACE.replaceAll("-", ""));
 
-const encoder = new TextEncoder();
-
 /**
  * The version 5 UUID of `name` in the NIC ID namespace (RFC 9562 section
  * 5.5): the first 16 bytes of the SHA-1 of the namespace and the name (UTF-8),
@@ -62,11 +60,7 @@ const encoder = new TextEncoder();
  * `node:crypto`, and loading that costs every command-line start about 15 ms.
  */
 function nameBasedUuid(name: string): string {
-  const text = encoder.encode(name);
-  const input = new Uint8Array(NAMESPACE_BYTES.length + text.length);
-  input.set(NAMESPACE_BYTES);
-  input.set(text, NAMESPACE_BYTES.length);
-  const bytes = sha1(input).subarray(0, 16);
+  const bytes = sha1(concatBytes(NAMESPACE_BYTES, utf8ToBytes(name))).subarray(0, 16);
   bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x50;
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
   const hex = bytesToHex(bytes);

@@ -37,11 +37,11 @@ function parse<T>(schema: z.ZodType<T>, settings: unknown, what: string): T {
   return parsed.data;
 }
 
-function requireVmNic(world: World, nicId: string, action: string): void {
+function requireVmNic(world: World, nicId: string): void {
   if (!world.vmNics.has(nicId)) {
     throw fail(
       HRESULT.ERROR_NOT_FOUND,
-      `Cannot ${action} adapter ${nicId} in the guest: the VM has no NIC ${nicId}`,
+      `Cannot add adapter ${nicId} in the guest: the VM has no NIC ${nicId}`,
     );
   }
 }
@@ -203,7 +203,7 @@ function wcowNetwork(world: World, request: GuestRequest): void {
       `Cannot add adapter ${id} in the guest: it is already added`,
     );
   }
-  requireVmNic(world, id, "add");
+  requireVmNic(world, id);
   existing.state = "added";
 }
 

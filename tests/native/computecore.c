@@ -296,7 +296,7 @@ static void do_work(operation *op) {
   HRESULT hr;
   if (call->injected && !call->after_work && call->hresult < 0) {
     op->result = call->hresult;
-    op->result_document = standin_hcs_copy(call->record);
+    op->result_document = standin_copy(call->record);
     return;
   }
   if (!standin_handle_get((void *)op->system, STANDIN_KIND_SYSTEM, id, sizeof(id))) {
@@ -320,7 +320,7 @@ static void do_work(operation *op) {
       free(properties);
       properties = NULL;
       free(record);
-      record = standin_hcs_copy(call->record);
+      record = standin_copy(call->record);
     }
     hr = call->hresult;
   }
@@ -773,7 +773,7 @@ STANDIN_EXPORT void ComputecoreStandinFailStart(const char *function, int32_t hr
   if (item == NULL) return;
   strncpy(item->function, function, sizeof(item->function) - 1);
   item->hresult = hresult;
-  item->record = standin_hcs_copy(record);
+  item->record = standin_copy(record);
   standin_lock_acquire(&ops_lock);
   for (link = &start_failures; *link != NULL; link = &(*link)->next) {
   }

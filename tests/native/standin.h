@@ -111,6 +111,9 @@ typedef struct standin_call {
   char *record;
 } standin_call;
 
+/* A malloc'd copy of a NUL-terminated text; NULL for NULL or out of memory. */
+char *standin_copy(const char *text);
+
 void standin_enter(standin_call *call, const char *function);
 /* standin_enter for a call that carries `document` (UTF-8, may be NULL): a
    failure injected for documents containing some text is taken only here. */

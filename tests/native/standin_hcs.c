@@ -458,8 +458,8 @@ static int go_integer(const sj_value *object, const char *name, double high) {
 
 /* The LCOW network adapter decoded into the guest's types (hcsshim
    guestresource/resources.go: strings, uint8 PrefixLength, uint16 Metric and
-   EncapOverhead); what the strings hold is read when the link is configured.
-   The IDs podnet always sends are required GUIDs. */
+   EncapOverhead); what the strings hold is read when the link is configured,
+   and the IDs when the adapter is looked up (lcow_network). */
 static HRESULT lcow_adapter(const sj_value *settings, char id[37],
                             char namespace_id[NAMESPACE_ID_CAPACITY], char **out) {
   static const char *const strings[] = {"NamespaceID", "ID", "MacAddress", "DNSSuffix",
@@ -934,15 +934,7 @@ HRESULT standin_hcs_error(char **record, HRESULT hr, const char *message) {
   return hr;
 }
 
-char *standin_hcs_copy(const char *text) {
-  size_t n;
-  char *copy;
-  if (text == NULL) return NULL;
-  n = strlen(text);
-  copy = malloc(n + 1);
-  if (copy != NULL) memcpy(copy, text, n + 1);
-  return copy;
-}
+
 
 HRESULT standin_hcs_open(const char *text, size_t length, char key[STANDIN_ID_CAPACITY],
                          char **record) {

@@ -16,8 +16,6 @@
 /* Sets *record (when NULL) to an HCS ResultError document with one event
    carrying `message`; returns hr. */
 HRESULT standin_hcs_error(char **record, HRESULT hr, const char *message);
-/* A malloc'd copy of a NUL-terminated string (NULL for NULL). */
-char *standin_hcs_copy(const char *text);
 /* Finds the running system named by `length` bytes of UTF-8 (any case):
    S_OK with its key, or HCS_E_SYSTEM_NOT_FOUND / E_INVALIDARG and a record. */
 HRESULT standin_hcs_open(const char *text, size_t length, char key[STANDIN_ID_CAPACITY],

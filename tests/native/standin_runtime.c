@@ -589,9 +589,12 @@ STANDIN_EXPORT void StandinReset(void) {
   standin_lock_release(&state_lock);
 }
 
-static char *copy_text(const char *text) {
-  size_t n = strlen(text);
-  char *copy = malloc(n + 1);
+char *standin_copy(const char *text) {
+  size_t n;
+  char *copy;
+  if (text == NULL) return NULL;
+  n = strlen(text);
+  copy = malloc(n + 1);
   if (copy != NULL) memcpy(copy, text, n + 1);
   return copy;
 }
@@ -604,8 +607,8 @@ static void add_injection(const char *function, const char *match, int32_t hresu
   snprintf(item->function, sizeof(item->function), "%s", function);
   item->hresult = hresult;
   item->after_work = after_work;
-  if ((record != NULL && (item->record = copy_text(record)) == NULL) ||
-      (match != NULL && (item->match = copy_text(match)) == NULL)) {
+  if ((record != NULL && (item->record = standin_copy(record)) == NULL) ||
+      (match != NULL && (item->match = standin_copy(match)) == NULL)) {
     free(item->record);
     free(item);
     return;
